@@ -1,0 +1,200 @@
+/**
+ * Configuration: the only reader of `process.env` (DESIGN §3). Parsed once at
+ * start with zod; every bad variable is reported by name in one ConfigError
+ * and the process exits without a stack trace. Packages never read env: they
+ * take options built from this object.
+ */
+import type { ProviderId } from "@imagegate/params";
+import { z } from "zod";
+import { mergeProviderLimits, readProvidersFile, type ProviderLimits } from "./providers-file";
+
+/** A boolean variable: true/false, 1/0, yes/no. */
+const BoolEnv = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ["true", "false", "1", "0", "yes", "no", ""].includes(v), {
+    message: "expected true or false",
+  })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** A comma-separated list; blanks dropped. */
+const CommaList = z
+  .string()
+  .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+const Int = (min: number) => z.coerce.number().int().min(min);
+const OptionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
+
+export const EnvSchema = z
+  .object({
+    PORT: Int(0).max(65535).default(8080),
+    HOST: z.string().default("0.0.0.0"),
+    REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+    /** BullMQ and key prefix; tests isolate by it. Use `{imagegate}` on Redis Cluster. */
+    QUEUE_PREFIX: z.string().min(1).default("imagegate"),
+    API_KEYS: CommaList.default([]),
+    ADMIN_API_KEY: OptionalText,
+    STORAGE: z.enum(["fs", "s3"]).default("fs"),
+    STORAGE_DIR: z.string().default("./data/files"),
+    /** Base of links the API hands out in fs mode; defaults to http://localhost:$PORT. */
+    PUBLIC_BASE_URL: z.string().url().optional(),
+    S3_BUCKET: OptionalText,
+    S3_REGION: z.string().default("us-east-1"),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_FORCE_PATH_STYLE: BoolEnv.default(false),
+    /** Public endpoint that presigned links are made for (e.g. MinIO as seen from outside). */
+    S3_PUBLIC_URL: z.string().url().optional(),
+    AWS_ACCESS_KEY_ID: OptionalText,
+    AWS_SECRET_ACCESS_KEY: OptionalText,
+    /** Seconds a signed or presigned result link stays valid. */
+    URL_TTL_SECONDS: Int(1).default(3600),
+    /** HMAC key of fs-mode file links; generated once and kept in Redis when unset. */
+    URL_SIGNING_SECRET: OptionalText,
+    /** Seconds job records stay readable. */
+    JOB_TTL_SECONDS: Int(60).default(604_800),
+    /** Milliseconds a synchronous request waits before answering 504 with the job id. */
+    SYNC_TIMEOUT_MS: Int(1).default(300_000),
+    WEBHOOK_SECRET: z
+      .string()
+      .trim()
+      .regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, "expected whsec_ followed by a base64 key of 24+ bytes")
+      .optional(),
+    /** Seconds between webhook attempts after the first (Svix-like). */
+    WEBHOOK_RETRY_SCHEDULE: CommaList.pipe(
+      z.array(z.string().regex(/^\d+$/, "expected whole seconds").transform(Number)).min(1),
+    ).default([5, 300, 1800, 7200, 18000, 36000, 36000]),
+    WEBHOOK_TIMEOUT_MS: Int(1).default(15_000),
+    ALLOW_PRIVATE_URLS: BoolEnv.default(false),
+    BFL_API_KEY: OptionalText,
+    BFL_BASE_URL: z.string().url().default("https://api.bfl.ai"),
+    FAL_KEY: OptionalText,
+    FAL_BASE_URL: z.string().url().default("https://queue.fal.run"),
+    REPLICATE_API_TOKEN: OptionalText,
+    REPLICATE_BASE_URL: z.string().url().default("https://api.replicate.com"),
+    OPENAI_API_KEY: OptionalText,
+    OPENAI_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
+    PROVIDERS_FILE: OptionalText,
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE === "s3" && !env.S3_BUCKET) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when STORAGE=s3" });
+    }
+  });
+
+/** Credentials and endpoint of one upstream; `apiKey` undefined = provider disabled. */
+export type ProviderCredentials = { apiKey: string | undefined; baseUrl: string };
+
+/** The parsed configuration, grouped; env names stay at this edge. */
+export type Config = {
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  redis: { url: string };
+  queuePrefix: string;
+  apiKeys: string[];
+  adminApiKey: string | undefined;
+  storage:
+    | { driver: "fs"; dir: string }
+    | {
+        driver: "s3";
+        bucket: string;
+        region: string;
+        endpoint: string | undefined;
+        forcePathStyle: boolean;
+        publicUrl: string | undefined;
+        credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      };
+  urlTtlSeconds: number;
+  urlSigningSecret: string | undefined;
+  jobTtlSeconds: number;
+  syncTimeoutMs: number;
+  webhooks: { secret: string | undefined; retryScheduleSeconds: number[]; timeoutMs: number };
+  allowPrivateUrls: boolean;
+  providers: Record<Exclude<ProviderId, "local">, ProviderCredentials>;
+  limits: Record<ProviderId, ProviderLimits>;
+  /** Per-model failover order from PROVIDERS_FILE (catalog order otherwise). */
+  routes: Record<string, ProviderId[]>;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+};
+
+/** Thrown when configuration is invalid; lists every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Parses the environment into a Config, or throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset" for every variable, as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  let file: ReturnType<typeof readProvidersFile> | undefined;
+  if (e.PROVIDERS_FILE) {
+    try {
+      file = readProvidersFile(e.PROVIDERS_FILE);
+    } catch (err) {
+      throw new ConfigError([`PROVIDERS_FILE: ${(err as Error).message}`]);
+    }
+  }
+  const credentials =
+    e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY }
+      : undefined;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    redis: { url: e.REDIS_URL },
+    queuePrefix: e.QUEUE_PREFIX,
+    apiKeys: e.API_KEYS,
+    adminApiKey: e.ADMIN_API_KEY,
+    storage:
+      e.STORAGE === "s3"
+        ? {
+            driver: "s3",
+            bucket: e.S3_BUCKET as string,
+            region: e.S3_REGION,
+            endpoint: e.S3_ENDPOINT,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            publicUrl: e.S3_PUBLIC_URL,
+            credentials,
+          }
+        : { driver: "fs", dir: e.STORAGE_DIR },
+    urlTtlSeconds: e.URL_TTL_SECONDS,
+    urlSigningSecret: e.URL_SIGNING_SECRET,
+    jobTtlSeconds: e.JOB_TTL_SECONDS,
+    syncTimeoutMs: e.SYNC_TIMEOUT_MS,
+    webhooks: {
+      secret: e.WEBHOOK_SECRET,
+      retryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    },
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+    providers: {
+      bfl: { apiKey: e.BFL_API_KEY, baseUrl: e.BFL_BASE_URL },
+      fal: { apiKey: e.FAL_KEY, baseUrl: e.FAL_BASE_URL },
+      replicate: { apiKey: e.REPLICATE_API_TOKEN, baseUrl: e.REPLICATE_BASE_URL },
+      openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    },
+    limits: mergeProviderLimits(file),
+    routes: file?.routes ?? {},
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Providers with credentials, plus `local`, which is always enabled. */
+export function enabledProviders(config: Config): Set<ProviderId> {
+  const out = new Set<ProviderId>(["local"]);
+  for (const [id, c] of Object.entries(config.providers)) if (c.apiKey) out.add(id as ProviderId);
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * PROVIDERS_FILE: optional JSON with per-provider limits and model routes
+ * (DESIGN §3), merged over each provider's published defaults. Parsed once at
+ * start; a bad file stops the process naming PROVIDERS_FILE and the field.
+ */
+import { readFileSync } from "node:fs";
+import { ProviderIdSchema, type ProviderId } from "@imagegate/params";
+import { z } from "zod";
+
+/** Limits and retry policy of one provider's queue. */
+export const ProviderLimitsSchema = z.object({
+  /** BullMQ limiter: at most `max` jobs per `durationMs`; null = no rate limit. */
+  rateLimit: z
+    .object({ max: z.number().int().positive(), durationMs: z.number().int().positive() })
+    .nullable(),
+  /** Upstream calls in flight across all workers (BullMQ global concurrency). */
+  concurrency: z.number().int().positive(),
+  /** One upstream call's timeout, submit to download. */
+  timeoutMs: z.number().int().positive(),
+  /** Attempts on this provider before failing over to the next. */
+  attempts: z.number().int().positive(),
+  /** Delay between status polls. */
+  pollIntervalMs: z.number().int().positive(),
+});
+export type ProviderLimits = z.infer<typeof ProviderLimitsSchema>;
+
+/**
+ * Defaults from each provider's published limits (`../shared/providers.md`):
+ * BFL caps active tasks at 24 per account; Replicate allows 600 creates/min;
+ * fal queues over-limit work itself, so we only bound what we keep in flight.
+ */
+export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
+  bfl: { rateLimit: null, concurrency: 24, timeoutMs: 180_000, attempts: 3, pollIntervalMs: 500 },
+  fal: { rateLimit: null, concurrency: 40, timeoutMs: 300_000, attempts: 3, pollIntervalMs: 500 },
+  replicate: {
+    rateLimit: { max: 10, durationMs: 1_000 },
+    concurrency: 50,
+    timeoutMs: 300_000,
+    attempts: 3,
+    pollIntervalMs: 500,
+  },
+  openai: { rateLimit: null, concurrency: 16, timeoutMs: 300_000, attempts: 3, pollIntervalMs: 500 },
+  local: { rateLimit: null, concurrency: 4, timeoutMs: 60_000, attempts: 2, pollIntervalMs: 50 },
+};
+
+export const ProvidersFileSchema = z
+  .object({
+    providers: z.partialRecord(ProviderIdSchema, ProviderLimitsSchema.partial().strict()).default({}),
+    routes: z.record(z.string(), z.array(ProviderIdSchema).min(1)).default({}),
+  })
+  .strict();
+export type ProvidersFile = z.infer<typeof ProvidersFileSchema>;
+
+/** Reads and validates a PROVIDERS_FILE; throws with a message naming the bad field. */
+export function readProvidersFile(path: string): ProvidersFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  const parsed = ProvidersFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** Each provider's limits: defaults overridden by the file. */
+export function mergeProviderLimits(file: ProvidersFile | undefined): Record<ProviderId, ProviderLimits> {
+  const out = {} as Record<ProviderId, ProviderLimits>;
+  for (const id of ProviderIdSchema.options) {
+    out[id] = { ...PROVIDER_DEFAULTS[id], ...(file?.providers[id] ?? {}) };
+  }
+  return out;
+}

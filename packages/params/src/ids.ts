@@ -1,0 +1,45 @@
+/**
+ * Prefixed random ids (`job_…`, `batch_…`, `file-…`, `req_…`), one generator
+ * for all of them. The first 8 characters encode milliseconds since the epoch
+ * so ids sort by creation time, which keeps cursor pagination stable.
+ */
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** The id kinds and their prefixes (OpenAI spells file ids `file-…`). */
+export const ID_PREFIXES = {
+  job: "job_",
+  batch: "batch_",
+  file: "file-",
+  request: "req_",
+  batchRequest: "batch_req_",
+  webhook: "msg_",
+} as const;
+
+/** A kind of id. */
+export type IdKind = keyof typeof ID_PREFIXES;
+
+function encodeTime(ms: number): string {
+  let out = "";
+  let rest = Math.floor(ms);
+  for (let i = 0; i < 8; i++) {
+    out = ALPHABET[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  }
+  return out;
+}
+
+/** A new id of the given kind: prefix + 8 time characters + 16 random base62 characters. */
+export function newId(kind: IdKind, nowMs: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  let random = "";
+  for (const b of bytes) random += ALPHABET[b % 62];
+  return `${ID_PREFIXES[kind]}${encodeTime(nowMs)}${random}`;
+}
+
+/** True when `id` looks like an id of `kind` (cheap shape check before any lookup). */
+export function isId(kind: IdKind, id: string): boolean {
+  const prefix = ID_PREFIXES[kind];
+  return id.startsWith(prefix) && /^[0-9A-Za-z]{24}$/.test(id.slice(prefix.length));
+}

@@ -1,0 +1,76 @@
+/**
+ * The provider contract: one adapter per upstream, all behind `ImageProvider`.
+ * An adapter makes one upstream call of a plan (`n` fans out in the worker),
+ * waits for it, downloads the images at once (upstream URLs expire) and
+ * returns their bytes. It reports the upstream task id through `ctx.onTask`
+ * the moment submit returns, so a re-run resumes that task (never pay twice).
+ */
+import type { ProviderId, ProviderPlan, UpstreamCall } from "@imagegate/params";
+
+/** The few logger methods adapters use (pino's signature). */
+export type Logger = {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+/** An upstream task created by a submit: enough to poll, fetch or cancel it later. */
+export type UpstreamTask = {
+  provider: ProviderId;
+  /** Which call of the plan this task belongs to. */
+  callIndex: number;
+  /** BFL `id`, fal `request_id`, Replicate prediction `id`. */
+  id: string;
+  /** URLs the provider returned for this task (BFL `polling_url`, fal `status_url`, …). */
+  urls: Record<string, string>;
+  submittedAt: number;
+};
+
+/** An input image of an edit as adapters see it. */
+export type ProviderInputImage = {
+  /** A URL the upstream can fetch (signed, expiring). */
+  url: string;
+  mime: string;
+  /** The bytes, for providers that take base64 or multipart. */
+  read: () => Promise<Buffer>;
+};
+
+/** Everything an adapter may use besides the plan. */
+export type ProviderContext = {
+  fetch: typeof fetch;
+  /** Aborts on per-call timeout and on job cancel. */
+  signal: AbortSignal;
+  logger: Logger;
+  now: () => number;
+  /** Saves the upstream task on the job before anything else happens. */
+  onTask: (task: UpstreamTask) => Promise<void>;
+  /** A task an earlier run of this job submitted: poll it instead of submitting again. */
+  resume: UpstreamTask | undefined;
+  /** Input images of an edit, in order. */
+  images: ProviderInputImage[];
+  /** The mask of an edit (applies to the first image). */
+  mask: ProviderInputImage | undefined;
+  /** Progress of this call, 0–1, when the upstream reports it. */
+  onProgress: (fraction: number) => void;
+  /** Delay between polls; tests shorten it. @defaultValue 500 ms */
+  pollIntervalMs: number;
+};
+
+/** One image an upstream produced. */
+export type ProviderImage = {
+  data: Buffer;
+  /** The upstream's content type, when it said. */
+  contentType: string | undefined;
+  seed: number | undefined;
+  revisedPrompt: string | undefined;
+};
+
+/** An upstream image API behind one interface. */
+export interface ImageProvider {
+  readonly id: ProviderId;
+  /** Makes one upstream call of `plan` (submit, poll, download) and returns its images. */
+  submit(plan: ProviderPlan, call: UpstreamCall, ctx: ProviderContext): Promise<ProviderImage[]>;
+  /** Cancels an upstream task where the protocol has a cancel; resolves when sent. */
+  cancel?(task: UpstreamTask, ctx: Pick<ProviderContext, "fetch" | "signal" | "logger">): Promise<void>;
+}
