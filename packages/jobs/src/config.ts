@@ -6,7 +6,7 @@
  */
 import type { ProviderId } from "@imagegate/params";
 import { z } from "zod";
-import { mergeProviderLimits, readProvidersFile, type ProviderLimits } from "./providers-file";
+import { mergeProviderLimits, type ProviderLimits, readProvidersFile } from "./providers-file";
 
 /** A boolean variable: true/false, 1/0, yes/no. */
 const BoolEnv = z
@@ -19,12 +19,19 @@ const BoolEnv = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
 /** A comma-separated list; blanks dropped. */
-const CommaList = z
-  .string()
-  .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+const CommaList = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 const Int = (min: number) => z.coerce.number().int().min(min);
-const OptionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
+const OptionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
 
 export const EnvSchema = z
   .object({
@@ -75,7 +82,9 @@ export const EnvSchema = z
     OPENAI_API_KEY: OptionalText,
     OPENAI_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
     PROVIDERS_FILE: OptionalText,
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE === "s3" && !env.S3_BUCKET) {
@@ -130,7 +139,9 @@ export class ConfigError extends Error {
 /** Parses the environment into a Config, or throws ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" for every variable, as in most .env files.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(

@@ -4,7 +4,7 @@
  * start; a bad file stops the process naming PROVIDERS_FILE and the field.
  */
 import { readFileSync } from "node:fs";
-import { ProviderIdSchema, type ProviderId } from "@imagegate/params";
+import { type ProviderId, ProviderIdSchema } from "@imagegate/params";
 import { z } from "zod";
 
 /** Limits and retry policy of one provider's queue. */
@@ -21,6 +21,8 @@ export const ProviderLimitsSchema = z.object({
   attempts: z.number().int().positive(),
   /** Delay between status polls. */
   pollIntervalMs: z.number().int().positive(),
+  /** First retry delay; doubles per attempt, with ±50 % jitter. */
+  backoffMs: z.number().int().positive(),
 });
 export type ProviderLimits = z.infer<typeof ProviderLimitsSchema>;
 
@@ -30,22 +32,53 @@ export type ProviderLimits = z.infer<typeof ProviderLimitsSchema>;
  * fal queues over-limit work itself, so we only bound what we keep in flight.
  */
 export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
-  bfl: { rateLimit: null, concurrency: 24, timeoutMs: 180_000, attempts: 3, pollIntervalMs: 500 },
-  fal: { rateLimit: null, concurrency: 40, timeoutMs: 300_000, attempts: 3, pollIntervalMs: 500 },
+  bfl: {
+    rateLimit: null,
+    concurrency: 24,
+    timeoutMs: 180_000,
+    attempts: 3,
+    pollIntervalMs: 500,
+    backoffMs: 1000,
+  },
+  fal: {
+    rateLimit: null,
+    concurrency: 40,
+    timeoutMs: 300_000,
+    attempts: 3,
+    pollIntervalMs: 500,
+    backoffMs: 1000,
+  },
   replicate: {
     rateLimit: { max: 10, durationMs: 1_000 },
     concurrency: 50,
     timeoutMs: 300_000,
     attempts: 3,
     pollIntervalMs: 500,
+    backoffMs: 1000,
   },
-  openai: { rateLimit: null, concurrency: 16, timeoutMs: 300_000, attempts: 3, pollIntervalMs: 500 },
-  local: { rateLimit: null, concurrency: 4, timeoutMs: 60_000, attempts: 2, pollIntervalMs: 50 },
+  openai: {
+    rateLimit: null,
+    concurrency: 16,
+    timeoutMs: 300_000,
+    attempts: 3,
+    pollIntervalMs: 500,
+    backoffMs: 1000,
+  },
+  local: {
+    rateLimit: null,
+    concurrency: 4,
+    timeoutMs: 60_000,
+    attempts: 2,
+    pollIntervalMs: 50,
+    backoffMs: 200,
+  },
 };
 
 export const ProvidersFileSchema = z
   .object({
-    providers: z.partialRecord(ProviderIdSchema, ProviderLimitsSchema.partial().strict()).default({}),
+    providers: z
+      .partialRecord(ProviderIdSchema, ProviderLimitsSchema.partial().strict())
+      .default({}),
     routes: z.record(z.string(), z.array(ProviderIdSchema).min(1)).default({}),
   })
   .strict();
@@ -68,7 +101,9 @@ export function readProvidersFile(path: string): ProvidersFile {
 }
 
 /** Each provider's limits: defaults overridden by the file. */
-export function mergeProviderLimits(file: ProvidersFile | undefined): Record<ProviderId, ProviderLimits> {
+export function mergeProviderLimits(
+  file: ProvidersFile | undefined,
+): Record<ProviderId, ProviderLimits> {
   const out = {} as Record<ProviderId, ProviderLimits>;
   for (const id of ProviderIdSchema.options) {
     out[id] = { ...PROVIDER_DEFAULTS[id], ...(file?.providers[id] ?? {}) };

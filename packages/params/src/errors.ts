@@ -37,7 +37,7 @@ export const ERROR_CODES = {
   upstream_auth_failed: [502, "upstream_error"],
   upstream_unavailable: [503, "upstream_error"],
   no_provider: [503, "server_error"],
-  canceled: [499, "invalid_request_error"],
+  canceled: [409, "invalid_request_error"],
   timeout: [504, "timeout_error"],
   sync_timeout: [504, "timeout_error"],
 } as const satisfies Record<string, readonly [number, string]>;
@@ -75,7 +75,11 @@ export class GatewayError extends Error {
   /** 404 for an unknown job, batch, file or model. */
   static notFound(kind: string, id: string) {
     const code = kind === "model" ? "model_not_found" : "not_found";
-    return new GatewayError(code, `No ${kind} found with id '${id}'.`, kind === "model" ? "model" : null);
+    return new GatewayError(
+      code,
+      `No ${kind} found with id '${id}'.`,
+      kind === "model" ? "model" : null,
+    );
   }
 
   /** 429 with a Retry-After in seconds. */
@@ -87,7 +91,9 @@ export class GatewayError extends Error {
 
   /** The OpenAI envelope body for this error. */
   toEnvelope(): ErrorEnvelope {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return {
+      error: { message: this.message, type: this.type, param: this.param, code: this.code },
+    };
   }
 }
 
@@ -106,5 +112,8 @@ export function fromZodError(error: ZodError, prefix?: string): GatewayError {
 /** Envelope body for any thrown value (non-gateway errors become `internal_error`). */
 export function toErrorEnvelope(err: unknown): ErrorEnvelope {
   if (err instanceof GatewayError) return err.toEnvelope();
-  return new GatewayError("internal_error", "The server had an error processing the request.").toEnvelope();
+  return new GatewayError(
+    "internal_error",
+    "The server had an error processing the request.",
+  ).toEnvelope();
 }

@@ -6,16 +6,29 @@
  */
 import { findModel } from "./catalog/models";
 import type { ModelEntry } from "./catalog/types";
-import { GatewayError, fromZodError } from "./errors";
+import { fromZodError, GatewayError } from "./errors";
 import { resolveSize } from "./resolve/size";
+import type { Operation } from "./schemas/common";
 import { GenerationRequestSchema, KNOWN_PARAMS } from "./schemas/generation";
 import type { InputImage, NormalizedRequest } from "./schemas/normalized";
-import type { Operation } from "./schemas/common";
 
 /** Gateway-consumed fields that never reach `params`. */
 const OWN_FIELDS = new Set([
-  "model", "prompt", "n", "size", "aspect_ratio", "resolution", "width", "height", "seed",
-  "response_format", "output_format", "output_compression", "webhook_url", "metadata", "strict",
+  "model",
+  "prompt",
+  "n",
+  "size",
+  "aspect_ratio",
+  "resolution",
+  "width",
+  "height",
+  "seed",
+  "response_format",
+  "output_format",
+  "output_compression",
+  "webhook_url",
+  "metadata",
+  "strict",
 ]);
 /** Fields of the edit endpoint that are carried as images, not parameters. */
 const IMAGE_FIELDS = new Set(["image", "image[]", "images", "mask"]);
@@ -36,9 +49,16 @@ export type NormalizeOptions = {
 };
 
 /** Validates and normalizes a generation (or, with `images`, an edit) request body. */
-export function normalizeImageRequest(body: unknown, options: NormalizeOptions = {}): NormalizedRequest {
+export function normalizeImageRequest(
+  body: unknown,
+  options: NormalizeOptions = {},
+): NormalizedRequest {
   if (!body || typeof body !== "object" || Array.isArray(body)) {
-    throw GatewayError.invalidRequest(null, "The request body must be a JSON object.", "invalid_request");
+    throw GatewayError.invalidRequest(
+      null,
+      "The request body must be a JSON object.",
+      "invalid_request",
+    );
   }
   const parsed = GenerationRequestSchema.safeParse(body);
   if (!parsed.success) throw fromZodError(parsed.error);

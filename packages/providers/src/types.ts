@@ -72,5 +72,8 @@ export interface ImageProvider {
   /** Makes one upstream call of `plan` (submit, poll, download) and returns its images. */
   submit(plan: ProviderPlan, call: UpstreamCall, ctx: ProviderContext): Promise<ProviderImage[]>;
   /** Cancels an upstream task where the protocol has a cancel; resolves when sent. */
-  cancel?(task: UpstreamTask, ctx: Pick<ProviderContext, "fetch" | "signal" | "logger">): Promise<void>;
+  cancel?(
+    task: UpstreamTask,
+    ctx: Pick<ProviderContext, "fetch" | "signal" | "logger">,
+  ): Promise<void>;
 }

@@ -7,7 +7,10 @@
 import type { ParamHandling, ProviderRoute } from "./types";
 
 const pass: ParamHandling = { kind: "passthrough" };
-const fanOut: ParamHandling = { kind: "emulated", note: "one upstream call per image, in parallel" };
+const fanOut: ParamHandling = {
+  kind: "emulated",
+  note: "one upstream call per image, in parallel",
+};
 const hosted: ParamHandling = {
   kind: "emulated",
   note: "the gateway stores the image and returns a signed URL or base64",
@@ -75,7 +78,11 @@ export const FAL_PARAMS: Record<string, ParamHandling> = {
   },
   output_compression: reencoded,
   output_quality: reencoded,
-  safety_tolerance: { kind: "converted", to: ["safety_tolerance"], note: 'integer → string "1".."5"' },
+  safety_tolerance: {
+    kind: "converted",
+    to: ["safety_tolerance"],
+    note: 'integer → string "1".."5"',
+  },
   enable_safety_checker: pass,
   sync_mode: pass,
   image: { kind: "converted", to: ["image_urls"], note: "the /edit model id with a URL list" },
@@ -95,7 +102,11 @@ export const REPLICATE_PARAMS: Record<string, ParamHandling> = {
     note: 'aspect_ratio "custom" with multiple-of-32 width/height covering the target, then cropped',
   },
   aspect_ratio: { kind: "converted", to: ["aspect_ratio"], note: "the nearest preset ratio" },
-  resolution: { kind: "converted", to: ["resolution"], note: 'tier → "0.5 MP" | "1 MP" | "2 MP" | "4 MP"' },
+  resolution: {
+    kind: "converted",
+    to: ["resolution"],
+    note: 'tier → "0.5 MP" | "1 MP" | "2 MP" | "4 MP"',
+  },
   n: fanOut,
   output_format: {
     kind: "converted",
@@ -149,7 +160,11 @@ export const LOCAL_PARAMS: Record<string, ParamHandling> = {
   prompt: pass,
   seed: pass,
   size: { kind: "converted", to: ["width", "height"], note: "rendered at the exact pixels" },
-  aspect_ratio: { kind: "converted", to: ["width", "height"], note: "resolved to the model's size" },
+  aspect_ratio: {
+    kind: "converted",
+    to: ["width", "height"],
+    note: "resolved to the model's size",
+  },
   resolution: { kind: "converted", to: ["width", "height"], note: "resolved to the model's size" },
   n: fanOut,
   output_format: { kind: "emulated", note: "rendered losslessly, encoded by the gateway" },
@@ -177,7 +192,13 @@ export function flux2Routes(ids: {
       provider: "bfl",
       nativeModel: ids.bfl,
       nativeFormats: ["jpeg", "png"],
-      sizeRule: { kind: "multiple", multiple: 16, minSide: 64, maxSide: 14142, maxPixels: 4_194_304 },
+      sizeRule: {
+        kind: "multiple",
+        multiple: 16,
+        minSide: 64,
+        maxSide: 14142,
+        maxPixels: 4_194_304,
+      },
       nativeN: false,
       maxInputImages: 8,
       params: BFL_PARAMS,
@@ -187,7 +208,13 @@ export function flux2Routes(ids: {
       nativeModel: ids.fal,
       nativeEditModel: `${ids.fal}/edit`,
       nativeFormats: ["jpeg", "png"],
-      sizeRule: { kind: "multiple", multiple: 16, minSide: 64, maxSide: 14142, maxPixels: 4_194_304 },
+      sizeRule: {
+        kind: "multiple",
+        multiple: 16,
+        minSide: 64,
+        maxSide: 14142,
+        maxPixels: 4_194_304,
+      },
       nativeN: false,
       maxInputImages: 8,
       params: FAL_PARAMS,

@@ -16,7 +16,11 @@ export function parseRatio(text: string): [number, number] | null {
 }
 
 /** The exact `[width, height]` for a tier's pixel count and a `W:H` ratio. */
-export function sizeForTier(pixels: number, ratio: string, pixelBudget = Infinity): [number, number] {
+export function sizeForTier(
+  pixels: number,
+  ratio: string,
+  pixelBudget = Infinity,
+): [number, number] {
   const parsed = parseRatio(ratio);
   if (!parsed) throw new Error(`bad ratio ${ratio}`);
   const r = parsed[0] / parsed[1];

@@ -5,7 +5,7 @@
  * inputs; the generic handling (passthrough, renamed, dropped) is in
  * `plan-request.ts`.
  */
-import type { ProviderId, OutputFormat } from "../schemas/common";
+import type { OutputFormat, ProviderId } from "../schemas/common";
 import type { Dimensions } from "./upstream-size";
 
 /** What a provider's spelling function needs. */
@@ -68,8 +68,13 @@ export function nativeSizeAndFormat(provider: ProviderId, x: NativeInput): Recor
 }
 
 /** A converted parameter's native value for one provider (the few conversions that are not size/format). */
-export function convertParam(provider: ProviderId, param: string, value: unknown): Record<string, unknown> {
-  if (provider === "fal" && param === "safety_tolerance") return { safety_tolerance: String(value) };
+export function convertParam(
+  provider: ProviderId,
+  param: string,
+  value: unknown,
+): Record<string, unknown> {
+  if (provider === "fal" && param === "safety_tolerance")
+    return { safety_tolerance: String(value) };
   return {};
 }
 

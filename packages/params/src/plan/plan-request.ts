@@ -8,8 +8,8 @@
 import type { ModelEntry, ParamHandling, ProviderRoute } from "../catalog/types";
 import { GatewayError } from "../errors";
 import type { Coercion } from "../resolve/size";
-import type { NormalizedRequest } from "../schemas/normalized";
 import type { OutputFormat } from "../schemas/common";
+import type { NormalizedRequest } from "../schemas/normalized";
 import { convertParam, NATIVE_QUALITY, nativeSizeAndFormat } from "./native-params";
 import type { AppliedReport, ProviderPlan, UpstreamCall } from "./types";
 import { upstreamSizeFor } from "./upstream-size";
@@ -32,7 +32,8 @@ function pickUpstreamFormat(
 ): OutputFormat {
   const native = route.nativeFormats.includes(format);
   const reencodeLossy = resized && format !== "png";
-  const qualityOk = quality === undefined || NATIVE_QUALITY.has(route.provider) || !LOSSY.has(format);
+  const qualityOk =
+    quality === undefined || NATIVE_QUALITY.has(route.provider) || !LOSSY.has(format);
   if (native && !reencodeLossy && qualityOk) return format;
   return route.nativeFormats.includes("png") ? "png" : (route.nativeFormats[0] ?? "png");
 }
@@ -55,7 +56,9 @@ export function planRequest(
   // Replicate makes catalog sizes from its own ratio + tier presets; everything else gets pixels.
   const usePreset = route.sizeRule.kind === "preset-or-custom" && !req.size.exact;
   const upstreamSize = usePreset ? null : upstreamSizeFor(target, route.sizeRule);
-  const resized = upstreamSize !== null && (upstreamSize.width !== target.width || upstreamSize.height !== target.height);
+  const resized =
+    upstreamSize !== null &&
+    (upstreamSize.width !== target.width || upstreamSize.height !== target.height);
   const quality = LOSSY.has(req.output_format)
     ? (req.output_compression ?? (req.params.output_quality as number | undefined))
     : undefined;
@@ -84,9 +87,15 @@ export function planRequest(
     handling[key] = h;
     if (h.kind === "passthrough") native[key] = value;
     else if (h.kind === "renamed") native[h.to] = value;
-    else if (h.kind === "converted") Object.assign(native, convertParam(route.provider, key, value));
+    else if (h.kind === "converted")
+      Object.assign(native, convertParam(route.provider, key, value));
     else if (h.kind === "dropped") {
-      coercions.push({ param: key, requested: String(value), applied: "(not sent)", reason: h.note });
+      coercions.push({
+        param: key,
+        requested: String(value),
+        applied: "(not sent)",
+        reason: h.note,
+      });
     }
   }
   Object.assign(
@@ -155,7 +164,10 @@ export function appliedReport(plan: ProviderPlan, req: NormalizedRequest): Appli
       upstream: plan.upstreamFormat,
       converted: plan.output.format !== plan.upstreamFormat,
     },
-    native: { ...plan.nativeParams, ...(plan.seedParam ? { [plan.seedParam]: plan.calls[0]?.seed ?? null } : {}) },
+    native: {
+      ...plan.nativeParams,
+      ...(plan.seedParam ? { [plan.seedParam]: plan.calls[0]?.seed ?? null } : {}),
+    },
     seeds: plan.calls.map((c) => c.seed ?? null),
     parameters: plan.handling,
     coerced: plan.coercions,

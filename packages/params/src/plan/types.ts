@@ -5,8 +5,8 @@
  */
 import type { ParamHandling } from "../catalog/types";
 import type { Coercion } from "../resolve/size";
-import type { InputImage } from "../schemas/normalized";
 import type { Operation, OutputFormat, ProviderId } from "../schemas/common";
+import type { InputImage } from "../schemas/normalized";
 import type { Dimensions } from "./upstream-size";
 
 /** One upstream call of a plan (`n` fans out to several). */

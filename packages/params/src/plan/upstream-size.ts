@@ -29,7 +29,11 @@ function coverWithin(
     width: Math.max(roundUp(minSide, multiple), roundUp(target.width, multiple)),
     height: Math.max(roundUp(minSide, multiple), roundUp(target.height, multiple)),
   };
-  if (cover.width <= maxSide && cover.height <= maxSide && cover.width * cover.height <= maxPixels) {
+  if (
+    cover.width <= maxSide &&
+    cover.height <= maxSide &&
+    cover.width * cover.height <= maxPixels
+  ) {
     return cover;
   }
   // Too big for the provider: shrink the target's ratio into the limits, then round down.

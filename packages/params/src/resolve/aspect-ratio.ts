@@ -3,8 +3,9 @@
  * nearest in log space, so 7:1 with 4:1 and 8:1 offered gives 8:1 (the seed's
  * "How matching works"). Log space makes 2:1 and 1:2 equally far from 1:1.
  */
-import { GatewayError } from "../errors";
+
 import { parseRatio } from "../catalog/tier-sizes";
+import { GatewayError } from "../errors";
 
 /** Result of matching a requested ratio against the offered ones. */
 export type RatioMatch = {
@@ -17,7 +18,11 @@ export type RatioMatch = {
 const EPSILON = 1e-9;
 
 /** The offered ratio nearest to `requested` in log space; ties go to the first offered. */
-export function nearestRatio(requested: string, offered: readonly string[], param = "aspect_ratio"): RatioMatch {
+export function nearestRatio(
+  requested: string,
+  offered: readonly string[],
+  param = "aspect_ratio",
+): RatioMatch {
   const parsed = parseRatio(requested);
   if (!parsed) {
     throw GatewayError.invalidRequest(

@@ -4,8 +4,9 @@
  * nearest in log-pixel space; on an exact tie the larger tier wins, so a
  * request never gets a smaller image than a neighbour it sits between.
  */
-import { GatewayError } from "../errors";
+
 import type { ResolutionTier } from "../catalog/types";
+import { GatewayError } from "../errors";
 
 const MEGAPIXEL = 1024 * 1024;
 const EPSILON = 1e-9;
@@ -42,7 +43,8 @@ export function nearestTier(requested: string, tiers: readonly ResolutionTier[])
   for (const tier of tiers) {
     const distance = Math.abs(Math.log(tier.pixels) - target);
     const closer = !best || distance < best.distance - EPSILON;
-    const tieLarger = best && Math.abs(distance - best.distance) <= EPSILON && tier.pixels > best.tier.pixels;
+    const tieLarger =
+      best && Math.abs(distance - best.distance) <= EPSILON && tier.pixels > best.tier.pixels;
     if (closer || tieLarger) best = { tier, distance };
   }
   if (!best) throw new Error("the model offers no resolution tiers");

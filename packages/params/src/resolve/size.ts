@@ -6,8 +6,9 @@
  *    nearest offered tier, and the pair picks the catalog's exact size.
  * What was asked, what was applied and any coercion are all reported.
  */
-import { GatewayError } from "../errors";
+
 import type { ModelEntry } from "../catalog/types";
+import { GatewayError } from "../errors";
 import { nearestRatio } from "./aspect-ratio";
 import { nearestTier } from "./resolution";
 
@@ -24,7 +25,13 @@ export type SizeRequest = {
 export type Coercion = { param: string; requested: string; applied: string; reason: string };
 
 /** Where the final size came from. */
-export type SizeSource = "size" | "width_height" | "aspect_ratio" | "resolution" | "auto" | "default";
+export type SizeSource =
+  | "size"
+  | "width_height"
+  | "aspect_ratio"
+  | "resolution"
+  | "auto"
+  | "default";
 
 /** The resolved output size and how it was reached. */
 export type SizeResolution = {
@@ -62,7 +69,13 @@ function checkExact(model: ModelEntry, width: number, height: number, param: str
   }
 }
 
-function exactSize(model: ModelEntry, width: number, height: number, source: SizeSource, req: SizeRequest) {
+function exactSize(
+  model: ModelEntry,
+  width: number,
+  height: number,
+  source: SizeSource,
+  req: SizeRequest,
+) {
   checkExact(model, width, height, source === "size" ? "size" : "width");
   const ignored = (["aspect_ratio", "resolution"] as const).filter((p) => req[p] !== undefined);
   return { width, height, source, exact: true, ignored, coercions: [] } satisfies SizeResolution;
@@ -97,7 +110,11 @@ export function resolveSize(model: ModelEntry, req: SizeRequest): SizeResolution
   const coercions: Coercion[] = [];
   const wantsRatio = ratioRequest !== undefined && ratioRequest.trim().toLowerCase() !== "auto";
   const ratio = wantsRatio
-    ? nearestRatio(ratioRequest as string, model.ratios, source === "aspect_ratio" && req.size ? "size" : "aspect_ratio")
+    ? nearestRatio(
+        ratioRequest as string,
+        model.ratios,
+        source === "aspect_ratio" && req.size ? "size" : "aspect_ratio",
+      )
     : { applied: model.defaultRatio, coerced: false };
   if (ratio.coerced) {
     coercions.push({
@@ -119,10 +136,12 @@ export function resolveSize(model: ModelEntry, req: SizeRequest): SizeResolution
       reason: `nearest resolution tier ${model.id} offers`,
     });
   }
-  if (source === "default") source = wantsRatio ? "aspect_ratio" : wantsTier ? "resolution" : "default";
+  if (source === "default")
+    source = wantsRatio ? "aspect_ratio" : wantsTier ? "resolution" : "default";
 
   const size = model.sizes[tier.applied]?.[ratio.applied];
-  if (!size) throw new Error(`catalog gap: ${model.id} has no ${tier.applied} ${ratio.applied} size`);
+  if (!size)
+    throw new Error(`catalog gap: ${model.id} has no ${tier.applied} ${ratio.applied} size`);
   return {
     width: size[0],
     height: size[1],

@@ -4,7 +4,12 @@
  * too (parse, don't trust, what comes out of Redis).
  */
 import { z } from "zod";
-import { MetadataSchema, OperationSchema, OutputFormatSchema, ResponseFormatSchema } from "./common";
+import {
+  MetadataSchema,
+  OperationSchema,
+  OutputFormatSchema,
+  ResponseFormatSchema,
+} from "./common";
 
 const CoercionSchema = z.object({
   param: z.string(),

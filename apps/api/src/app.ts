@@ -1,0 +1,32 @@
+/**
+ * The Express app, built from its dependencies (no env, no listen): request
+ * id → health and file links (no auth) → bearer auth → routes → 404 →
+ * the one error handler.
+ */
+import express, { type Express } from "express";
+import type { ApiDeps } from "./deps";
+import { auth } from "./http/auth";
+import { errorHandler, unknownRoute } from "./http/error-handler";
+import { requestId } from "./http/request-id";
+import { filesRouter } from "./routes/files";
+import { healthRouter } from "./routes/health";
+import { imagesRouter } from "./routes/images";
+import { jobsRouter } from "./routes/jobs";
+import { modelsRouter } from "./routes/models";
+
+/** Builds the HTTP app. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", true);
+  app.use(requestId(deps.logger));
+  app.use(healthRouter(deps));
+  app.use(filesRouter(deps));
+  app.use(auth(deps.config.apiKeys));
+  app.use(imagesRouter(deps));
+  app.use(jobsRouter(deps));
+  app.use(modelsRouter(deps));
+  app.use(unknownRoute);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,92 @@
+/**
+ * The API's dependencies, built once from config: Redis connections, the job
+ * store and event hub, the image queues and the blob store. `createApp`
+ * takes these, so tests can build an app on their own Redis prefix.
+ */
+import {
+  type Config,
+  createImageQueues,
+  createJobEvents,
+  createJobStore,
+  createRedis,
+  enabledProviders,
+  type ImageQueues,
+  type JobEvents,
+  type JobStore,
+  sharedSecret,
+} from "@imagegate/jobs";
+import type { ProviderId } from "@imagegate/params";
+import { type BlobStore, createBlobStore } from "@imagegate/storage";
+import type { Redis } from "ioredis";
+import pino, { type Logger } from "pino";
+
+export type ApiDeps = {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  store: JobStore;
+  events: JobEvents;
+  queues: ImageQueues;
+  blobs: BlobStore;
+  /** HMAC key of fs-mode file links. */
+  signingSecret: string;
+  enabled: ReadonlySet<ProviderId>;
+  close(): Promise<void>;
+};
+
+/** Creates the pino logger of the API role. */
+export function createApiLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: "api" } });
+}
+
+/** Connects everything the API needs. */
+export async function createDeps(
+  config: Config,
+  logger: Logger = createApiLogger(config),
+): Promise<ApiDeps> {
+  const redis = createRedis({ url: config.redis.url, name: "imagegate-api" });
+  const subscriber = createRedis({ url: config.redis.url, name: "imagegate-api-events" });
+  const store = createJobStore({
+    redis,
+    prefix: config.queuePrefix,
+    ttlSeconds: config.jobTtlSeconds,
+  });
+  const events = createJobEvents({ subscriber, store });
+  const queues = createImageQueues({
+    connection: redis,
+    prefix: config.queuePrefix,
+    limits: config.limits,
+  });
+  const signingSecret = await sharedSecret(
+    redis,
+    config.queuePrefix,
+    "url-signing",
+    config.urlSigningSecret,
+  );
+  const blobs = createBlobStore(
+    config.storage.driver === "fs"
+      ? {
+          driver: "fs",
+          dir: config.storage.dir,
+          publicBaseUrl: config.publicBaseUrl,
+          signingSecret,
+        }
+      : config.storage,
+  );
+  return {
+    config,
+    logger,
+    redis,
+    store,
+    events,
+    queues,
+    blobs,
+    signingSecret,
+    enabled: enabledProviders(config),
+    async close() {
+      await queues.close();
+      await events.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * `POST /v1/images/generations` (DESIGN §4): synchronous by default, as
+ * OpenAI clients expect; `Prefer: respond-async` answers 202 with the job
+ * and `Location`. A sync request that outlives SYNC_TIMEOUT_MS gets a 504
+ * naming the job id, and the job carries on.
+ */
+import { isFinal, type JobRecord } from "@imagegate/jobs";
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  GatewayError,
+  normalizeImageRequest,
+} from "@imagegate/params";
+import { type Response, Router } from "express";
+import type { ApiDeps } from "../deps";
+import { jsonBody } from "../http/json-body";
+import { presentImages, presentJob } from "../services/present-job";
+import { submitImageJob } from "../services/submit-image-job";
+import { clientGone, waitForJob } from "../services/wait-for-job";
+
+/** True when the client asked for an async answer (RFC 7240 `Prefer: respond-async`). */
+export function prefersAsync(prefer: string | undefined): boolean {
+  return !!prefer && prefer.split(/[,;]/).some((p) => p.trim().toLowerCase() === "respond-async");
+}
+
+/** Answers a sync request from a job's latest record. */
+export async function replyWithResult(
+  deps: ApiDeps,
+  res: Response,
+  record: JobRecord,
+): Promise<void> {
+  res.setHeader("x-imagegate-job-id", record.id);
+  if (record.provider) res.setHeader("x-imagegate-provider", record.provider);
+  if (!isFinal(record.status)) {
+    res.setHeader("location", `/v1/jobs/${record.id}`);
+    throw new GatewayError(
+      "sync_timeout",
+      `The image was not ready within ${deps.config.syncTimeoutMs} ms; job ${record.id} is still ${record.status}. Poll GET /v1/jobs/${record.id}.`,
+      null,
+    );
+  }
+  if (record.status === "succeeded") {
+    res.json(
+      await presentImages(record, { blobs: deps.blobs, urlTtlSeconds: deps.config.urlTtlSeconds }),
+    );
+    return;
+  }
+  const error = record.error ?? {
+    message: `Job ${record.id} was canceled.`,
+    type: "invalid_request_error",
+    param: null,
+    code: "canceled",
+  };
+  const code = (error.code ?? "internal_error") as ErrorCode;
+  res.status(code in ERROR_CODES ? ERROR_CODES[code][0] : 500).json({ error });
+}
+
+/** The images router. */
+export function imagesRouter(deps: ApiDeps): Router {
+  const router = Router();
+  router.post("/v1/images/generations", ...jsonBody(), async (req, res) => {
+    const request = normalizeImageRequest(req.body);
+    const record = await submitImageJob(deps, request, {
+      owner: res.locals.owner as string,
+      requestId: res.locals.requestId as string,
+    });
+    if (prefersAsync(req.get("prefer"))) {
+      res
+        .status(202)
+        .setHeader("location", `/v1/jobs/${record.id}`)
+        .setHeader("preference-applied", "respond-async")
+        .json(
+          await presentJob(record, { blobs: deps.blobs, urlTtlSeconds: deps.config.urlTtlSeconds }),
+        );
+      return;
+    }
+    const latest = await waitForJob(deps, record.id, deps.config.syncTimeoutMs, clientGone(res));
+    await replyWithResult(deps, res, latest);
+  });
+  return router;
+}

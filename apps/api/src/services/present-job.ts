@@ -1,0 +1,92 @@
+/**
+ * Public shapes of a job: the images response (OpenAI's, plus `model`,
+ * `provider`, `applied`) and the job object (DESIGN §4 "Jobs"). Links are
+ * signed on every read, so an old job always hands out a working URL while
+ * its image is kept.
+ */
+import type { JobRecord } from "@imagegate/jobs";
+import type { ResponseFormat } from "@imagegate/params";
+import type { BlobStore } from "@imagegate/storage";
+
+/** The OpenAI images response of a succeeded job. */
+export type ImagesResponse = {
+  created: number;
+  data: { url?: string; b64_json?: string; revised_prompt?: string }[];
+  output_format: string;
+  size: string;
+  model: string;
+  provider: string | null;
+  job_id: string;
+  applied: Record<string, unknown> | null;
+};
+
+/** Options of presentation. */
+export type PresentOptions = { blobs: BlobStore; urlTtlSeconds: number };
+
+/** The images response of a succeeded job, with fresh links or inline base64. */
+export async function presentImages(
+  record: JobRecord,
+  options: PresentOptions,
+  responseFormat: ResponseFormat = record.request.response_format,
+): Promise<ImagesResponse | null> {
+  if (!record.result) return null;
+  const data = await Promise.all(
+    record.result.images.map(async (image) => {
+      const extra = image.revised_prompt ? { revised_prompt: image.revised_prompt } : {};
+      if (responseFormat === "b64_json") {
+        return { b64_json: (await options.blobs.get(image.key)).toString("base64"), ...extra };
+      }
+      return {
+        url: await options.blobs.signedUrl(image.key, { ttlSeconds: options.urlTtlSeconds }),
+        ...extra,
+      };
+    }),
+  );
+  return {
+    created: record.result.created,
+    data,
+    output_format: record.result.output_format,
+    size: record.result.size,
+    model: record.model,
+    provider: record.provider,
+    job_id: record.id,
+    applied: record.applied,
+  };
+}
+
+/** The public job object. */
+export async function presentJob(record: JobRecord, options: PresentOptions) {
+  const { images, mask, ...request } = record.request;
+  return {
+    id: record.id,
+    object: "image.job" as const,
+    operation: record.operation,
+    status: record.status,
+    model: record.model,
+    provider: record.provider,
+    attempts: record.attempts,
+    progress: record.progress,
+    created_at: record.created_at,
+    started_at: record.started_at,
+    completed_at: record.completed_at,
+    request: {
+      ...request,
+      ...(images ? { images: images.map(({ key: _k, ...meta }) => meta) } : {}),
+      ...(mask ? { mask: { width: mask.width, height: mask.height, mime: mask.mime } } : {}),
+    },
+    applied: record.applied,
+    result: record.status === "succeeded" ? await presentImages(record, options) : null,
+    error: record.error,
+    attempt_log: record.attempt_log,
+    webhook: record.webhook
+      ? {
+          url: record.webhook.url,
+          status: record.webhook.status,
+          attempts: record.webhook.attempts,
+          last_status_code: record.webhook.last_status_code,
+        }
+      : null,
+    batch_id: record.batch_id,
+    metadata: record.metadata,
+  };
+}

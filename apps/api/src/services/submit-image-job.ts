@@ -1,0 +1,49 @@
+/**
+ * Creates a job record for a normalized request and enqueues it on the first
+ * provider of its route. The record is written before the queue entry, so a
+ * worker never picks up a job it cannot read.
+ */
+import { type JobRecord, routeFor } from "@imagegate/jobs";
+import { type NormalizedRequest, newId, requireModel } from "@imagegate/params";
+import type { ApiDeps } from "../deps";
+
+/** Who is asking, and from where. */
+export type SubmitContext = { owner: string; requestId: string | null; batchId?: string | null };
+
+/** Saves and enqueues a new image job; returns its record. */
+export async function submitImageJob(
+  deps: ApiDeps,
+  request: NormalizedRequest,
+  context: SubmitContext,
+): Promise<JobRecord> {
+  const model = requireModel(request.model);
+  const route = routeFor(model, deps.enabled, deps.config.routes);
+  const record: JobRecord = {
+    id: newId("job"),
+    owner: context.owner,
+    operation: request.operation,
+    status: "queued",
+    model: model.id,
+    provider: null,
+    route,
+    attempts: 0,
+    progress: 0,
+    created_at: Math.floor(Date.now() / 1000),
+    started_at: null,
+    completed_at: null,
+    request,
+    applied: null,
+    result: null,
+    error: null,
+    attempt_log: [],
+    webhook: request.webhook_url
+      ? { url: request.webhook_url, status: "pending", attempts: 0, last_status_code: null }
+      : null,
+    batch_id: context.batchId ?? null,
+    metadata: request.metadata ?? null,
+    request_id: context.requestId,
+  };
+  await deps.store.create(record);
+  await deps.queues.enqueue({ jobId: record.id, route, routeIndex: 0 });
+  return record;
+}

@@ -1,0 +1,49 @@
+/**
+ * Starts the API role: dependencies → app → listen. Returns the bound port
+ * and a `close()` that stops accepting connections and closes Redis.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Config } from "@imagegate/jobs";
+import type { Logger } from "pino";
+import { createApp } from "./app";
+import { createApiLogger, createDeps } from "./deps";
+
+/** A running API. */
+export type RunningApi = { server: Server; port: number; url: string; close(): Promise<void> };
+
+/** Starts the API on `config.port` (0 = any free port). */
+export async function startApi(
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<RunningApi> {
+  const logger = options.logger ?? createApiLogger(config);
+  if (config.apiKeys.length === 0) {
+    logger.warn("API_KEYS is empty: authentication is OFF and every caller shares one owner");
+  }
+  const deps = await createDeps(config, logger);
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (err?: Error) =>
+      err ? reject(err) : resolve(s),
+    );
+  });
+  // Sync requests may wait up to SYNC_TIMEOUT_MS; keep Node from cutting them off first.
+  server.requestTimeout = config.syncTimeoutMs + 30_000;
+  server.headersTimeout = 65_000;
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, providers: [...deps.enabled] }, "api listening");
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await deps.close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { ensureRedis, type PrivateRedis } from "./private-redis";

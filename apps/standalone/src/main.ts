@@ -1,0 +1,58 @@
+/**
+ * `pnpm start`: the API and every worker in one process on embedded defaults
+ * (DESIGN §2) — a private Redis when none answers, files on local disk, and
+ * the local renderer for every model when no provider credentials are set.
+ * The one place that wires both apps together.
+ */
+import { startApi } from "@imagegate/api";
+import { ConfigError, enabledProviders, loadConfig } from "@imagegate/jobs";
+import { startWorker } from "@imagegate/worker";
+import pino from "pino";
+import { ensureRedis } from "./private-redis";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: "imagegate" } });
+  let redis: Awaited<ReturnType<typeof ensureRedis>>;
+  try {
+    redis = await ensureRedis(config.redis.url);
+  } catch (err) {
+    logger.fatal((err as Error).message);
+    process.exit(1);
+  }
+  if (redis)
+    logger.info({ url: config.redis.url, dir: "./data/redis" }, "started a private redis-server");
+  const enabled = [...enabledProviders(config)];
+  if (enabled.length === 1) {
+    logger.info(
+      "no provider credentials set: every model is served by the local renderer (x-imagegate-provider: local)",
+    );
+  }
+  const worker = await startWorker(config, { logger: logger.child({ role: "worker" }) });
+  const api = await startApi(config, { logger: logger.child({ role: "api" }) });
+  logger.info(`imagegate ready: point the OpenAI SDK at ${config.publicBaseUrl}/v1`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    await api.close();
+    await worker.close();
+    await redis?.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+void main();

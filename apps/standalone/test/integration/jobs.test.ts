@@ -1,0 +1,150 @@
+/**
+ * Async jobs, long-polling, the sync timeout, models and health, end to end
+ * over real HTTP, Redis and workers.
+ */
+import { createLocalProvider } from "@imagegate/providers";
+import { decodeImage, readJson } from "@imagegate/testkit";
+import { startGateway, type TestGateway } from "./gateway";
+
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  gateway = await startGateway();
+});
+
+afterAll(async () => {
+  await gateway.close();
+});
+
+function api(path: string, init: RequestInit & { key?: string } = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("authorization", `Bearer ${init.key ?? gateway.apiKey}`);
+  if (init.body) headers.set("content-type", "application/json");
+  return fetch(`${gateway.url}${path}`, { ...init, headers });
+}
+
+describe("Prefer: respond-async", () => {
+  it("answers 202 with the job and Location, then the job succeeds", async () => {
+    const res = await api("/v1/images/generations", {
+      method: "POST",
+      headers: { prefer: "respond-async" },
+      body: JSON.stringify({ prompt: "async", size: "64x48", output_format: "webp" }),
+    });
+    expect(res.status).toBe(202);
+    const job = await readJson(res);
+    expect(job).toMatchObject({
+      object: "image.job",
+      operation: "generation",
+      model: "flux.2-max",
+    });
+    expect(job.id).toMatch(/^job_/);
+    expect(["queued", "in_progress", "succeeded"]).toContain(job.status);
+    expect(res.headers.get("location")).toBe(`/v1/jobs/${job.id}`);
+
+    const polled = await api(`/v1/jobs/${job.id}?wait=20`);
+    const done = await readJson(polled);
+    expect(done.status).toBe("succeeded");
+    expect(done.provider).toBe("local");
+    expect(done.progress).toBe(1);
+    expect(done.completed_at).toBeGreaterThanOrEqual(done.created_at);
+    const url = done.result.data[0].url as string;
+    const image = await decodeImage(Buffer.from(await (await fetch(url)).arrayBuffer()));
+    expect(image).toEqual({ format: "webp", width: 64, height: 48 });
+  });
+
+  it("hides a job from another key (404)", async () => {
+    const res = await api("/v1/images/generations", {
+      method: "POST",
+      headers: { prefer: "respond-async" },
+      body: JSON.stringify({ prompt: "mine", size: "32x32" }),
+    });
+    const job = await readJson(res);
+    const other = await api(`/v1/jobs/${job.id}`, { key: "sk-test-b" });
+    expect(other.status).toBe(404);
+    expect((await readJson(other)).error.code).toBe("not_found");
+  });
+
+  it("refuses a bad wait with 400 naming wait", async () => {
+    const res = await api("/v1/jobs/job_x?wait=99");
+    expect(res.status).toBe(400);
+    expect((await readJson(res)).error.param).toBe("wait");
+  });
+});
+
+describe("file links", () => {
+  it("refuse a tampered signature and an unknown key", async () => {
+    const res = await api("/v1/images/generations", {
+      method: "POST",
+      body: JSON.stringify({ prompt: "link", size: "16x16" }),
+    });
+    const url = new URL((await readJson(res)).data[0].url);
+    const tampered = new URL(url);
+    tampered.searchParams.set("signature", "AAAA");
+    expect((await fetch(tampered)).status).toBe(404);
+    const traversal = `${gateway.url}/files/..%2F..%2Fetc%2Fpasswd?${url.searchParams}`;
+    expect((await fetch(traversal)).status).toBe(404);
+  });
+});
+
+describe("models and health", () => {
+  it("lists the catalog and shows FLUX.2 [max]'s sizes and parameter handling", async () => {
+    const list = await readJson(await api("/v1/models"));
+    expect(list.object).toBe("list");
+    expect(list.data.map((m: { id: string }) => m.id)).toEqual(
+      expect.arrayContaining(["flux.2-max", "flux.2-pro", "flux.2-flex"]),
+    );
+    const max = await readJson(await api("/v1/models/flux.2-max"));
+    expect(max.sizes["1K"]["16:9"]).toBe("1365x768");
+    const local = max.providers.find((p: { provider: string }) => p.provider === "local");
+    expect(local.enabled).toBe(true);
+    expect(local.parameters.n.kind).toBe("emulated");
+    const missing = await api("/v1/models/flux.9");
+    expect(missing.status).toBe(404);
+  });
+
+  it("answers /healthz and /readyz without a key", async () => {
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await readJson(ready)).toMatchObject({ redis: "ok", storage: "ok" });
+  });
+
+  it("answers unknown routes with a 404 envelope", async () => {
+    const res = await api("/v1/nothing");
+    expect(res.status).toBe(404);
+    expect((await readJson(res)).error.type).toBe("invalid_request_error");
+  });
+});
+
+describe("sync timeout", () => {
+  let slow: TestGateway;
+
+  beforeAll(async () => {
+    slow = await startGateway({
+      env: { SYNC_TIMEOUT_MS: "150" },
+      providers: new Map([["local", createLocalProvider({ renderDelayMs: 1500 })]]),
+    });
+  });
+
+  afterAll(async () => {
+    await slow.close();
+  });
+
+  it("answers 504 naming the job id, and the job still finishes", async () => {
+    const res = await fetch(`${slow.baseURL}/images/generations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${slow.apiKey}` },
+      body: JSON.stringify({ prompt: "slow", size: "32x32" }),
+    });
+    expect(res.status).toBe(504);
+    const body = await readJson(res);
+    expect(body.error.code).toBe("sync_timeout");
+    const jobId = res.headers.get("x-imagegate-job-id") as string;
+    expect(body.error.message).toContain(jobId);
+    expect(res.headers.get("location")).toBe(`/v1/jobs/${jobId}`);
+    const done = await fetch(`${slow.baseURL}/jobs/${jobId}?wait=10`, {
+      headers: { authorization: `Bearer ${slow.apiKey}` },
+    });
+    expect((await readJson(done)).status).toBe("succeeded");
+  });
+});

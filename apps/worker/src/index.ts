@@ -1,0 +1,6 @@
+export {
+  createWorkerLogger,
+  type RunningWorker,
+  type StartWorkerOptions,
+  startWorker,
+} from "./start";

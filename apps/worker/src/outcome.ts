@@ -1,0 +1,103 @@
+/**
+ * The worker's one error mapper (STYLE 4.7): any error of a job run → what
+ * happens next. Pure, so every branch is unit-tested; `processors/image-job.ts`
+ * applies the decision to BullMQ (rate limit, rethrow, UnrecoverableError)
+ * and to the job record.
+ */
+
+import type { JobError } from "@imagegate/jobs";
+import { ERROR_CODES, type ErrorCode, GatewayError } from "@imagegate/params";
+import { ProviderError } from "@imagegate/providers";
+
+/** What to do after a failed run. */
+export type Outcome =
+  /** Pause this provider's queue for `delayMs`; the attempt is not spent. */
+  | { action: "rate_limit"; delayMs: number; error: JobError }
+  /** Let BullMQ retry on the same provider after backoff. */
+  | { action: "retry"; error: JobError }
+  /** Attempts on this provider are spent: try the next one in the route. */
+  | { action: "failover"; error: JobError }
+  /** Fail the job now with this envelope body and HTTP status. */
+  | { action: "fail"; error: JobError; status: number }
+  /** The job was canceled while running. */
+  | { action: "canceled" };
+
+/** Facts about the run that failed. */
+export type RunState = {
+  /** Attempts already made on this provider before this one (BullMQ `attemptsMade`). */
+  attemptsMade: number;
+  /** Attempts allowed on this provider. */
+  attempts: number;
+  /** True when another provider follows in the route. */
+  hasNextProvider: boolean;
+  /** True when the job's cancel was requested (the abort came from a cancel). */
+  canceled: boolean;
+};
+
+/** Default pause when a 429 names no Retry-After. */
+export const DEFAULT_RATE_LIMIT_MS = 5_000;
+
+function envelope(code: ErrorCode, message: string, param: string | null = null): JobError {
+  return new GatewayError(code, message, param).toEnvelope().error;
+}
+
+function statusOf(code: string): number {
+  return code in ERROR_CODES ? ERROR_CODES[code as ErrorCode][0] : 500;
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
+}
+
+/** Decides what follows a failed run of an image job. */
+export function decideOutcome(err: unknown, state: RunState): Outcome {
+  if (state.canceled) return { action: "canceled" };
+  if (err instanceof GatewayError) {
+    // A plan the provider cannot run (strict refusal): another provider may take it.
+    if (state.hasNextProvider && err.code === "parameter_coerced") {
+      return { action: "failover", error: err.toEnvelope().error };
+    }
+    return { action: "fail", error: err.toEnvelope().error, status: err.status };
+  }
+
+  let retryable: JobError;
+  if (err instanceof ProviderError) {
+    const who = err.provider;
+    switch (err.kind) {
+      case "rate_limited":
+        return {
+          action: "rate_limit",
+          delayMs: err.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS,
+          error: envelope("rate_limit_exceeded", `${who}: ${err.message}`),
+        };
+      case "content_refused":
+        return {
+          action: "fail",
+          status: 422,
+          error: envelope("content_policy_violation", `${who} refused the content: ${err.message}`),
+        };
+      case "permanent": {
+        const code = (err.code as ErrorCode | undefined) ?? "upstream_error";
+        return {
+          action: "fail",
+          status: statusOf(code),
+          error: envelope(code, `${who}: ${err.message}`),
+        };
+      }
+      case "retryable":
+        retryable = envelope("upstream_unavailable", `${who}: ${err.message}`);
+        break;
+    }
+  } else if (isAbort(err)) {
+    retryable = envelope("timeout", `The upstream call timed out: ${(err as Error).message}`);
+  } else {
+    retryable = envelope(
+      "internal_error",
+      `Processing failed: ${(err as Error)?.message ?? String(err)}`,
+    );
+  }
+
+  if (state.attemptsMade + 1 < state.attempts) return { action: "retry", error: retryable };
+  if (state.hasNextProvider) return { action: "failover", error: retryable };
+  return { action: "fail", error: retryable, status: statusOf(retryable.code ?? "internal_error") };
+}

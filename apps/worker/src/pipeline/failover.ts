@@ -1,0 +1,13 @@
+/**
+ * Failover step: when a provider's attempts are spent on retryable errors,
+ * the job moves to the next provider of its route (DESIGN §5).
+ */
+import type { ImageJobData, ImageQueues } from "@imagegate/jobs";
+
+/** Enqueues the job on the next provider of its route; false when none is left. */
+export async function failOver(queues: ImageQueues, data: ImageJobData): Promise<boolean> {
+  const next = data.routeIndex + 1;
+  if (next >= data.route.length) return false;
+  await queues.enqueue({ ...data, routeIndex: next });
+  return true;
+}

@@ -1,0 +1,111 @@
+/**
+ * Post-process step: whatever the upstream returned → exactly the pixels and
+ * encoding asked for. Resizes with `cover` (centre crop) when the upstream
+ * shape differs (covering shapes, presets), converts formats the provider
+ * lacks, applies `output_compression`, strips metadata. An image that is
+ * already right is passed through untouched: no second lossy encode, no cost.
+ */
+import { MIME_TYPES, type OutputFormat } from "@imagegate/params";
+import sharp, { type Sharp } from "sharp";
+
+/**
+ * Encoder settings, chosen to keep a 1 MP conversion well under a second on a
+ * 2-core machine. Measured on a photo-like 1024² image (blurred gaussian noise),
+ * one libvips thread, sharp 0.35 (ms, size):
+ * - png: level 6 54 ms (levels 2–9 within 10 %: photos hardly compress);
+ * - jpeg q90: 14 ms, 307 KB; mozjpeg 165 ms for 7 % smaller — not worth it;
+ * - webp q90: effort 4 (default) 131 ms → effort 2 66 ms, +3 % size;
+ * - avif q60: effort 4 (default) 3004 ms → effort 1 157 ms, +9 % size;
+ * - gif: defaults 9.7 s → effort 1 without dithering 0.4–1.5 s.
+ */
+export const ENCODERS = {
+  png: { compressionLevel: 6, adaptiveFiltering: false },
+  jpeg: { quality: 90, mozjpeg: false },
+  webp: { quality: 90, effort: 2 },
+  avif: { quality: 60, effort: 1 },
+  gif: { effort: 1, dither: 0 },
+} as const;
+
+/** Largest decoded input accepted (a decompression bomb guard). */
+export const DEFAULT_LIMIT_INPUT_PIXELS = 100_000_000;
+
+/** The final image. */
+export type PostProcessed = {
+  data: Buffer;
+  format: OutputFormat;
+  width: number;
+  height: number;
+  bytes: number;
+  contentType: string;
+};
+
+/** The requested output. */
+export type OutputSpec = { format: OutputFormat; compression?: number | undefined };
+
+/** sharp's name of a format → ours (AVIF reads as "heif" with AV1 compression). */
+function formatOf(meta: sharp.Metadata): string | undefined {
+  if (meta.format === "heif" && meta.compression === "av1") return "avif";
+  return meta.format;
+}
+
+function encode(pipeline: Sharp, output: OutputSpec): Sharp {
+  const q = output.compression;
+  switch (output.format) {
+    case "png":
+      return pipeline.png(ENCODERS.png);
+    case "jpeg":
+      return pipeline
+        .flatten({ background: "#ffffff" })
+        .jpeg({ ...ENCODERS.jpeg, ...(q !== undefined ? { quality: Math.max(1, q) } : {}) });
+    case "webp":
+      return pipeline.webp({
+        ...ENCODERS.webp,
+        ...(q !== undefined ? { quality: Math.max(1, q) } : {}),
+      });
+    case "avif":
+      return pipeline.avif({
+        ...ENCODERS.avif,
+        ...(q !== undefined ? { quality: Math.max(1, q) } : {}),
+      });
+    case "gif":
+      return pipeline.gif(ENCODERS.gif);
+  }
+}
+
+/** Format, width and height of an encoded image (throws when it is not one). */
+export async function decodeInfo(input: Buffer, limitInputPixels = DEFAULT_LIMIT_INPUT_PIXELS) {
+  const meta = await sharp(input, { limitInputPixels, failOn: "error" }).metadata();
+  return {
+    format: formatOf(meta),
+    width: meta.width ?? 0,
+    height: meta.height ?? 0,
+    orientation: meta.orientation,
+  };
+}
+
+/** Turns an upstream image into exactly `target` pixels in `output` encoding. */
+export async function postProcess(
+  input: Buffer,
+  target: { width: number; height: number },
+  output: OutputSpec,
+  options: { limitInputPixels?: number } = {},
+): Promise<PostProcessed> {
+  const limitInputPixels = options.limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS;
+  const info = await decodeInfo(input, limitInputPixels);
+  const upright = !info.orientation || info.orientation === 1;
+  const sameSize = info.width === target.width && info.height === target.height;
+  const done = {
+    format: output.format,
+    width: target.width,
+    height: target.height,
+    contentType: MIME_TYPES[output.format],
+  };
+  if (sameSize && upright && info.format === output.format && output.compression === undefined) {
+    return { ...done, data: input, bytes: input.length };
+  }
+  let pipeline = sharp(input, { limitInputPixels, failOn: "error" }).rotate();
+  if (!sameSize || !upright)
+    pipeline = pipeline.resize(target.width, target.height, { fit: "cover", position: "centre" });
+  const data = await encode(pipeline, output).toBuffer();
+  return { ...done, data, bytes: data.length };
+}

@@ -1,0 +1,46 @@
+/**
+ * Store step: output images go to the blob store under the job id
+ * (`jobs/<id>/<index>.<ext>`), so a re-run overwrites and never duplicates.
+ */
+
+import type { StoredImage } from "@imagegate/jobs";
+import { MIME_TYPES, type OutputFormat } from "@imagegate/params";
+import type { BlobStore } from "@imagegate/storage";
+
+/** One processed image ready to store. */
+export type ProcessedImage = {
+  data: Buffer;
+  format: OutputFormat;
+  width: number;
+  height: number;
+  seed: number | undefined;
+  revisedPrompt: string | undefined;
+};
+
+/** The blob key of a job's `index`-th image. */
+export function imageKey(jobId: string, index: number, format: OutputFormat): string {
+  return `jobs/${jobId}/${index}.${format === "jpeg" ? "jpg" : format}`;
+}
+
+/** Writes every image and returns their records, in order. */
+export async function storeImages(
+  blobs: BlobStore,
+  jobId: string,
+  images: ProcessedImage[],
+): Promise<StoredImage[]> {
+  return Promise.all(
+    images.map(async (image, index) => {
+      const key = imageKey(jobId, index, image.format);
+      const info = await blobs.put(key, image.data, MIME_TYPES[image.format]);
+      return {
+        key,
+        format: image.format,
+        width: image.width,
+        height: image.height,
+        bytes: info.bytes,
+        seed: image.seed ?? null,
+        revised_prompt: image.revisedPrompt ?? null,
+      };
+    }),
+  );
+}

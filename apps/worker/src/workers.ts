@@ -1,0 +1,62 @@
+/**
+ * One BullMQ Worker per enabled provider queue (DESIGN §5): each has the
+ * provider's rate limiter, and the queue's global concurrency bounds upstream
+ * calls in flight across every worker process.
+ */
+
+import {
+  type ImageJobData,
+  type ImageQueues,
+  imageQueueName,
+  type ProviderLimits,
+} from "@imagegate/jobs";
+import type { ProviderId } from "@imagegate/params";
+import { Worker, type WorkerOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+
+/** Options of `createImageWorkers`. */
+export type ImageWorkersOptions = {
+  connection: Redis;
+  prefix: string;
+  providers: ProviderId[];
+  limits: Record<ProviderId, ProviderLimits>;
+  queues: ImageQueues;
+  processor: (job: import("bullmq").Job<ImageJobData>) => Promise<string>;
+  logger: Logger;
+  /** Stalled-job detection; tests shorten it to recover from a killed worker quickly. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+};
+
+/** Starts a Worker on each provider's image queue. */
+export async function createImageWorkers(
+  options: ImageWorkersOptions,
+): Promise<Worker<ImageJobData>[]> {
+  const workers: Worker<ImageJobData>[] = [];
+  for (const provider of options.providers) {
+    const limits = options.limits[provider];
+    await options.queues.get(provider).setGlobalConcurrency(limits.concurrency);
+    const settings: WorkerOptions = {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: limits.concurrency,
+      ...(limits.rateLimit
+        ? { limiter: { max: limits.rateLimit.max, duration: limits.rateLimit.durationMs } }
+        : {}),
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    };
+    const worker = new Worker<ImageJobData>(imageQueueName(provider), options.processor, settings);
+    worker.on("error", (err) => options.logger.error({ err, provider }, "worker error"));
+    worker.on("failed", (job, err) =>
+      options.logger.warn(
+        { jobId: job?.data.jobId, provider, err: err.message },
+        "queue entry failed",
+      ),
+    );
+    workers.push(worker);
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return workers;
+}

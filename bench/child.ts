@@ -1,0 +1,37 @@
+/** Runs a bench server in its own process (so the load generator does not share its event loop). */
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+
+/** A server process started for a bench. */
+export type BenchServer = { port: number; url: string; stop(): Promise<void> };
+
+/** Starts `servers/<name>.ts` with tsx and waits for its `ready <port>` line. */
+export async function startServer(name: string, env: Record<string, string>): Promise<BenchServer> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--conditions=@imagegate/source", "--import", "tsx", join(__dirname, "servers", `${name}.ts`)],
+    { env: { ...process.env, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /ready (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`${name} exited with ${code} before it was ready`)),
+    );
+  });
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}

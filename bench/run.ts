@@ -1,0 +1,51 @@
+/**
+ * `pnpm bench`: runs every bench, prints a table and writes JSON results to
+ * bench/results/ (latest.json and one file per run).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startRedis } from "@imagegate/testkit";
+import { run as runE2e } from "./e2e";
+import { run as runEncode } from "./encode";
+import { run as runSubmit } from "./submit";
+import type { BenchResult } from "./types";
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const redis = await startRedis();
+  const results: BenchResult[] = [];
+  const benches: [string, () => Promise<BenchResult[]>][] = [
+    ["submit", () => runSubmit(redis.url)],
+    ["e2e", () => runE2e(redis.url)],
+    ["encode", () => runEncode()],
+  ];
+  try {
+    for (const [name, bench] of benches) {
+      if (only.length > 0 && !only.includes(name)) continue;
+      process.stdout.write(`running ${name}…\n`);
+      results.push(...(await bench()));
+    }
+  } finally {
+    await redis.stop();
+  }
+  const rows = results.map((r) => ({
+    name: r.name,
+    value: r.value,
+    unit: r.unit,
+    note: r.note ?? "",
+  }));
+  console.table(rows);
+  const dir = join(__dirname, "results");
+  mkdirSync(dir, { recursive: true });
+  const report = { at: new Date().toISOString(), node: process.version, results };
+  writeFileSync(join(dir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(
+    join(dir, `${report.at.replace(/[:.]/g, "-")}.json`),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

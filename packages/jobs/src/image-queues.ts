@@ -1,0 +1,70 @@
+/**
+ * Producers for the per-provider image queues, shared by the API (submit)
+ * and the worker (failover). Job options come from the provider's limits:
+ * attempts on that provider, exponential backoff with jitter.
+ */
+import type { ProviderId } from "@imagegate/params";
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { ProviderLimits } from "./providers-file";
+import { type ImageJobData, imageQueueName, PRIORITY } from "./queues";
+
+export type ImageQueues = ReturnType<typeof createImageQueues>;
+
+/** BullMQ options of an image job on a provider with these limits. */
+export function imageJobOptions(
+  jobId: string,
+  limits: ProviderLimits,
+  priority: keyof typeof PRIORITY = "interactive",
+): JobsOptions {
+  return {
+    jobId,
+    attempts: limits.attempts,
+    backoff: { type: "exponential", delay: limits.backoffMs, jitter: 0.5 },
+    priority: PRIORITY[priority],
+    // The job record is the source of truth; BullMQ entries need not linger.
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 24 * 3600 },
+  };
+}
+
+/** One Queue per provider, created on first use. */
+export function createImageQueues(options: {
+  connection: Redis;
+  prefix: string;
+  limits: Record<ProviderId, ProviderLimits>;
+}) {
+  const queues = new Map<ProviderId, Queue<ImageJobData>>();
+  const get = (provider: ProviderId): Queue<ImageJobData> => {
+    let queue = queues.get(provider);
+    if (!queue) {
+      queue = new Queue<ImageJobData>(imageQueueName(provider), {
+        connection: options.connection,
+        prefix: options.prefix,
+      });
+      queues.set(provider, queue);
+    }
+    return queue;
+  };
+  return {
+    get,
+    /** Enqueues job `data.jobId` on the queue of `data.route[data.routeIndex]`. */
+    async enqueue(
+      data: ImageJobData,
+      priority: keyof typeof PRIORITY = "interactive",
+    ): Promise<void> {
+      const provider = data.route[data.routeIndex];
+      if (!provider) throw new Error(`route index ${data.routeIndex} out of range`);
+      // A failover re-adds the same job id to another queue: ids are unique per queue.
+      await get(provider).add(
+        "image",
+        data,
+        imageJobOptions(data.jobId, options.limits[provider], priority),
+      );
+    },
+    /** Closes every queue. */
+    async close(): Promise<void> {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

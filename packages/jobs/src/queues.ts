@@ -1,0 +1,31 @@
+/**
+ * The queue catalog: every BullMQ queue's name and payload schema, declared
+ * once (trigger.dev's workerCatalog pattern). One image queue per provider
+ * gives each provider its own rate limiter and global concurrency.
+ */
+import { PROVIDER_IDS, type ProviderId } from "@imagegate/params";
+import { z } from "zod";
+
+/** Name of a provider's image queue. */
+export function imageQueueName(provider: ProviderId): `images-${ProviderId}` {
+  return `images-${provider}`;
+}
+
+/** Every image queue name. */
+export const IMAGE_QUEUES = PROVIDER_IDS.map(imageQueueName);
+
+export const WEBHOOK_QUEUE = "webhooks";
+export const BATCH_QUEUE = "batches";
+
+/** Payload of an image job: the job record holds the request; this says where it is in its route. */
+export const ImageJobDataSchema = z.object({
+  jobId: z.string(),
+  /** Providers to try, in order (enabled ones only, decided at submit). */
+  route: z.array(z.enum(PROVIDER_IDS)).min(1),
+  /** Index in `route` of the provider this queue entry is for. */
+  routeIndex: z.number().int().min(0),
+});
+export type ImageJobData = z.infer<typeof ImageJobDataSchema>;
+
+/** BullMQ priorities: lower runs first. Interactive work beats batch children. */
+export const PRIORITY = { interactive: 1, batch: 10 } as const;

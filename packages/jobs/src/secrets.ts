@@ -1,0 +1,24 @@
+/**
+ * Secrets generated once and shared by every process through Redis: the
+ * fs-mode link signing key and the webhook signing secret, unless configured.
+ * SET NX makes the first process's value win when several start together.
+ */
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { redisKeys } from "./keys";
+
+/** The configured secret, or the one kept in Redis under `name` (created on first use). */
+export async function sharedSecret(
+  redis: Redis,
+  prefix: string,
+  name: string,
+  configured: string | undefined,
+  generate: () => string = () => randomBytes(32).toString("base64"),
+): Promise<string> {
+  if (configured) return configured;
+  const key = redisKeys(prefix).secret(name);
+  await redis.set(key, generate(), "NX");
+  const value = await redis.get(key);
+  if (!value) throw new Error(`secret ${name} vanished from Redis`);
+  return value;
+}

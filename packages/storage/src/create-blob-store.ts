@@ -1,0 +1,14 @@
+/** Picks the blob store driver from options (DESIGN §3 STORAGE). */
+import { createFsStore, type FsStoreOptions } from "./fs-store";
+import { createS3Store, type S3StoreOptions } from "./s3-store";
+import type { BlobStore } from "./types";
+
+/** Options of either driver, tagged by `driver`. */
+export type BlobStoreOptions =
+  | ({ driver: "fs" } & FsStoreOptions)
+  | ({ driver: "s3" } & S3StoreOptions);
+
+/** The blob store for `options.driver`. */
+export function createBlobStore(options: BlobStoreOptions): BlobStore {
+  return options.driver === "fs" ? createFsStore(options) : createS3Store(options);
+}

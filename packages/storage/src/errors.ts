@@ -1,0 +1,20 @@
+/** Errors of the blob store. */
+
+/** The object does not exist. */
+export class BlobNotFoundError extends Error {
+  override readonly name = "BlobNotFoundError";
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`No object at '${key}'.`, options);
+  }
+}
+
+/** The key is not a safe relative path (traversal, absolute path, odd characters). */
+export class UnsafeKeyError extends Error {
+  override readonly name = "UnsafeKeyError";
+  constructor(readonly key: string) {
+    super(`Unsafe storage key '${key.slice(0, 100)}'.`);
+  }
+}
