@@ -1,0 +1,2 @@
+/** One figure a bench reports. */
+export type BenchResult = { name: string; value: number; unit: string; note?: string };
