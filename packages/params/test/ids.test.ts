@@ -1,0 +1,32 @@
+import { isId, newId } from "@imagegate/params";
+
+describe("newId", () => {
+  it.each([
+    ["job", "job_"],
+    ["batch", "batch_"],
+    ["file", "file-"],
+    ["request", "req_"],
+  ] as const)("prefixes %s ids with %s", (kind, prefix) => {
+    const id = newId(kind);
+    expect(id.startsWith(prefix)).toBe(true);
+    expect(id).toHaveLength(prefix.length + 24);
+    expect(isId(kind, id)).toBe(true);
+  });
+
+  it("never repeats over 10,000 ids", () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => newId("job")));
+    expect(ids.size).toBe(10_000);
+  });
+
+  it("sorts by creation time", () => {
+    const times = [1_700_000_000_000, 1_700_000_000_001, 1_700_000_060_000, 1_800_000_000_000];
+    const ids = times.map((t) => newId("job", t));
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it("isId rejects other kinds and shapes", () => {
+    expect(isId("job", newId("batch"))).toBe(false);
+    expect(isId("job", "job_short")).toBe(false);
+    expect(isId("job", "job_../../../../../../etc/pass")).toBe(false);
+  });
+});
