@@ -44,12 +44,27 @@ export async function run(): Promise<BenchResult[]> {
       // jpeg → jpeg at another quality, so it is re-encoded too.
       const output = { format, compression: format === "jpeg" ? 85 : undefined };
       const ms = await median(() => postProcess(photo, { width: 1024, height: 1024 }, output));
-      results.push({ name: `encode.${format}.threads${threads}`, value: Math.round(ms), unit: "ms", note: "1024x1024 photo-like" });
+      results.push({
+        name: `encode.${format}.threads${threads}`,
+        value: Math.round(ms),
+        unit: "ms",
+        note: "1024x1024 photo-like",
+      });
     }
   }
   // A covering shape cropped to the exact target (BFL 1376x768 → 1365x768) then WebP.
-  const cover = await sharp(photo).resize(1376, 768, { fit: "fill" }).png({ compressionLevel: 1 }).toBuffer();
-  const cropMs = await median(() => postProcess(cover, { width: 1365, height: 768 }, { format: "webp" }));
-  results.push({ name: "encode.crop_webp.threads2", value: Math.round(cropMs), unit: "ms", note: "1376x768 → 1365x768" });
+  const cover = await sharp(photo)
+    .resize(1376, 768, { fit: "fill" })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  const cropMs = await median(() =>
+    postProcess(cover, { width: 1365, height: 768 }, { format: "webp" }),
+  );
+  results.push({
+    name: "encode.crop_webp.threads2",
+    value: Math.round(cropMs),
+    unit: "ms",
+    note: "1376x768 → 1365x768",
+  });
   return results;
 }

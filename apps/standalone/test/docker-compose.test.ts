@@ -21,7 +21,9 @@ type Service = {
 };
 
 const root = resolve(__dirname, "../../..");
-const compose = parse(readFileSync(resolve(root, "docker-compose.yml"), "utf8"), { merge: true }) as {
+const compose = parse(readFileSync(resolve(root, "docker-compose.yml"), "utf8"), {
+  merge: true,
+}) as {
   services: Record<string, Service>;
 };
 const dockerfile = readFileSync(resolve(root, "Dockerfile"), "utf8");
@@ -44,7 +46,13 @@ function env(name: string): Record<string, string | undefined> {
 
 describe("docker-compose.yml", () => {
   it("has redis, minio, minio-init, api and worker", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(["api", "minio", "minio-init", "redis", "worker"]);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      "api",
+      "minio",
+      "minio-init",
+      "redis",
+      "worker",
+    ]);
   });
 
   it("runs Redis with AOF and a healthcheck", () => {
@@ -80,7 +88,13 @@ describe("docker-compose.yml", () => {
     const minio = service("minio").environment ?? {};
     expect(e.AWS_ACCESS_KEY_ID).toBe(withDefaults(minio.MINIO_ROOT_USER));
     expect(e.AWS_SECRET_ACCESS_KEY).toBe(withDefaults(minio.MINIO_ROOT_PASSWORD));
-    for (const key of ["BFL_API_KEY", "FAL_KEY", "REPLICATE_API_TOKEN", "OPENAI_API_KEY", "API_KEYS"]) {
+    for (const key of [
+      "BFL_API_KEY",
+      "FAL_KEY",
+      "REPLICATE_API_TOKEN",
+      "OPENAI_API_KEY",
+      "API_KEYS",
+    ]) {
       expect(service(name).environment?.[key]).toBe(`\${${key}:-}`);
     }
     const deps = service(name).depends_on ?? {};

@@ -1,0 +1,59 @@
+import { GatewayError } from "@imagegate/params";
+import { z } from "zod";
+import { toGatewayError } from "../src/http/error-handler";
+import { prefersAsync } from "../src/routes/images";
+import { parseWait } from "../src/routes/jobs";
+
+describe("toGatewayError", () => {
+  it("keeps GatewayErrors", () => {
+    const err = GatewayError.invalidRequest("n", "bad");
+    expect(toGatewayError(err)).toBe(err);
+  });
+
+  it.each([
+    ["entity.parse.failed", 400, "invalid_json"],
+    ["entity.too.large", 413, "payload_too_large"],
+    ["encoding.unsupported", 415, "unsupported_media_type"],
+  ])("maps the body parser's %s to %i %s", (type, status, code) => {
+    expect(toGatewayError(Object.assign(new Error("x"), { type }))).toMatchObject({ status, code });
+  });
+
+  it("maps a ZodError to a 400 naming the field", () => {
+    const result = z.object({ a: z.number() }).safeParse({ a: "x" });
+    expect(toGatewayError(result.error)).toMatchObject({ status: 400, param: "a" });
+  });
+
+  it("hides anything else behind a 500", () => {
+    const err = toGatewayError(new Error("db password is hunter2"));
+    expect(err).toMatchObject({ status: 500, code: "internal_error" });
+    expect(err.message).not.toContain("hunter2");
+  });
+});
+
+describe("prefersAsync", () => {
+  it.each([
+    ["respond-async", true],
+    ["respond-async, wait=10", true],
+    ["wait=10; respond-async", true],
+    ["Respond-Async", true],
+    ["wait=10", false],
+    [undefined, false],
+  ])("reads Prefer %j as %s", (header, expected) => {
+    expect(prefersAsync(header)).toBe(expected);
+  });
+});
+
+describe("parseWait", () => {
+  it.each([
+    [undefined, 0],
+    ["0", 0],
+    ["2.5", 2.5],
+    ["60", 60],
+  ])("reads %j as %s seconds", (value, seconds) => {
+    expect(parseWait(value)).toBe(seconds);
+  });
+
+  it.each(["61", "-1", "soon", ["1", "2"]])("refuses %j naming wait", (value) => {
+    expect(() => parseWait(value)).toThrow(expect.objectContaining({ param: "wait" }));
+  });
+});

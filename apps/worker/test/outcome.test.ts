@@ -1,0 +1,94 @@
+import { GatewayError } from "@imagegate/params";
+import { ProviderError } from "@imagegate/providers";
+import { DEFAULT_RATE_LIMIT_MS, decideOutcome, type RunState } from "../src/outcome";
+
+const first: RunState = { attemptsMade: 0, attempts: 3, hasNextProvider: true, canceled: false };
+const last: RunState = { ...first, attemptsMade: 2 };
+const lastAlone: RunState = { ...last, hasNextProvider: false };
+
+describe("decideOutcome", () => {
+  it("pauses the provider on a rate limit, for Retry-After or the default", () => {
+    expect(
+      decideOutcome(new ProviderError("bfl", "rate_limited", "slow", 429, 2500), last),
+    ).toMatchObject({
+      action: "rate_limit",
+      delayMs: 2500,
+    });
+    expect(
+      decideOutcome(new ProviderError("bfl", "rate_limited", "slow", 429), first),
+    ).toMatchObject({
+      delayMs: DEFAULT_RATE_LIMIT_MS,
+    });
+  });
+
+  it("fails a content refusal at once with 422, never failing over", () => {
+    const outcome = decideOutcome(new ProviderError("fal", "content_refused", "nsfw", 422), first);
+    expect(outcome).toMatchObject({
+      action: "fail",
+      status: 422,
+      error: { code: "content_policy_violation" },
+    });
+    expect(outcome.action === "fail" && outcome.error.message).toMatch(/^fal refused the content/);
+  });
+
+  it("fails a permanent error at once, naming the provider", () => {
+    const outcome = decideOutcome(
+      new ProviderError("bfl", "permanent", "credentials refused (401): bad", 401, undefined, {
+        code: "upstream_auth_failed",
+      }),
+      first,
+    );
+    expect(outcome).toMatchObject({
+      action: "fail",
+      status: 502,
+      error: { code: "upstream_auth_failed" },
+    });
+    expect(outcome.action === "fail" && outcome.error.message).toMatch(/^bfl: credentials refused/);
+  });
+
+  it.each([
+    [
+      "a retryable provider error",
+      new ProviderError("replicate", "retryable", "503", 503),
+      "upstream_unavailable",
+    ],
+    [
+      "a timeout",
+      Object.assign(new Error("The operation timed out"), { name: "TimeoutError" }),
+      "timeout",
+    ],
+    ["a bug", new TypeError("x is undefined"), "internal_error"],
+  ])("retries %s while attempts remain, then fails over, then fails", (_label, err, code) => {
+    expect(decideOutcome(err, first)).toMatchObject({ action: "retry", error: { code } });
+    expect(decideOutcome(err, last)).toMatchObject({ action: "failover", error: { code } });
+    expect(decideOutcome(err, lastAlone)).toMatchObject({ action: "fail", error: { code } });
+  });
+
+  it("answers 503 / 504 / 500 when a retryable error is final", () => {
+    const status = (err: unknown) => {
+      const o = decideOutcome(err, lastAlone);
+      return o.action === "fail" ? o.status : 0;
+    };
+    expect(status(new ProviderError("bfl", "retryable", "down", 503))).toBe(503);
+    expect(status(Object.assign(new Error("t"), { name: "AbortError" }))).toBe(504);
+    expect(status(new Error("bug"))).toBe(500);
+  });
+
+  it("reports a cancel as canceled whatever the error", () => {
+    expect(decideOutcome(new Error("aborted"), { ...first, canceled: true })).toEqual({
+      action: "canceled",
+    });
+  });
+
+  it("fails a gateway error with its own status, and fails a strict refusal over", () => {
+    const bad = GatewayError.invalidRequest("size", "bad");
+    expect(decideOutcome(bad, first)).toMatchObject({
+      action: "fail",
+      status: 400,
+      error: { param: "size" },
+    });
+    const strict = GatewayError.invalidRequest("style", "no", "parameter_coerced");
+    expect(decideOutcome(strict, first)).toMatchObject({ action: "failover" });
+    expect(decideOutcome(strict, lastAlone)).toMatchObject({ action: "fail", status: 400 });
+  });
+});

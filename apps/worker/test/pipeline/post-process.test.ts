@@ -1,0 +1,74 @@
+import { decodeImage, makeImage } from "@imagegate/testkit";
+import sharp from "sharp";
+import { postProcess } from "../../src/pipeline/post-process";
+
+describe("postProcess", () => {
+  it.each(["png", "jpeg", "webp", "avif", "gif"] as const)(
+    "encodes %s at the exact size",
+    async (format) => {
+      const input = await makeImage(200, 100, "png");
+      const out = await postProcess(input, { width: 200, height: 100 }, { format });
+      expect(await decodeImage(out.data)).toEqual({ format, width: 200, height: 100 });
+      expect(out).toMatchObject({ format, width: 200, height: 100, bytes: out.data.length });
+    },
+  );
+
+  it.each([
+    [1008, 704, 1000, 700],
+    [1376, 768, 1365, 768],
+    [1024, 1024, 1365, 768],
+    [32, 32, 100, 50],
+  ])("crops or scales %i×%i to exactly %i×%i", async (w, h, tw, th) => {
+    const out = await postProcess(
+      await makeImage(w, h, "jpeg"),
+      { width: tw, height: th },
+      { format: "png" },
+    );
+    expect(await decodeImage(out.data)).toEqual({ format: "png", width: tw, height: th });
+  });
+
+  it("returns the bytes untouched when they are already right", async () => {
+    const input = await makeImage(64, 64, "webp");
+    const out = await postProcess(input, { width: 64, height: 64 }, { format: "webp" });
+    expect(out.data).toBe(input);
+  });
+
+  it("re-encodes when a compression is asked", async () => {
+    const input = await sharp({
+      create: {
+        width: 256,
+        height: 256,
+        channels: 3,
+        background: "#888",
+        noise: { type: "gaussian", mean: 128, sigma: 50 },
+      },
+    })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const low = await postProcess(
+      input,
+      { width: 256, height: 256 },
+      { format: "jpeg", compression: 20 },
+    );
+    const high = await postProcess(
+      input,
+      { width: 256, height: 256 },
+      { format: "jpeg", compression: 95 },
+    );
+    expect(low.data).not.toBe(input);
+    expect(low.bytes).toBeLessThan(high.bytes);
+  });
+
+  it("rejects bytes that are not an image", async () => {
+    await expect(
+      postProcess(Buffer.from("not an image"), { width: 1, height: 1 }, { format: "png" }),
+    ).rejects.toThrow();
+  });
+
+  it("refuses inputs over the pixel limit", async () => {
+    const input = await makeImage(200, 200, "png");
+    await expect(
+      postProcess(input, { width: 10, height: 10 }, { format: "png" }, { limitInputPixels: 100 }),
+    ).rejects.toThrow(/pixel/i);
+  });
+});

@@ -1,0 +1,120 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, enabledProviders, loadConfig } from "@imagegate/jobs";
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 8080,
+      publicBaseUrl: "http://localhost:8080",
+      redis: { url: "redis://127.0.0.1:6379" },
+      queuePrefix: "imagegate",
+      apiKeys: [],
+      storage: { driver: "fs", dir: "./data/files" },
+      urlTtlSeconds: 3600,
+      jobTtlSeconds: 604800,
+      syncTimeoutMs: 300000,
+      webhooks: {
+        retryScheduleSeconds: [5, 300, 1800, 7200, 18000, 36000, 36000],
+        timeoutMs: 15000,
+      },
+      allowPrivateUrls: false,
+      logLevel: "info",
+    });
+    expect(c.providers.bfl).toEqual({ apiKey: undefined, baseUrl: "https://api.bfl.ai" });
+    expect(c.limits.bfl.concurrency).toBe(24);
+    expect([...enabledProviders(c)]).toEqual(["local"]);
+  });
+
+  it("parses lists, booleans and numbers", () => {
+    const c = loadConfig({
+      API_KEYS: " a, b ,,c ",
+      ALLOW_PRIVATE_URLS: "yes",
+      PORT: "9000",
+      WEBHOOK_RETRY_SCHEDULE: "1,1,1",
+      BFL_API_KEY: "k",
+      PUBLIC_BASE_URL: "https://img.example.com/",
+    });
+    expect(c.apiKeys).toEqual(["a", "b", "c"]);
+    expect(c.allowPrivateUrls).toBe(true);
+    expect(c.port).toBe(9000);
+    expect(c.webhooks.retryScheduleSeconds).toEqual([1, 1, 1]);
+    expect(c.publicBaseUrl).toBe("https://img.example.com");
+    expect([...enabledProviders(c)].sort()).toEqual(["bfl", "local"]);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(loadConfig({ PORT: "", STORAGE: "" }).port).toBe(8080);
+  });
+
+  it("lists every bad variable by name", () => {
+    const list = problems({
+      PORT: "abc",
+      REDIS_URL: "nope",
+      STORAGE: "ftp",
+      LOG_LEVEL: "loud",
+      ALLOW_PRIVATE_URLS: "maybe",
+    });
+    for (const name of ["PORT", "REDIS_URL", "STORAGE", "LOG_LEVEL", "ALLOW_PRIVATE_URLS"]) {
+      expect(list.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  it("requires S3_BUCKET with STORAGE=s3", () => {
+    expect(problems({ STORAGE: "s3" })).toEqual(["S3_BUCKET: is required when STORAGE=s3"]);
+    const c = loadConfig({
+      STORAGE: "s3",
+      S3_BUCKET: "b",
+      S3_FORCE_PATH_STYLE: "true",
+      AWS_ACCESS_KEY_ID: "k",
+      AWS_SECRET_ACCESS_KEY: "s",
+    });
+    expect(c.storage).toMatchObject({
+      driver: "s3",
+      bucket: "b",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "k" },
+    });
+  });
+
+  it("checks the webhook secret's shape and the retry schedule", () => {
+    expect(problems({ WEBHOOK_SECRET: "plain" })[0]).toMatch(/^WEBHOOK_SECRET:/);
+    expect(problems({ WEBHOOK_RETRY_SCHEDULE: "5,soon" })[0]).toMatch(/^WEBHOOK_RETRY_SCHEDULE/);
+  });
+
+  it("merges PROVIDERS_FILE over the defaults and names its bad fields", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfg-"));
+    const good = join(dir, "good.json");
+    writeFileSync(
+      good,
+      JSON.stringify({
+        providers: { bfl: { concurrency: 2 } },
+        routes: { "flux.2-max": ["fal", "bfl"] },
+      }),
+    );
+    const c = loadConfig({ PROVIDERS_FILE: good });
+    expect(c.limits.bfl).toMatchObject({ concurrency: 2, attempts: 3 });
+    expect(c.routes["flux.2-max"]).toEqual(["fal", "bfl"]);
+
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ providers: { bfl: { concurrency: -1 } } }));
+    expect(problems({ PROVIDERS_FILE: bad })[0]).toMatch(
+      /^PROVIDERS_FILE: providers\.bfl\.concurrency/,
+    );
+    writeFileSync(bad, JSON.stringify({ providers: { acme: {} } }));
+    expect(problems({ PROVIDERS_FILE: bad })[0]).toMatch(/^PROVIDERS_FILE:/);
+    expect(problems({ PROVIDERS_FILE: join(dir, "missing.json") })[0]).toMatch(/cannot read/);
+  });
+});
