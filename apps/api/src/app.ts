@@ -18,6 +18,8 @@ import { modelsRouter } from "./routes/models";
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // API answers are never cached by validators; hashing every body for an ETag costs CPU.
+  app.set("etag", false);
   app.set("trust proxy", true);
   app.use(requestId(deps.logger));
   app.use(healthRouter(deps));

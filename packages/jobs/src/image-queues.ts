@@ -21,7 +21,7 @@ export function imageJobOptions(
     jobId,
     attempts: limits.attempts,
     backoff: { type: "exponential", delay: limits.backoffMs, jitter: 0.5 },
-    priority: PRIORITY[priority],
+    ...(PRIORITY[priority] > 0 ? { priority: PRIORITY[priority] } : {}),
     // The job record is the source of truth; BullMQ entries need not linger.
     removeOnComplete: { age: 3600, count: 1000 },
     removeOnFail: { age: 24 * 3600 },

@@ -1,6 +1,7 @@
 /**
- * The job store: job records in Redis hashes (one JSON value per field, so
- * a worker's progress update and an API cancel never overwrite each other),
+ * The job store: job records in Redis hashes — the fields fixed at creation
+ * in one JSON `doc`, each changing field as its own JSON value (so a worker's
+ * progress update and an API cancel never overwrite each other) —
  * a per-owner sorted set for listing, upstream tasks saved per call (never
  * pay twice), and a per-job pub/sub channel for state changes. Status changes
  * go through one Lua script so a canceled job cannot later "succeed".
@@ -21,6 +22,19 @@ for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
 
+/**
+ * Creates a record and indexes it under its owner in one script: a single
+ * command is far cheaper for ioredis than a MULTI pipeline on the submit path.
+ * KEYS: job hash, owner index. ARGV: ttl, score, id, then field/value pairs.
+ */
+const CREATE = `
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return 1
+`;
+
 /** A state-change event on a job's channel. */
 export type JobEvent = { id: string; status: JobStatus; progress: number };
 
@@ -32,16 +46,59 @@ export type JobStoreOptions = {
   ttlSeconds: number;
 };
 
+/** Fields fixed at creation: stored together as one JSON `doc` field. */
+const IMMUTABLE = [
+  "id",
+  "owner",
+  "operation",
+  "model",
+  "route",
+  "created_at",
+  "request",
+  "batch_id",
+  "metadata",
+  "request_id",
+] as const;
+
+/** Values of the mutable fields before anything set them (absent from the hash until then). */
+const MUTABLE_DEFAULTS = {
+  provider: null,
+  attempts: 0,
+  progress: 0,
+  started_at: null,
+  completed_at: null,
+  applied: null,
+  result: null,
+  error: null,
+  attempt_log: [],
+  webhook: null,
+};
+
 function encode(patch: Record<string, unknown>): string[] {
   const args: string[] = [];
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) args.push(k, JSON.stringify(v));
   return args;
 }
 
+/** A new record as hash fields: the immutable `doc`, the status, and any mutable field already set. */
+function encodeNew(record: JobRecord): string[] {
+  const doc: Record<string, unknown> = {};
+  for (const key of IMMUTABLE) doc[key] = record[key];
+  const args = ["doc", JSON.stringify(doc), "status", JSON.stringify(record.status)];
+  for (const [key, initial] of Object.entries(MUTABLE_DEFAULTS)) {
+    const value = record[key as keyof typeof MUTABLE_DEFAULTS];
+    if (JSON.stringify(value) !== JSON.stringify(initial)) args.push(key, JSON.stringify(value));
+  }
+  return args;
+}
+
 function decode(hash: Record<string, string>): JobRecord | null {
-  if (!hash.id) return null;
-  const raw: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(hash)) raw[k] = JSON.parse(v);
+  if (!hash.doc) return null;
+  const raw: Record<string, unknown> = { ...MUTABLE_DEFAULTS };
+  for (const [k, v] of Object.entries(hash)) {
+    if (k === "doc") Object.assign(raw, JSON.parse(v));
+    else raw[k] = JSON.parse(v);
+  }
   return JobRecordSchema.parse(raw);
 }
 
@@ -50,6 +107,15 @@ export type JobStore = ReturnType<typeof createJobStore>;
 /** Creates the Redis-backed job store. */
 export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
   const keys = redisKeys(prefix);
+  const scripts = redis as Redis & {
+    imagegateCreateJob(...args: (string | number)[]): Promise<number>;
+    imagegateTransition(...args: string[]): Promise<number>;
+  };
+  // defineCommand sends EVALSHA and falls back to EVAL once per connection.
+  if (!("imagegateCreateJob" in redis)) {
+    redis.defineCommand("imagegateCreateJob", { numberOfKeys: 2, lua: CREATE });
+    redis.defineCommand("imagegateTransition", { numberOfKeys: 1, lua: TRANSITION });
+  }
 
   async function publish(record: Pick<JobRecord, "id" | "status" | "progress">): Promise<void> {
     const event: JobEvent = { id: record.id, status: record.status, progress: record.progress };
@@ -70,14 +136,14 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
 
     /** Saves a new record and indexes it under its owner. */
     async create(record: JobRecord): Promise<void> {
-      const key = keys.job(record.id);
-      await redis
-        .multi()
-        .hset(key, ...encode(record))
-        .expire(key, ttlSeconds)
-        .zadd(keys.ownerJobs(record.owner), record.created_at * 1000, record.id)
-        .expire(keys.ownerJobs(record.owner), ttlSeconds)
-        .exec();
+      await scripts.imagegateCreateJob(
+        keys.job(record.id),
+        keys.ownerJobs(record.owner),
+        ttlSeconds,
+        record.created_at * 1000,
+        record.id,
+        ...encodeNew(record),
+      );
     },
 
     /** The record, or null when unknown or expired. */
@@ -95,9 +161,7 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
       to: JobStatus,
       patch: JobPatch = {},
     ): Promise<boolean> {
-      const result = await redis.eval(
-        TRANSITION,
-        1,
+      const result = await scripts.imagegateTransition(
         keys.job(id),
         JSON.stringify(from),
         ...encode({ ...patch, status: to }),

@@ -27,5 +27,9 @@ export const ImageJobDataSchema = z.object({
 });
 export type ImageJobData = z.infer<typeof ImageJobDataSchema>;
 
-/** BullMQ priorities: lower runs first. Interactive work beats batch children. */
-export const PRIORITY = { interactive: 1, batch: 10 } as const;
+/**
+ * BullMQ priorities. Interactive jobs carry none: BullMQ takes its plain wait
+ * list before any prioritized job (and adds to it faster), so batch children,
+ * which carry a priority, never starve interactive traffic.
+ */
+export const PRIORITY = { interactive: 0, batch: 10 } as const;

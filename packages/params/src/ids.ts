@@ -30,11 +30,23 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+// Random bytes are drawn 4 KiB at a time: one syscall per 256 ids, not one per id.
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+function random16(): Buffer {
+  if (poolOffset + 16 > pool.length) {
+    pool = randomBytes(4096);
+    poolOffset = 0;
+  }
+  poolOffset += 16;
+  return pool.subarray(poolOffset - 16, poolOffset);
+}
+
 /** A new id of the given kind: prefix + 8 time characters + 16 random base62 characters. */
 export function newId(kind: IdKind, nowMs: number = Date.now()): string {
-  const bytes = randomBytes(16);
   let random = "";
-  for (const b of bytes) random += ALPHABET[b % 62];
+  for (const b of random16()) random += ALPHABET[b % 62];
   return `${ID_PREFIXES[kind]}${encodeTime(nowMs)}${random}`;
 }
 

@@ -1,7 +1,10 @@
 /**
  * Creates a job record for a normalized request and enqueues it on the first
- * provider of its route. The record is written before the queue entry, so a
- * worker never picks up a job it cannot read.
+ * provider of its route. Both go out in the same round trip on the same Redis
+ * connection, record first: Redis runs one connection's commands in order, so
+ * a worker never sees a queue entry whose record is not there yet (and the
+ * worker re-reads once more before skipping, in case a queue ever gets its
+ * own connection).
  */
 import { type JobRecord, routeFor } from "@imagegate/jobs";
 import { type NormalizedRequest, newId, requireModel } from "@imagegate/params";
@@ -43,7 +46,9 @@ export async function submitImageJob(
     metadata: request.metadata ?? null,
     request_id: context.requestId,
   };
-  await deps.store.create(record);
-  await deps.queues.enqueue({ jobId: record.id, route, routeIndex: 0 });
+  await Promise.all([
+    deps.store.create(record),
+    deps.queues.enqueue({ jobId: record.id, route, routeIndex: 0 }),
+  ]);
   return record;
 }

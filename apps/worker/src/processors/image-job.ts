@@ -59,6 +59,12 @@ async function inputImages(deps: ImageJobDeps, record: JobRecord) {
   return { images, mask: m ? await toInput(m.key, m.mime) : undefined };
 }
 
+/** A second read after a short pause, for a queue entry that overtook its record. */
+async function readAgain(store: JobStore, id: string): Promise<JobRecord | null> {
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  return store.get(id);
+}
+
 async function finish(deps: ImageJobDeps, id: string): Promise<void> {
   const record = await deps.store.get(id);
   if (record && isFinal(record.status)) await deps.onFinal(record);
@@ -92,7 +98,7 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
     const data = ImageJobDataSchema.parse(job.data);
     const providerId = data.route[data.routeIndex] as ProviderId;
     const log = deps.logger.child({ jobId: data.jobId, provider: providerId });
-    const record = await deps.store.get(data.jobId);
+    const record = (await deps.store.get(data.jobId)) ?? (await readAgain(deps.store, data.jobId));
     if (!record || isFinal(record.status)) return "skipped";
     const provider = deps.providers.get(providerId);
     if (!provider)
