@@ -7,7 +7,7 @@
 
 import type { JobError } from "@imagegate/jobs";
 import { ERROR_CODES, type ErrorCode, GatewayError } from "@imagegate/params";
-import { ProviderError } from "@imagegate/providers";
+import { isAbortError, ProviderError } from "@imagegate/providers";
 
 /** What to do after a failed run. */
 export type Outcome =
@@ -43,10 +43,6 @@ function envelope(code: ErrorCode, message: string, param: string | null = null)
 
 function statusOf(code: string): number {
   return code in ERROR_CODES ? ERROR_CODES[code as ErrorCode][0] : 500;
-}
-
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
 }
 
 /** Decides what follows a failed run of an image job. */
@@ -88,7 +84,7 @@ export function decideOutcome(err: unknown, state: RunState): Outcome {
         retryable = envelope("upstream_unavailable", `${who}: ${err.message}`);
         break;
     }
-  } else if (isAbort(err)) {
+  } else if (isAbortError(err)) {
     retryable = envelope("timeout", `The upstream call timed out: ${(err as Error).message}`);
   } else {
     retryable = envelope(

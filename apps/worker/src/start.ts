@@ -73,7 +73,7 @@ export async function startWorker(
         }
       : config.storage,
   );
-  const providers = options.providers ?? createProviderRegistry();
+  const providers = options.providers ?? createProviderRegistry(config.providers);
   const enabled = enabledProviders(config);
   const active = options.providers
     ? [...providers.keys()]

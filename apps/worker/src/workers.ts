@@ -15,6 +15,13 @@ import { Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
+/**
+ * BullMQ honours a manual rate limit (`queue.rateLimit` after a 429) only on
+ * queues whose workers have a limiter, so providers without a published rate
+ * get one that never binds.
+ */
+const UNBOUND_LIMITER = { max: 1_000_000, duration: 1_000 };
+
 /** Options of `createImageWorkers`. */
 export type ImageWorkersOptions = {
   connection: Redis;
@@ -22,7 +29,7 @@ export type ImageWorkersOptions = {
   providers: ProviderId[];
   limits: Record<ProviderId, ProviderLimits>;
   queues: ImageQueues;
-  processor: (job: import("bullmq").Job<ImageJobData>) => Promise<string>;
+  processor: (job: import("bullmq").Job<ImageJobData>, token?: string) => Promise<string>;
   logger: Logger;
   /** Stalled-job detection; tests shorten it to recover from a killed worker quickly. */
   lockDurationMs?: number;
@@ -41,9 +48,9 @@ export async function createImageWorkers(
       connection: options.connection,
       prefix: options.prefix,
       concurrency: limits.concurrency,
-      ...(limits.rateLimit
-        ? { limiter: { max: limits.rateLimit.max, duration: limits.rateLimit.durationMs } }
-        : {}),
+      limiter: limits.rateLimit
+        ? { max: limits.rateLimit.max, duration: limits.rateLimit.durationMs }
+        : UNBOUND_LIMITER,
       ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
       ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
     };

@@ -35,6 +35,7 @@ export function createImageQueues(options: {
   limits: Record<ProviderId, ProviderLimits>;
 }) {
   const queues = new Map<ProviderId, Queue<ImageJobData>>();
+  const pauseKey = (provider: ProviderId) => `${options.prefix}:paused:${imageQueueName(provider)}`;
   const get = (provider: ProviderId): Queue<ImageJobData> => {
     let queue = queues.get(provider);
     if (!queue) {
@@ -61,6 +62,21 @@ export function createImageQueues(options: {
         data,
         imageJobOptions(data.jobId, options.limits[provider], priority),
       );
+    },
+    /**
+     * Pauses a provider after a 429: BullMQ's manual rate limit stops its
+     * workers fetching, and our own pause key (which a job checks before it
+     * calls the upstream) holds back any job that slips through meanwhile.
+     */
+    async pause(provider: ProviderId, ms: number): Promise<void> {
+      const key = pauseKey(provider);
+      const left = await options.connection.pttl(key);
+      if (left < ms) await options.connection.set(key, "1", "PX", Math.max(1, Math.ceil(ms)));
+      await get(provider).rateLimit(ms);
+    },
+    /** Milliseconds left of a provider's pause, 0 when none. */
+    async pausedForMs(provider: ProviderId): Promise<number> {
+      return Math.max(0, await options.connection.pttl(pauseKey(provider)));
     },
     /** Closes every queue. */
     async close(): Promise<void> {

@@ -222,9 +222,9 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
       return Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, JSON.parse(v)]));
     },
 
-    /** Forgets saved upstream tasks (after a failover, the next provider starts afresh). */
-    async clearTasks(id: string): Promise<void> {
-      await redis.del(keys.jobTasks(id));
+    /** Forgets one saved upstream task (the upstream said it failed: the retry submits anew). */
+    async forgetTask(id: string, taskKey: string): Promise<void> {
+      await redis.hdel(keys.jobTasks(id), taskKey);
     },
 
     /** The pub/sub channel of a job's state changes. */

@@ -15,8 +15,13 @@ export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 /** A parsed upstream answer. */
 export type JsonResponse = { status: number; headers: Headers; body: unknown };
 
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
+/**
+ * True for an abort (cancel) or a timeout. Checked by name, not `instanceof`:
+ * the DOMException an AbortSignal throws may come from another realm.
+ */
+export function isAbortError(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === "AbortError" || name === "TimeoutError";
 }
 
 async function readBody(res: Response): Promise<unknown> {
@@ -40,7 +45,7 @@ export async function requestJson(
   try {
     res = await ctx.fetch(url, { ...init, signal: ctx.signal });
   } catch (err) {
-    if (isAbort(err) || ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    if (isAbortError(err) || ctx.signal.aborted) throw ctx.signal.reason ?? err;
     throw new ProviderError(
       provider,
       "retryable",
@@ -83,7 +88,7 @@ export async function downloadImage(
   try {
     res = await ctx.fetch(url, { signal: ctx.signal });
   } catch (err) {
-    if (isAbort(err) || ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    if (isAbortError(err) || ctx.signal.aborted) throw ctx.signal.reason ?? err;
     throw new ProviderError(
       provider,
       "retryable",
@@ -114,4 +119,24 @@ export async function downloadImage(
     chunks.push(Buffer.from(chunk));
   }
   return { data: Buffer.concat(chunks), contentType: res.headers.get("content-type") ?? undefined };
+}
+
+/** Parses an upstream reply with `schema`; an unexpected shape is a retryable upstream fault. */
+export function parseReply<T>(
+  provider: ProviderId,
+  schema: {
+    safeParse(value: unknown): { success: true; data: T } | { success: false; error: Error };
+  },
+  body: unknown,
+  what: string,
+): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new ProviderError(
+      provider,
+      "retryable",
+      `unexpected ${what} reply: ${result.error.message.slice(0, 200)}`,
+    );
+  }
+  return result.data;
 }

@@ -4,14 +4,14 @@
  * dir, exactly as `pnpm start` wires them. Not a test file itself.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApi } from "@imagegate/api";
 import { type Config, loadConfig } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider } from "@imagegate/providers";
-import { freePort } from "@imagegate/testkit";
+import { freePort, type Json } from "@imagegate/testkit";
 import { startWorker } from "@imagegate/worker";
 
 /** A running test gateway. */
@@ -19,14 +19,22 @@ export type TestGateway = {
   url: string;
   /** Base URL for the OpenAI SDK. */
   baseURL: string;
+  /** POSTs JSON to an API path with the first key; returns status, headers and JSON body. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
+  /** GETs an API path with the first key. */
+  get(path: string, headers?: Record<string, string>): Promise<ApiAnswer>;
   apiKey: string;
   config: Config;
   close(): Promise<void>;
 };
 
-/** Options: extra env, providers to inject, worker toggle. */
+/** An API answer. */
+export type ApiAnswer = { status: number; headers: Headers; body: Json };
+
+/** Options: extra env, a PROVIDERS_FILE body, providers to inject, worker toggle. */
 export type GatewayOptions = {
   env?: Record<string, string>;
+  providersFile?: unknown;
   providers?: Map<ProviderId, ImageProvider>;
   worker?: boolean;
 };
@@ -36,6 +44,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "imagegate-files-"));
   const apiKey = "sk-test-a";
+  const providersFile =
+    options.providersFile === undefined ? undefined : join(dir, "providers.json");
+  if (providersFile) writeFileSync(providersFile, JSON.stringify(options.providersFile));
   const config = loadConfig({
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `test-${randomUUID()}`,
@@ -44,7 +55,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     STORAGE_DIR: dir,
     API_KEYS: `${apiKey},sk-test-b`,
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ...(providersFile ? { PROVIDERS_FILE: providersFile } : {}),
     ...options.env,
   });
   const worker =
@@ -54,7 +66,28 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
           ...(options.providers ? { providers: options.providers } : {}),
         });
   const api = await startApi(config);
+  const url = `http://127.0.0.1:${port}`;
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+  };
   return {
+    post: (path, body, headers) => call("POST", path, body, headers),
+    get: (path, headers) => call("GET", path, undefined, headers),
     url: `http://127.0.0.1:${port}`,
     baseURL: `http://127.0.0.1:${port}/v1`,
     apiKey,

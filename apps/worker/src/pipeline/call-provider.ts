@@ -54,6 +54,9 @@ export async function callProvider(input: CallProviderInput): Promise<ProviderIm
       await store.saveTask(jobId, key, task);
       input.logger.info({ jobId, task: task.id, provider: provider.id }, "upstream task submitted");
     },
+    forgetTask: async () => {
+      await store.forgetTask(jobId, key);
+    },
     images: input.images,
     mask: input.mask,
     onProgress: input.onProgress,

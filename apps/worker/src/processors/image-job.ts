@@ -19,7 +19,7 @@ import {
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider, ProviderInputImage } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import { decideOutcome } from "../outcome";
 import { callProvider } from "../pipeline/call-provider";
@@ -94,15 +94,23 @@ async function logAttempt(
 
 /** Builds the BullMQ processor for image jobs. */
 export function createImageJobProcessor(deps: ImageJobDeps) {
-  return async function processImageJob(job: Job<ImageJobData>): Promise<string> {
+  return async function processImageJob(job: Job<ImageJobData>, token?: string): Promise<string> {
     const data = ImageJobDataSchema.parse(job.data);
     const providerId = data.route[data.routeIndex] as ProviderId;
     const log = deps.logger.child({ jobId: data.jobId, provider: providerId });
     const record = (await deps.store.get(data.jobId)) ?? (await readAgain(deps.store, data.jobId));
     if (!record || isFinal(record.status)) return "skipped";
     const provider = deps.providers.get(providerId);
-    if (!provider)
+    if (!provider) {
       throw new UnrecoverableError(`provider ${providerId} is not enabled on this worker`);
+    }
+    // A job can slip past a fresh 429 pause while BullMQ re-queues; it waits the pause out, attempt unspent.
+    const pausedMs = await deps.queues.pausedForMs(providerId);
+    if (pausedMs > 0) {
+      log.debug({ pausedMs }, "provider paused: job delayed");
+      await job.moveToDelayed(Date.now() + pausedMs, token);
+      throw new DelayedError();
+    }
 
     const started = await deps.store.transition(
       record.id,
@@ -188,7 +196,7 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
           return "canceled";
         case "rate_limit": {
           await logAttempt(deps, record, providerId, "rate_limited", outcome.error, upstream);
-          await deps.queues.get(providerId).rateLimit(outcome.delayMs);
+          await deps.queues.pause(providerId, outcome.delayMs);
           throw Worker.RateLimitError();
         }
         case "retry": {

@@ -22,6 +22,7 @@ function ctx(overrides: Partial<ProviderContext> = {}): ProviderContext {
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     now: Date.now,
     onTask: async () => {},
+    forgetTask: async () => {},
     resume: undefined,
     images: [],
     mask: undefined,

@@ -1,0 +1,187 @@
+/**
+ * The provider contract: the same acceptance cases for every adapter, run
+ * through the whole gateway (HTTP → queue → worker → adapter → fake upstream
+ * speaking the provider's real protocol). Each provider's test file supplies
+ * its fake and how to read the body its upstream received.
+ */
+import type { FakeControls, FakeRequest, Json } from "@imagegate/testkit";
+import { decodeImage } from "@imagegate/testkit";
+import { startGateway, type TestGateway } from "../gateway";
+
+/** A fake upstream as the contract drives it. */
+export type ContractFake = FakeControls & {
+  url: string;
+  submits(): FakeRequest[];
+  close(): Promise<void>;
+};
+
+/** What a provider's test file supplies. */
+export type ProviderSpec = {
+  id: "bfl" | "fal" | "replicate" | "openai";
+  startFake(key: string): Promise<ContractFake>;
+  /** Env that points the gateway at the fake. */
+  env(fake: ContractFake, key: string): Record<string, string>;
+  /** The parameters the upstream received in a submit. */
+  input(call: FakeRequest): Record<string, unknown>;
+  /** The upstream's native size for an exact 1000×700 request. */
+  expectNativeSize(input: Record<string, unknown>): void;
+  /** Upstream submits per image with n=2 (2 on fan-out providers, 1 on native n). */
+  submitsForTwo: number;
+};
+
+/** Fast polling and backoff so the suite runs in seconds. */
+export function fastLimits(id: string, overrides: Record<string, unknown> = {}) {
+  return {
+    providers: {
+      [id]: { pollIntervalMs: 15, backoffMs: 30, attempts: 3, timeoutMs: 10_000, ...overrides },
+    },
+  };
+}
+
+async function imageOf(body: Json, index = 0) {
+  return decodeImage(Buffer.from(body.data[index].b64_json as string, "base64"));
+}
+
+/** Registers the contract suite for one provider. */
+export function describeProviderContract(spec: ProviderSpec): void {
+  const key = `${spec.id}-key-ok`;
+  let fake: ContractFake;
+  let gateway: TestGateway;
+  const generate = (body: Record<string, unknown>) =>
+    gateway.post("/v1/images/generations", {
+      prompt: "a lighthouse",
+      response_format: "b64_json",
+      ...body,
+    });
+  const lastInput = () => spec.input(fake.submits().at(-1) as FakeRequest);
+
+  beforeAll(async () => {
+    fake = await spec.startFake(key);
+    gateway = await startGateway({ env: spec.env(fake, key), providersFile: fastLimits(spec.id) });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await fake.close();
+  });
+
+  describe(`${spec.id} adapter through the queue`, () => {
+    it("serves a generation and says so", async () => {
+      const res = await generate({ size: "1024x1024" });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-imagegate-provider")).toBe(spec.id);
+      expect(res.body.provider).toBe(spec.id);
+      expect(await imageOf(res.body)).toEqual({ format: "png", width: 1024, height: 1024 });
+      expect(lastInput().prompt).toBe("a lighthouse");
+    });
+
+    it("makes an exact size the provider cannot make natively", async () => {
+      const res = await generate({ size: "1000x700" });
+      expect(res.status).toBe(200);
+      expect(await imageOf(res.body)).toMatchObject({ width: 1000, height: 700 });
+      spec.expectNativeSize(lastInput());
+    });
+
+    it("passes the seed, known extras and unknown parameters", async () => {
+      const res = await generate({
+        size: "512x512",
+        seed: 123,
+        safety_tolerance: 3,
+        my_param: { deep: [1, 2] },
+      });
+      expect(res.status).toBe(200);
+      const input = lastInput();
+      expect(Number(input.seed)).toBe(123);
+      const myParam =
+        typeof input.my_param === "string" ? JSON.parse(input.my_param) : input.my_param;
+      expect(myParam).toEqual({ deep: [1, 2] });
+      expect(String(input.safety_tolerance)).toBe("3");
+      expect(res.body.applied.native.seed).toBe(123);
+    });
+
+    it.each(["webp", "avif", "gif"])(
+      "converts to %s, which the upstream was not asked for",
+      async (format) => {
+        const res = await generate({ size: "256x256", output_format: format });
+        expect(res.status).toBe(200);
+        expect(await imageOf(res.body)).toEqual({ format, width: 256, height: 256 });
+      },
+    );
+
+    it("makes n=2 images", async () => {
+      const before = fake.submits().length;
+      const res = await generate({ size: "256x256", n: 2 });
+      expect(res.status).toBe(200);
+      expect(res.body.data).toHaveLength(2);
+      expect(fake.submits().length - before).toBe(spec.submitsForTwo);
+    });
+
+    it("retries a 500 and succeeds", async () => {
+      fake.failNext(500);
+      const before = fake.submits().length;
+      const res = await generate({ size: "256x256" });
+      expect(res.status).toBe(200);
+      expect(fake.submits().length - before).toBe(2);
+      const job = await gateway.get(`/v1/jobs/${res.body.job_id}`);
+      expect(job.body.attempt_log.map((a: Json) => a.outcome)).toEqual(["retrying", "succeeded"]);
+    });
+
+    it("waits out a 429 with Retry-After without spending an attempt", async () => {
+      fake.rateLimitNext(1);
+      const started = Date.now();
+      const res = await generate({ size: "256x256" });
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      const job = await gateway.get(`/v1/jobs/${res.body.job_id}`);
+      expect(job.body.attempt_log.map((a: Json) => a.outcome)).toEqual([
+        "rate_limited",
+        "succeeded",
+      ]);
+      expect(job.body.attempts).toBe(1);
+    });
+
+    it("answers a moderation refusal with 422 and never submits twice", async () => {
+      fake.moderateNext();
+      const before = fake.submits().length;
+      const res = await generate({ size: "256x256" });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe("content_policy_violation");
+      expect(res.body.error.message).toContain(spec.id);
+      expect(fake.submits().length - before).toBe(1);
+    });
+  });
+
+  describe(`${spec.id} adapter limits and credentials`, () => {
+    it("times out a call that takes too long (504)", async () => {
+      const slow = await startGateway({
+        env: spec.env(fake, key),
+        providersFile: fastLimits(spec.id, { timeoutMs: 300, attempts: 1 }),
+      });
+      try {
+        fake.delayNext(3_000);
+        const res = await slow.post("/v1/images/generations", { prompt: "slow", size: "256x256" });
+        expect(res.body.error).toMatchObject({ code: "timeout" });
+        expect(res.status).toBe(504);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it("fails clearly on bad credentials, naming the provider", async () => {
+      const wrong = await startGateway({
+        env: spec.env(fake, "wrong-key"),
+        providersFile: fastLimits(spec.id),
+      });
+      try {
+        const res = await wrong.post("/v1/images/generations", { prompt: "p", size: "256x256" });
+        expect(res.status).toBe(502);
+        expect(res.body.error.code).toBe("upstream_auth_failed");
+        expect(res.body.error.message).toMatch(
+          new RegExp(`^${spec.id}: credentials refused \\(401\\)`),
+        );
+      } finally {
+        await wrong.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * The Black Forest Labs adapter: submit, save the task, poll the returned
+ * `polling_url` (another host than the submit one), download `result.sample`
+ * at once (it expires in 10 minutes). A resumed job polls its saved task.
+ */
+import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
+import { ProviderError } from "../errors";
+import { downloadImage, parseReply, requestJson } from "../http";
+import { urlOrBase64 } from "../inputs";
+import { pollUntil } from "../poll";
+import type { ImageProvider, ProviderContext, ProviderImage, UpstreamTask } from "../types";
+import { assertTrustedUpstreamUrl } from "../upstream-url";
+import { bflHeaders, bflSubmitRequest } from "./request";
+import { interpretBflResult } from "./response";
+import { BflResultSchema, BflSubmitSchema } from "./schemas";
+
+/** Options of the BFL adapter. */
+export type BflOptions = { apiKey: string; baseUrl: string };
+
+/** Domains BFL polls and delivers from (api.us3.bfl.ai, gateway.bfl.ai…). */
+const BFL_DOMAINS = ["bfl.ai", "bfl.ml"];
+
+/** Creates the BFL provider. */
+export function createBflProvider(options: BflOptions): ImageProvider {
+  async function submitTask(
+    plan: ProviderPlan,
+    call: UpstreamCall,
+    ctx: ProviderContext,
+  ): Promise<UpstreamTask> {
+    const images = await Promise.all(ctx.images.map(urlOrBase64));
+    const request = bflSubmitRequest(plan, call, { ...options, images });
+    const res = await requestJson("bfl", ctx, request.url, request.init);
+    const body = parseReply("bfl", BflSubmitSchema, res.body, "submit");
+    const task: UpstreamTask = {
+      provider: "bfl",
+      callIndex: call.index,
+      id: body.id,
+      urls: { polling_url: body.polling_url },
+      submittedAt: ctx.now(),
+    };
+    await ctx.onTask(task);
+    return task;
+  }
+
+  return {
+    id: "bfl",
+    async submit(plan, call, ctx): Promise<ProviderImage[]> {
+      const task = ctx.resume ?? (await submitTask(plan, call, ctx));
+      const pollUrl = assertTrustedUpstreamUrl(
+        "bfl",
+        task.urls.polling_url ?? "",
+        options.baseUrl,
+        BFL_DOMAINS,
+      );
+      const outcome = await pollUntil(
+        async () => {
+          const res = await requestJson("bfl", ctx, pollUrl, {
+            headers: bflHeaders(options.apiKey),
+          });
+          const state = interpretBflResult(parseReply("bfl", BflResultSchema, res.body, "poll"));
+          if (state.state === "pending") {
+            if (state.progress !== undefined) ctx.onProgress(state.progress);
+            return undefined;
+          }
+          return state;
+        },
+        { intervalMs: ctx.pollIntervalMs, signal: ctx.signal },
+      );
+      switch (outcome.state) {
+        case "refused":
+          throw new ProviderError("bfl", "content_refused", outcome.message);
+        case "failed":
+        case "lost":
+          // The task is over upstream: a retry must submit a new one.
+          await ctx.forgetTask();
+          throw new ProviderError("bfl", "retryable", `${outcome.message} (task ${task.id})`);
+        case "ready": {
+          const image = await downloadImage("bfl", ctx, outcome.sampleUrl).catch(async (err) => {
+            // The sample link lives 10 minutes; once it is gone only a new task helps.
+            await ctx.forgetTask();
+            throw err;
+          });
+          ctx.onProgress(1);
+          return [
+            {
+              data: image.data,
+              contentType: image.contentType,
+              seed: outcome.seed ?? call.seed,
+              revisedPrompt: undefined,
+            },
+          ];
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** BFL replies (`../shared/providers.md` §1.5–1.6), parsed rather than trusted. */
+import { z } from "zod";
+
+/** `POST /v1/<model>` → the task and where to poll it. */
+export const BflSubmitSchema = z
+  .object({
+    id: z.string().min(1),
+    polling_url: z.string().min(1),
+    cost: z.number().nullish(),
+  })
+  .loose();
+
+/** `GET polling_url` → the task's state. */
+export const BflResultSchema = z
+  .object({
+    id: z.string().nullish(),
+    status: z.string(),
+    result: z
+      .object({
+        sample: z.string().nullish(),
+        seed: z.number().nullish(),
+        prompt: z.string().nullish(),
+      })
+      .loose()
+      .nullish(),
+    progress: z.number().nullish(),
+    details: z.unknown().nullish(),
+  })
+  .loose();
+export type BflResult = z.infer<typeof BflResultSchema>;

@@ -1,0 +1,96 @@
+/**
+ * The fal.ai queue adapter: submit, save the request, poll `status_url`
+ * until COMPLETED, then fetch `response_url` — failures (validation, content
+ * policy) only show up there. All three URLs are used verbatim, since they
+ * drop the sub-path of `/edit` model ids. Cancel is `PUT cancel_url`.
+ */
+import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
+import { ProviderError } from "../errors";
+import { downloadImage, parseReply, requestJson } from "../http";
+import { urlOrDataUri } from "../inputs";
+import { pollUntil } from "../poll";
+import type { ImageProvider, ProviderContext, ProviderImage, UpstreamTask } from "../types";
+import { assertTrustedUpstreamUrl } from "../upstream-url";
+import { falHeaders, falSubmitRequest } from "./request";
+import { falImages, isFalAborted, isFalDone } from "./response";
+import { FalOutputSchema, FalStatusSchema, FalSubmitSchema } from "./schemas";
+
+/** Options of the fal adapter. */
+export type FalOptions = { apiKey: string; baseUrl: string };
+
+const FAL_DOMAINS = ["fal.run", "fal.ai", "falrun.com"];
+
+/** Creates the fal provider. */
+export function createFalProvider(options: FalOptions): ImageProvider {
+  const trusted = (url: string | undefined) =>
+    assertTrustedUpstreamUrl("fal", url ?? "", options.baseUrl, FAL_DOMAINS);
+
+  async function submitTask(
+    plan: ProviderPlan,
+    call: UpstreamCall,
+    ctx: ProviderContext,
+  ): Promise<UpstreamTask> {
+    const images = await Promise.all(ctx.images.map(urlOrDataUri));
+    const request = falSubmitRequest(plan, call, { ...options, images });
+    const res = await requestJson("fal", ctx, request.url, request.init);
+    const body = parseReply("fal", FalSubmitSchema, res.body, "submit");
+    const task: UpstreamTask = {
+      provider: "fal",
+      callIndex: call.index,
+      id: body.request_id,
+      urls: {
+        status_url: body.status_url,
+        response_url: body.response_url,
+        cancel_url: body.cancel_url,
+      },
+      submittedAt: ctx.now(),
+    };
+    await ctx.onTask(task);
+    return task;
+  }
+
+  return {
+    id: "fal",
+    async submit(plan, call, ctx): Promise<ProviderImage[]> {
+      const task = ctx.resume ?? (await submitTask(plan, call, ctx));
+      const headers = falHeaders(options.apiKey);
+      const status = await pollUntil(
+        async () => {
+          const res = await requestJson("fal", ctx, trusted(task.urls.status_url), { headers });
+          const s = parseReply("fal", FalStatusSchema, res.body, "status").status;
+          if (s === "IN_PROGRESS") ctx.onProgress(0.5);
+          return isFalDone(s) || isFalAborted(s) ? s : undefined;
+        },
+        { intervalMs: ctx.pollIntervalMs, signal: ctx.signal },
+      );
+      if (isFalAborted(status)) {
+        await ctx.forgetTask();
+        throw new ProviderError("fal", "retryable", `request ${task.id} ended ${status}`);
+      }
+      let output: ReturnType<typeof falImages>;
+      try {
+        const res = await requestJson("fal", ctx, trusted(task.urls.response_url), { headers });
+        output = falImages(parseReply("fal", FalOutputSchema, res.body, "result"));
+      } catch (err) {
+        // The request is finished upstream either way: a retry needs a new one.
+        if (err instanceof ProviderError && err.kind === "retryable") await ctx.forgetTask();
+        throw err;
+      }
+      const images = await Promise.all(output.urls.map((url) => downloadImage("fal", ctx, url)));
+      ctx.onProgress(1);
+      return images.map((image, k) => ({
+        data: image.data,
+        contentType: image.contentType,
+        seed: k === 0 ? (output.seed ?? call.seed) : undefined,
+        revisedPrompt: undefined,
+      }));
+    },
+
+    async cancel(task, ctx) {
+      await requestJson("fal", ctx, trusted(task.urls.cancel_url), {
+        method: "PUT",
+        headers: falHeaders(options.apiKey),
+      });
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * A fake Black Forest Labs API (`../shared/providers.md` §1): `POST
+ * /v1/<model>` with `x-key`, answering `{id, polling_url}` where the polling
+ * URL is on another origin (as api.bfl.ai hands out api.us3.bfl.ai), which
+ * reports Pending → Ready with `result.sample` (or a moderation or error
+ * status), and serves the sample. Sizes are checked as BFL does (multiples of
+ * 16, ≥ 64, ≤ 4 MP).
+ */
+
+import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";
+import { createTaskBook, type FakeControls, fakeImage } from "./task-book";
+
+/** A running BFL fake. */
+export type BflFake = FakeControls & {
+  /** Base URL to configure as BFL_BASE_URL. */
+  url: string;
+  /** Origin of the polling and delivery host. */
+  regionUrl: string;
+  calls: FakeRequest[];
+  /** The submit calls only. */
+  submits(): FakeRequest[];
+  close(): Promise<void>;
+};
+
+function sizeProblem(input: Record<string, unknown>): string | null {
+  const { width, height } = input as { width?: number; height?: number };
+  if (width === undefined && height === undefined) return null;
+  for (const [name, v] of [
+    ["width", width],
+    ["height", height],
+  ] as const) {
+    if (typeof v !== "number" || v < 64 || v % 16 !== 0)
+      return `${name}: must be a multiple of 16 and at least 64`;
+  }
+  return (width as number) * (height as number) > 4_194_304
+    ? "width: output must be at most 4 megapixels"
+    : null;
+}
+
+/** Starts a BFL fake accepting `apiKey`. */
+export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
+  const book = createTaskBook("bfl");
+  const unauthorized = (req: FakeRequest): FakeResponse | null =>
+    req.headers["x-key"] === apiKey
+      ? null
+      : { status: 401, body: { detail: "Invalid or missing API key" } };
+
+  const region = await startHttpFake(async (req, origin): Promise<FakeResponse> => {
+    if (req.method === "GET" && req.path === "/v1/get_result") {
+      const denied = unauthorized(req);
+      if (denied) return denied;
+      const task = book.find(req.query.get("id") ?? "");
+      if (!task)
+        return {
+          status: 200,
+          body: { id: req.query.get("id"), status: "Task not found", result: null },
+        };
+      const state = book.stateOf(task);
+      const base = { id: task.id, details: null, preview: null };
+      if (state === "pending")
+        return {
+          status: 200,
+          body: { ...base, status: "Pending", result: null, progress: book.progressOf(task) },
+        };
+      if (state === "moderated") {
+        return {
+          status: 200,
+          body: {
+            ...base,
+            status: "Content Moderated",
+            result: null,
+            details: { "Moderation Reasons": ["Derivative Works Filter"] },
+          },
+        };
+      }
+      if (state === "failed" || state === "canceled")
+        return { status: 200, body: { ...base, status: "Error", result: null } };
+      const format = task.input.output_format === "png" ? "png" : "jpeg";
+      return {
+        status: 200,
+        body: {
+          ...base,
+          status: "Ready",
+          progress: 1,
+          result: {
+            sample: `${origin}/delivery/${task.id}.${format}`,
+            prompt: task.input.prompt,
+            seed: task.input.seed ?? 1,
+          },
+        },
+      };
+    }
+    const delivery = /^\/delivery\/([^/.]+)\.(png|jpeg)$/.exec(req.path);
+    if (req.method === "GET" && delivery) {
+      const task = book.find(delivery[1] as string);
+      if (!task) return { status: 404, body: { detail: "gone" } };
+      const {
+        width = 1024,
+        height = 768,
+        seed = 0,
+      } = task.input as { width?: number; height?: number; seed?: number };
+      const format = delivery[2] as "png" | "jpeg";
+      return {
+        status: 200,
+        headers: { "content-type": `image/${format}` },
+        raw: await fakeImage(width, height, format, seed),
+      };
+    }
+    return { status: 404, body: { detail: "Not Found" } };
+  });
+
+  const api = await startHttpFake((req) => {
+    const submit = /^\/v1\/(flux-[a-z0-9.-]+)$/.exec(req.path);
+    if (req.method !== "POST" || !submit) return { status: 404, body: { detail: "Not Found" } };
+    const denied = unauthorized(req);
+    if (denied) return denied;
+    const fault = book.takeFault();
+    if (fault?.status === 429) {
+      return {
+        status: 429,
+        headers: { "retry-after": String(fault.retryAfterS ?? 1) },
+        body: { detail: "You have exceeded the number of active tasks allowed." },
+      };
+    }
+    if (fault) return { status: fault.status, body: { detail: `fake failure ${fault.status}` } };
+    const input = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof input.prompt !== "string") {
+      return {
+        status: 422,
+        body: {
+          detail: [{ loc: ["body", "prompt"], msg: "field required", type: "value_error.missing" }],
+        },
+      };
+    }
+    const problem = sizeProblem(input);
+    if (problem)
+      return {
+        status: 422,
+        body: {
+          detail: [{ loc: ["body", problem.split(":")[0]], msg: problem, type: "value_error" }],
+        },
+      };
+    const task = book.create(input);
+    return {
+      status: 200,
+      body: {
+        id: task.id,
+        polling_url: `${region.url}/v1/get_result?id=${task.id}`,
+        cost: 6.0,
+        input_mp: null,
+        output_mp: 1.0,
+      },
+    };
+  });
+
+  return Object.assign(book.controls, {
+    url: api.url,
+    regionUrl: region.url,
+    calls: api.calls,
+    submits: () => api.calls.filter((c) => c.method === "POST"),
+    async close() {
+      await Promise.all([api.close(), region.close()]);
+    },
+  });
+}

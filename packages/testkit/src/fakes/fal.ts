@@ -1,0 +1,155 @@
+/**
+ * A fake fal.ai queue (`../shared/providers.md` §2): submit to
+ * `/<owner>/<app>[/<path>]` with `Authorization: Key …` answers IN_QUEUE and
+ * the three URLs (without the sub-path, as fal does); `status_url` answers
+ * 202 until COMPLETED (200); `response_url` carries the output or the error
+ * (422 content_policy_violation, 500); `cancel_url` takes a PUT.
+ */
+
+import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";
+import { createTaskBook, type FakeControls, fakeImage } from "./task-book";
+
+/** A running fal fake. */
+export type FalFake = FakeControls & {
+  url: string;
+  calls: FakeRequest[];
+  submits(): FakeRequest[];
+  /** Ids of the requests canceled. */
+  cancels: string[];
+  close(): Promise<void>;
+};
+
+/** Starts a fal fake accepting `apiKey`. */
+export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
+  const book = createTaskBook("fal");
+  const cancels: string[] = [];
+  const http = await startHttpFake(async (req, origin): Promise<FakeResponse> => {
+    if (req.method === "GET" && req.path.startsWith("/files/")) {
+      const task = book.find(req.path.slice(7).replace(/\.\w+$/, ""));
+      if (!task) return { status: 404, body: { detail: "Not Found" } };
+      const { width, height } = (task.input.image_size ?? { width: 1024, height: 768 }) as {
+        width: number;
+        height: number;
+      };
+      const format = task.input.output_format === "png" ? "png" : "jpeg";
+      return {
+        status: 200,
+        headers: { "content-type": `image/${format}` },
+        raw: await fakeImage(width, height, format),
+      };
+    }
+    if (req.headers.authorization !== `Key ${apiKey}`) {
+      return { status: 401, body: { detail: "Unauthorized: invalid credentials" } };
+    }
+    const request = /^\/([^/]+\/[^/]+)\/requests\/([^/]+)(\/status|\/cancel)?$/.exec(req.path);
+    if (request) {
+      const task = book.find(request[2] as string);
+      if (!task) return { status: 404, body: { detail: "Request not found" } };
+      const state = book.stateOf(task);
+      if (request[3] === "/cancel" && req.method === "PUT") {
+        if (state !== "pending") return { status: 400, body: { status: "ALREADY_COMPLETED" } };
+        task.canceled = true;
+        cancels.push(task.id);
+        return { status: 202, body: { status: "CANCELLATION_REQUESTED" } };
+      }
+      const urls = {
+        request_id: task.id,
+        response_url: `${origin}/${request[1]}/requests/${task.id}`,
+        status_url: `${origin}/${request[1]}/requests/${task.id}/status`,
+        cancel_url: `${origin}/${request[1]}/requests/${task.id}/cancel`,
+      };
+      if (request[3] === "/status") {
+        if (state === "pending")
+          return { status: 202, body: { ...urls, status: "IN_PROGRESS", logs: [] } };
+        return {
+          status: 200,
+          body: { ...urls, status: "COMPLETED", logs: [], metrics: { inference_time: 0.03 } },
+        };
+      }
+      if (state === "pending")
+        return { status: 400, body: { detail: "Request is still in progress" } };
+      if (state === "moderated") {
+        return {
+          status: 422,
+          body: {
+            detail: [
+              {
+                loc: ["body", "prompt"],
+                msg: "The content could not be processed because it contained material flagged by a content checker.",
+                type: "content_policy_violation",
+              },
+            ],
+          },
+        };
+      }
+      if (state === "failed" || state === "canceled")
+        return { status: 500, body: { detail: "Internal error while running the model" } };
+      const { width, height } = (task.input.image_size ?? { width: 1024, height: 768 }) as {
+        width: number;
+        height: number;
+      };
+      const format = task.input.output_format === "png" ? "png" : "jpeg";
+      const url = task.input.sync_mode
+        ? `data:image/${format};base64,${(await fakeImage(width, height, format)).toString("base64")}`
+        : `${origin}/files/${task.id}.${format}`;
+      return {
+        status: 200,
+        body: {
+          images: [{ url, content_type: `image/${format}`, width, height }],
+          seed: task.input.seed ?? 7,
+          prompt: task.input.prompt,
+        },
+      };
+    }
+    if (req.method !== "POST") return { status: 404, body: { detail: "Not Found" } };
+    const fault = book.takeFault();
+    if (fault?.status === 429) {
+      return {
+        status: 429,
+        headers: { "retry-after": String(fault.retryAfterS ?? 1) },
+        body: { detail: "Too many requests" },
+      };
+    }
+    if (fault) return { status: fault.status, body: { detail: `fake failure ${fault.status}` } };
+    const input = (req.body ?? {}) as Record<string, unknown>;
+    const size = input.image_size as { width?: unknown; height?: unknown } | undefined;
+    if (size && (typeof size.width !== "number" || typeof size.height !== "number")) {
+      return {
+        status: 422,
+        body: {
+          detail: [{ loc: ["body", "image_size"], msg: "invalid image size", type: "value_error" }],
+        },
+      };
+    }
+    if (input.safety_tolerance !== undefined && typeof input.safety_tolerance !== "string") {
+      return {
+        status: 422,
+        body: {
+          detail: [
+            { loc: ["body", "safety_tolerance"], msg: "must be a string", type: "type_error" },
+          ],
+        },
+      };
+    }
+    const app = req.path.split("/").slice(1, 3).join("/");
+    const task = book.create(input);
+    return {
+      status: 200,
+      body: {
+        status: "IN_QUEUE",
+        request_id: task.id,
+        response_url: `${origin}/${app}/requests/${task.id}`,
+        status_url: `${origin}/${app}/requests/${task.id}/status`,
+        cancel_url: `${origin}/${app}/requests/${task.id}/cancel`,
+        queue_position: 0,
+      },
+    };
+  });
+  return Object.assign(book.controls, {
+    url: http.url,
+    calls: http.calls,
+    submits: () => http.calls.filter((c) => c.method === "POST"),
+    cancels,
+    close: http.close,
+  });
+}
