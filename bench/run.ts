@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { startRedis } from "@imagegate/testkit";
 import { run as runE2e } from "./e2e";
 import { run as runEncode } from "./encode";
+import { run as runRateLimit } from "./ratelimit";
 import { run as runSubmit } from "./submit";
 import type { BenchResult } from "./types";
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     ["submit", () => runSubmit(redis.url)],
     ["e2e", () => runE2e(redis.url)],
     ["encode", () => runEncode()],
+    ["ratelimit", () => runRateLimit(redis.url)],
   ];
   try {
     for (const [name, bench] of benches) {

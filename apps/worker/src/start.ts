@@ -12,6 +12,7 @@ import {
   createJobEvents,
   createJobStore,
   createRedis,
+  createSubmitLimiter,
   enabledProviders,
   sharedSecret,
 } from "@imagegate/jobs";
@@ -29,8 +30,6 @@ export type StartWorkerOptions = {
   /** Providers to use instead of the registry built from config (tests). */
   providers?: Map<ProviderId, ImageProvider>;
   fetch?: typeof fetch;
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
 };
 
 /** A running worker role. */
@@ -93,6 +92,7 @@ export async function startWorker(
     logger,
     fetch: options.fetch ?? fetch,
     urlTtlSeconds: config.urlTtlSeconds,
+    submitLimiter: createSubmitLimiter(redis, config.queuePrefix),
     onFinal: async () => {},
   });
   const workers = await createImageWorkers({
@@ -103,8 +103,8 @@ export async function startWorker(
     queues,
     processor,
     logger,
-    ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs } : {}),
-    ...(options.stalledIntervalMs ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
+    lockDurationMs: config.workerLockMs,
+    stalledIntervalMs: config.workerLockMs,
   });
   logger.info({ providers: active }, "worker started");
 

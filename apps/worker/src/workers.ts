@@ -31,9 +31,10 @@ export type ImageWorkersOptions = {
   queues: ImageQueues;
   processor: (job: import("bullmq").Job<ImageJobData>, token?: string) => Promise<string>;
   logger: Logger;
-  /** Stalled-job detection; tests shorten it to recover from a killed worker quickly. */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+  /** Job lock; a killed worker's jobs are picked up again after it (WORKER_LOCK_MS). */
+  lockDurationMs: number;
+  /** How often workers look for jobs whose lock expired. */
+  stalledIntervalMs: number;
 };
 
 /** Starts a Worker on each provider's image queue. */
@@ -51,8 +52,8 @@ export async function createImageWorkers(
       limiter: limits.rateLimit
         ? { max: limits.rateLimit.max, duration: limits.rateLimit.durationMs }
         : UNBOUND_LIMITER,
-      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
-      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
     };
     const worker = new Worker<ImageJobData>(imageQueueName(provider), options.processor, settings);
     worker.on("error", (err) => options.logger.error({ err, provider }, "worker error"));

@@ -82,6 +82,8 @@ export const EnvSchema = z
     OPENAI_API_KEY: OptionalText,
     OPENAI_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
     PROVIDERS_FILE: OptionalText,
+    /** Milliseconds a worker holds a job's lock; a crashed worker's jobs are picked up again after it. */
+    WORKER_LOCK_MS: Int(1000).default(30_000),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
@@ -125,6 +127,8 @@ export type Config = {
   limits: Record<ProviderId, ProviderLimits>;
   /** Per-model failover order from PROVIDERS_FILE (catalog order otherwise). */
   routes: Record<string, ProviderId[]>;
+  /** BullMQ lock and stalled-check period of the worker role. */
+  workerLockMs: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
 };
 
@@ -199,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     limits: mergeProviderLimits(file),
     routes: file?.routes ?? {},
+    workerLockMs: e.WORKER_LOCK_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

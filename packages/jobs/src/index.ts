@@ -10,3 +10,4 @@ export * from "./records";
 export * from "./redis";
 export * from "./routes";
 export * from "./secrets";
+export * from "./submit-limiter";

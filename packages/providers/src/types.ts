@@ -45,6 +45,8 @@ export type ProviderContext = {
   now: () => number;
   /** Saves the upstream task on the job before anything else happens. */
   onTask: (task: UpstreamTask) => Promise<void>;
+  /** Waits for a slot under the provider's rate limit; adapters call it right before each submit. */
+  acquireSubmitSlot: () => Promise<void>;
   /** Drops the saved task once the upstream says it failed, so a retry submits afresh. */
   forgetTask: () => Promise<void>;
   /** A task an earlier run of this job submitted: poll it instead of submitting again. */

@@ -25,6 +25,8 @@ export type TestGateway = {
   get(path: string, headers?: Record<string, string>): Promise<ApiAnswer>;
   apiKey: string;
   config: Config;
+  /** The environment the gateway was configured from (to start more processes like it). */
+  env: Record<string, string>;
   close(): Promise<void>;
 };
 
@@ -47,8 +49,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const providersFile =
     options.providersFile === undefined ? undefined : join(dir, "providers.json");
   if (providersFile) writeFileSync(providersFile, JSON.stringify(options.providersFile));
-  const config = loadConfig({
-    REDIS_URL: process.env.REDIS_URL,
+  const env: Record<string, string> = {
+    REDIS_URL: process.env.REDIS_URL as string,
     QUEUE_PREFIX: `test-${randomUUID()}`,
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -58,7 +60,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     ...(providersFile ? { PROVIDERS_FILE: providersFile } : {}),
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
   const worker =
     options.worker === false
       ? null
@@ -92,6 +95,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     baseURL: `http://127.0.0.1:${port}/v1`,
     apiKey,
     config,
+    env,
     async close() {
       await api.close();
       await worker?.close();

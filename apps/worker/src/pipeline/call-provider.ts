@@ -4,7 +4,7 @@
  * run saved (never pay twice) and saving a new one the moment it exists.
  */
 
-import type { JobStore, ProviderLimits } from "@imagegate/jobs";
+import type { JobStore, ProviderLimits, SubmitLimiter } from "@imagegate/jobs";
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import type {
   ImageProvider,
@@ -29,6 +29,8 @@ export type CallProviderInput = {
   images: ProviderInputImage[];
   mask: ProviderInputImage | undefined;
   onProgress: (fraction: number) => void;
+  /** Shared limiter of upstream submits. */
+  submitLimiter: SubmitLimiter;
 };
 
 /** The saved-task key of one call: per provider, so a failover never resumes another's task. */
@@ -53,6 +55,10 @@ export async function callProvider(input: CallProviderInput): Promise<ProviderIm
     onTask: async (task) => {
       await store.saveTask(jobId, key, task);
       input.logger.info({ jobId, task: task.id, provider: provider.id }, "upstream task submitted");
+    },
+    acquireSubmitSlot: async () => {
+      const rate = input.limits.rateLimit;
+      if (rate) await input.submitLimiter.acquire(provider.id, rate, signal);
     },
     forgetTask: async () => {
       await store.forgetTask(jobId, key);

@@ -15,6 +15,7 @@ import {
   type JobRecord,
   type JobStore,
   type ProviderLimits,
+  type SubmitLimiter,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider, ProviderInputImage } from "@imagegate/providers";
@@ -40,6 +41,7 @@ export type ImageJobDeps = {
   fetch: typeof fetch;
   /** Lifetime of input-image links handed to providers. */
   urlTtlSeconds: number;
+  submitLimiter: SubmitLimiter;
   /** Called once a job reaches a final state (webhook delivery). */
   onFinal: (record: JobRecord) => Promise<void>;
 };
@@ -147,6 +149,7 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
             cancelSignal: cancel.signal,
             logger: log,
             fetch: deps.fetch,
+            submitLimiter: deps.submitLimiter,
             images,
             mask,
             onProgress: (fraction) => {

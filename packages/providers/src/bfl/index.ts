@@ -29,6 +29,7 @@ export function createBflProvider(options: BflOptions): ImageProvider {
   ): Promise<UpstreamTask> {
     const images = await Promise.all(ctx.images.map(urlOrBase64));
     const request = bflSubmitRequest(plan, call, { ...options, images });
+    await ctx.acquireSubmitSlot();
     const res = await requestJson("bfl", ctx, request.url, request.init);
     const body = parseReply("bfl", BflSubmitSchema, res.body, "submit");
     const task: UpstreamTask = {

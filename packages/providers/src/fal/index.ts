@@ -32,6 +32,7 @@ export function createFalProvider(options: FalOptions): ImageProvider {
   ): Promise<UpstreamTask> {
     const images = await Promise.all(ctx.images.map(urlOrDataUri));
     const request = falSubmitRequest(plan, call, { ...options, images });
+    await ctx.acquireSubmitSlot();
     const res = await requestJson("fal", ctx, request.url, request.init);
     const body = parseReply("fal", FalSubmitSchema, res.body, "submit");
     const task: UpstreamTask = {

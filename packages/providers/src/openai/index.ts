@@ -40,6 +40,7 @@ export function createOpenAIProvider(options: OpenAIOptions): ImageProvider {
       } else {
         request = openaiGenerateRequest(plan, call, options);
       }
+      await ctx.acquireSubmitSlot();
       const res = await requestJson("openai", ctx, request.url, request.init);
       const items = openaiItems(parseReply("openai", OpenAIImagesSchema, res.body, "images"));
       const images = await Promise.all(

@@ -31,6 +31,7 @@ export function createReplicateProvider(options: ReplicateOptions): ImageProvide
   ): Promise<UpstreamTask> {
     const images = await Promise.all(ctx.images.map(urlOrDataUri));
     const request = replicateCreateRequest(plan, call, { ...options, images });
+    await ctx.acquireSubmitSlot();
     const res = await requestJson("replicate", ctx, request.url, request.init);
     const prediction = parseReply("replicate", ReplicatePredictionSchema, res.body, "create");
     const task: UpstreamTask = {

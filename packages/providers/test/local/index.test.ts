@@ -23,6 +23,7 @@ function ctx(overrides: Partial<ProviderContext> = {}): ProviderContext {
     now: Date.now,
     onTask: async () => {},
     forgetTask: async () => {},
+    acquireSubmitSlot: async () => {},
     resume: undefined,
     images: [],
     mask: undefined,

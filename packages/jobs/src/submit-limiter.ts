@@ -1,0 +1,73 @@
+/**
+ * A precise, shared rate limiter for upstream submits: a sliding log in a
+ * Redis sorted set per provider, checked and updated in one script against
+ * Redis's own clock, so every worker process agrees. BullMQ's limiter uses
+ * fixed windows, which let up to twice the limit through across a window
+ * boundary (measured in `bench/ratelimit.ts`); this one does not. The window
+ * is kept 5 % (at least 25 ms) longer than configured, because requests reach
+ * the upstream with a few tens of ms of jitter after their slot is taken.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+
+/** Takes a slot when fewer than max were taken in the last window; else returns ms to wait. */
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < max then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)
+`;
+
+/** A rate: at most `max` per `durationMs`. */
+export type Rate = { max: number; durationMs: number };
+
+/** The window actually enforced for a configured one (jitter margin). */
+export function guardedWindowMs(durationMs: number): number {
+  return Math.ceil(durationMs + Math.max(25, durationMs * 0.05));
+}
+
+export type SubmitLimiter = ReturnType<typeof createSubmitLimiter>;
+
+/** Creates the limiter on `redis` under `prefix`. */
+export function createSubmitLimiter(redis: Redis, prefix: string) {
+  return {
+    /** Waits until `name` may submit under `rate`; rejects when `signal` aborts. */
+    async acquire(name: string, rate: Rate, signal: AbortSignal): Promise<void> {
+      // Unique across processes and limiters: a repeated member would overwrite a slot.
+      const member = randomUUID();
+      for (;;) {
+        signal.throwIfAborted();
+        const waitMs = Number(
+          await redis.eval(
+            ACQUIRE,
+            1,
+            `${prefix}:submits:${name}`,
+            guardedWindowMs(rate.durationMs),
+            rate.max,
+            member,
+          ),
+        );
+        if (waitMs === 0) return;
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, waitMs);
+          signal.addEventListener(
+            "abort",
+            () => {
+              clearTimeout(timer);
+              reject(signal.reason);
+            },
+            { once: true },
+          );
+        });
+      }
+    },
+  };
+}
