@@ -16,6 +16,7 @@ COPY apps/standalone/package.json apps/standalone/
 COPY packages/params/package.json packages/params/
 COPY packages/jobs/package.json packages/jobs/
 COPY packages/storage/package.json packages/storage/
+COPY packages/net/package.json packages/net/
 COPY packages/providers/package.json packages/providers/
 COPY packages/testkit/package.json packages/testkit/
 COPY bench/package.json bench/

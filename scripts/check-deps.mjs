@@ -8,10 +8,11 @@ import { join } from "node:path";
 const ALLOWED = {
   params: [],
   storage: [],
+  net: [],
   jobs: ["params"],
   providers: ["params"],
-  api: ["params", "jobs", "storage"],
-  worker: ["params", "jobs", "storage", "providers"],
+  api: ["params", "jobs", "storage", "net"],
+  worker: ["params", "jobs", "storage", "providers", "net"],
   cli: ["params", "jobs", "storage"],
   standalone: ["api", "worker", "jobs"],
   testkit: null,

@@ -8,6 +8,7 @@ import type { ApiDeps } from "./deps";
 import { auth } from "./http/auth";
 import { errorHandler, unknownRoute } from "./http/error-handler";
 import { requestId } from "./http/request-id";
+import { editsRouter } from "./routes/edits";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
 import { imagesRouter } from "./routes/images";
@@ -26,6 +27,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(filesRouter(deps));
   app.use(auth(deps.config.apiKeys));
   app.use(imagesRouter(deps));
+  app.use(editsRouter(deps));
   app.use(jobsRouter(deps));
   app.use(modelsRouter(deps));
   app.use(unknownRoute);

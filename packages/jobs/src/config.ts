@@ -73,6 +73,12 @@ export const EnvSchema = z
     ).default([5, 300, 1800, 7200, 18000, 36000, 36000]),
     WEBHOOK_TIMEOUT_MS: Int(1).default(15_000),
     ALLOW_PRIVATE_URLS: BoolEnv.default(false),
+    /** Largest request body of an edit (all images together), bytes. */
+    MAX_UPLOAD_BYTES: Int(1024).default(64 * 1024 * 1024),
+    /** Largest single input image, bytes (OpenAI's limit). */
+    MAX_IMAGE_BYTES: Int(1024).default(50 * 1024 * 1024),
+    /** Largest decoded input image, pixels (decompression bomb guard). */
+    MAX_INPUT_PIXELS: Int(1).default(40_000_000),
     BFL_API_KEY: OptionalText,
     BFL_BASE_URL: z.string().url().default("https://api.bfl.ai"),
     FAL_KEY: OptionalText,
@@ -123,6 +129,8 @@ export type Config = {
   syncTimeoutMs: number;
   webhooks: { secret: string | undefined; retryScheduleSeconds: number[]; timeoutMs: number };
   allowPrivateUrls: boolean;
+  /** Limits on edit inputs. */
+  inputs: { maxUploadBytes: number; maxImageBytes: number; maxPixels: number };
   providers: Record<Exclude<ProviderId, "local">, ProviderCredentials>;
   limits: Record<ProviderId, ProviderLimits>;
   /** Per-model failover order from PROVIDERS_FILE (catalog order otherwise). */
@@ -195,6 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     },
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+    inputs: {
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      maxImageBytes: e.MAX_IMAGE_BYTES,
+      maxPixels: e.MAX_INPUT_PIXELS,
+    },
     providers: {
       bfl: { apiKey: e.BFL_API_KEY, baseUrl: e.BFL_BASE_URL },
       fal: { apiKey: e.FAL_KEY, baseUrl: e.FAL_BASE_URL },

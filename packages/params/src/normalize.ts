@@ -68,7 +68,14 @@ export function normalizeImageRequest(
   if (!model.operations.includes(operation)) {
     throw GatewayError.invalidRequest("model", `${model.id} does not support ${operation}s.`);
   }
-  const size = resolveSize(model, req);
+  if (options.images && options.images.length > model.maxInputImages) {
+    throw GatewayError.invalidRequest(
+      "image",
+      `${model.id} takes at most ${model.maxInputImages} input images (got ${options.images.length}).`,
+    );
+  }
+  const first = options.images?.[0];
+  const size = resolveSize(model, req, first ? `${first.width}:${first.height}` : undefined);
   if (req.strict && size.coercions[0]) {
     const c = size.coercions[0];
     throw GatewayError.invalidRequest(

@@ -3,6 +3,7 @@
  * real format from the bytes, not a file name) and make inputs with sharp at
  * test time, so no binary fixtures live in the repo.
  */
+import { deflateSync } from "node:zlib";
 import sharp from "sharp";
 
 /** What a buffer really is. */
@@ -34,4 +35,45 @@ export async function meanColor(data: Buffer): Promise<[number, number, number]>
   const stats = await sharp(data).stats();
   const [r, g, b] = stats.channels;
   return [r?.mean ?? 0, g?.mean ?? 0, b?.mean ?? 0];
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, body: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(body.length);
+  const typed = Buffer.concat([Buffer.from(type, "latin1"), body]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typed));
+  return Buffer.concat([length, typed, crc]);
+}
+
+/**
+ * A decompression bomb: a valid PNG header claiming `width`×`height` RGB
+ * pixels with a tiny compressed body. Decoders that trust the header
+ * allocate width×height×3 bytes; the gateway must refuse it from the header.
+ */
+export function pngBomb(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const idat = deflateSync(Buffer.alloc(1024));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", idat),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }

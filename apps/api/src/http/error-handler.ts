@@ -47,6 +47,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.end();
       return;
     }
+    if (error.status === 413) {
+      // Refuse the rest of an oversized upload instead of reading it: answer, then close.
+      res.setHeader("connection", "close");
+      res.once("finish", () => req.socket.destroySoon());
+    }
     res.status(error.status).set(error.headers).json(error.toEnvelope());
   };
 }

@@ -11,7 +11,7 @@ import {
   GatewayError,
   normalizeImageRequest,
 } from "@imagegate/params";
-import { type Response, Router } from "express";
+import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../deps";
 import { jsonBody } from "../http/json-body";
 import { presentImages, presentJob } from "../services/present-job";
@@ -55,7 +55,28 @@ export async function replyWithResult(
   res.status(code in ERROR_CODES ? ERROR_CODES[code][0] : 500).json({ error });
 }
 
-/** The images router. */
+/** Answers a new job: 202 with the job when the client prefers async, else the result when final. */
+export async function respondToNewJob(
+  deps: ApiDeps,
+  req: Request,
+  res: Response,
+  record: JobRecord,
+): Promise<void> {
+  if (prefersAsync(req.get("prefer"))) {
+    res
+      .status(202)
+      .setHeader("location", `/v1/jobs/${record.id}`)
+      .setHeader("preference-applied", "respond-async")
+      .json(
+        await presentJob(record, { blobs: deps.blobs, urlTtlSeconds: deps.config.urlTtlSeconds }),
+      );
+    return;
+  }
+  const latest = await waitForJob(deps, record.id, deps.config.syncTimeoutMs, clientGone(res));
+  await replyWithResult(deps, res, latest);
+}
+
+/** The generations router. */
 export function imagesRouter(deps: ApiDeps): Router {
   const router = Router();
   router.post("/v1/images/generations", ...jsonBody(), async (req, res) => {
@@ -64,18 +85,7 @@ export function imagesRouter(deps: ApiDeps): Router {
       owner: res.locals.owner as string,
       requestId: res.locals.requestId as string,
     });
-    if (prefersAsync(req.get("prefer"))) {
-      res
-        .status(202)
-        .setHeader("location", `/v1/jobs/${record.id}`)
-        .setHeader("preference-applied", "respond-async")
-        .json(
-          await presentJob(record, { blobs: deps.blobs, urlTtlSeconds: deps.config.urlTtlSeconds }),
-        );
-      return;
-    }
-    const latest = await waitForJob(deps, record.id, deps.config.syncTimeoutMs, clientGone(res));
-    await replyWithResult(deps, res, latest);
+    await respondToNewJob(deps, req, res, record);
   });
   return router;
 }

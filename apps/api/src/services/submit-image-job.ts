@@ -10,8 +10,13 @@ import { type JobRecord, routeFor } from "@imagegate/jobs";
 import { type NormalizedRequest, newId, requireModel } from "@imagegate/params";
 import type { ApiDeps } from "../deps";
 
-/** Who is asking, and from where. */
-export type SubmitContext = { owner: string; requestId: string | null; batchId?: string | null };
+/** Who is asking, and from where; `jobId` when the id was fixed earlier (edit inputs are stored under it). */
+export type SubmitContext = {
+  owner: string;
+  requestId: string | null;
+  batchId?: string | null;
+  jobId?: string;
+};
 
 /** Saves and enqueues a new image job; returns its record. */
 export async function submitImageJob(
@@ -22,7 +27,7 @@ export async function submitImageJob(
   const model = requireModel(request.model);
   const route = routeFor(model, deps.enabled, deps.config.routes);
   const record: JobRecord = {
-    id: newId("job"),
+    id: context.jobId ?? newId("job"),
     owner: context.owner,
     operation: request.operation,
     status: "queued",

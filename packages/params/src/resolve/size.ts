@@ -81,8 +81,16 @@ function exactSize(
   return { width, height, source, exact: true, ignored, coercions: [] } satisfies SizeResolution;
 }
 
-/** Resolves the output size of `model` for a request's size fields. */
-export function resolveSize(model: ModelEntry, req: SizeRequest): SizeResolution {
+/**
+ * Resolves the output size of `model` for a request's size fields.
+ * `inputRatio` (an edit's first image, `W:H`) stands in for the model's
+ * default ratio when the request names no shape, as providers follow the input.
+ */
+export function resolveSize(
+  model: ModelEntry,
+  req: SizeRequest,
+  inputRatio?: string,
+): SizeResolution {
   const ignored: string[] = [];
   let ratioRequest = req.aspect_ratio;
   let source: SizeSource = "default";
@@ -115,7 +123,9 @@ export function resolveSize(model: ModelEntry, req: SizeRequest): SizeResolution
         model.ratios,
         source === "aspect_ratio" && req.size ? "size" : "aspect_ratio",
       )
-    : { applied: model.defaultRatio, coerced: false };
+    : inputRatio
+      ? { applied: nearestRatio(inputRatio, model.ratios).applied, coerced: false }
+      : { applied: model.defaultRatio, coerced: false };
   if (ratio.coerced) {
     coercions.push({
       param: source === "aspect_ratio" && req.size ? "size" : "aspect_ratio",

@@ -5,7 +5,7 @@
  * its fake and how to read the body its upstream received.
  */
 import type { FakeControls, FakeRequest, Json } from "@imagegate/testkit";
-import { decodeImage } from "@imagegate/testkit";
+import { decodeImage, makeImage } from "@imagegate/testkit";
 import { startGateway, type TestGateway } from "../gateway";
 
 /** A fake upstream as the contract drives it. */
@@ -27,6 +27,8 @@ export type ProviderSpec = {
   expectNativeSize(input: Record<string, unknown>): void;
   /** Upstream submits per image with n=2 (2 on fan-out providers, 1 on native n). */
   submitsForTwo: number;
+  /** Checks how an edit's two input images reached the upstream. */
+  expectEdit(call: FakeRequest, input: Record<string, unknown>): void;
 };
 
 /** Fast polling and backoff so the suite runs in seconds. */
@@ -114,6 +116,20 @@ export function describeProviderContract(spec: ProviderSpec): void {
       expect(res.status).toBe(200);
       expect(res.body.data).toHaveLength(2);
       expect(fake.submits().length - before).toBe(spec.submitsForTwo);
+    });
+
+    it("hands an edit's input images over in the provider's own form", async () => {
+      const uri = `data:image/png;base64,${(await makeImage(48, 32)).toString("base64")}`;
+      const res = await gateway.post("/v1/images/edits", {
+        prompt: "edit me",
+        image: [uri, uri],
+        size: "256x256",
+        response_format: "b64_json",
+      });
+      expect(res.status).toBe(200);
+      expect(await imageOf(res.body)).toMatchObject({ width: 256, height: 256 });
+      const call = fake.submits().at(-1) as FakeRequest;
+      spec.expectEdit(call, spec.input(call));
     });
 
     it("retries a 500 and succeeds", async () => {

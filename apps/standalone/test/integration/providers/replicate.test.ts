@@ -8,5 +8,11 @@ describeProviderContract({
   input: (call) => (call.body as { input: Record<string, unknown> }).input,
   expectNativeSize: (input) =>
     expect([input.aspect_ratio, input.width, input.height]).toEqual(["custom", 1024, 704]),
+  expectEdit: (_call, input) => {
+    expect(input.input_images).toEqual([
+      expect.stringMatching(/^data:image\/png;base64,/),
+      expect.any(String),
+    ]);
+  },
   submitsForTwo: 2,
 });

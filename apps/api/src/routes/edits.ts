@@ -1,0 +1,74 @@
+/**
+ * `POST /v1/images/edits` (DESIGN §4): multipart exactly as the OpenAI SDK
+ * sends it, or JSON with image URLs / data URIs (`image`, `images`,
+ * `[{image_url}]`). Inputs are checked and stored under the job id, then the
+ * edit runs through the same pipeline as generations (sizes, formats, `n`,
+ * async, webhooks).
+ */
+import { GatewayError, newId, normalizeImageRequest } from "@imagegate/params";
+import express, { Router } from "express";
+import type { ApiDeps } from "../deps";
+import { parseMultipart } from "../http/multipart";
+import { checkEditInputs, formInputs, jsonInputs, storeEditInputs } from "../services/edit-inputs";
+import { submitImageJob } from "../services/submit-image-job";
+import { respondToNewJob } from "./images";
+
+/** Most files one multipart edit may carry (OpenAI's limit). */
+const MAX_FILES = 16;
+
+/** The edits router. */
+export function editsRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const limits = deps.config.inputs;
+  // Data URIs are base64: a body may be a third larger than its images.
+  const json = express.json({ limit: Math.ceil(limits.maxUploadBytes * 1.37), strict: false });
+  router.post("/v1/images/edits", async (req, res) => {
+    const jobId = newId("job");
+    let body: Record<string, unknown>;
+    let raw: Awaited<ReturnType<typeof jsonInputs>>;
+    if (req.is("multipart/form-data")) {
+      const form = await parseMultipart(req, {
+        maxUploadBytes: limits.maxUploadBytes,
+        maxFileBytes: limits.maxImageBytes,
+        maxFiles: MAX_FILES,
+      });
+      body = form.fields;
+      raw = formInputs(form.files);
+    } else if (req.is("application/json")) {
+      await new Promise<void>((resolve, reject) =>
+        json(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+      );
+      if (!req.body || typeof req.body !== "object" || Array.isArray(req.body)) {
+        throw GatewayError.invalidRequest(
+          null,
+          "The request body must be a JSON object.",
+          "invalid_request",
+        );
+      }
+      body = req.body as Record<string, unknown>;
+      raw = await jsonInputs(body, {
+        maxImageBytes: limits.maxImageBytes,
+        allowPrivateUrls: deps.config.allowPrivateUrls,
+      });
+    } else {
+      throw new GatewayError(
+        "unsupported_media_type",
+        `Content-Type must be multipart/form-data or application/json (got '${req.get("content-type") ?? "none"}').`,
+      );
+    }
+    const inputs = await checkEditInputs(raw, jobId, limits.maxPixels);
+    const request = normalizeImageRequest(body, {
+      operation: "edit",
+      images: inputs.images.map((i) => i.record),
+      ...(inputs.mask ? { mask: inputs.mask.record } : {}),
+    });
+    await storeEditInputs(deps.blobs, inputs);
+    const record = await submitImageJob(deps, request, {
+      owner: res.locals.owner as string,
+      requestId: res.locals.requestId as string,
+      jobId,
+    });
+    await respondToNewJob(deps, req, res, record);
+  });
+  return router;
+}
