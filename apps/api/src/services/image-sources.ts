@@ -100,9 +100,9 @@ export function imageReferences(body: Record<string, unknown>): {
   for (const key of ["image", "images"] as const) {
     const value = body[key];
     if (value === undefined || value === null) continue;
-    if (Array.isArray(value))
-      value.forEach((v, i) => images.push([`${key}[${i}]`, ref(v, `${key}[${i}]`)]));
-    else images.push([key, ref(value, key)]);
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) images.push([`${key}[${i}]`, ref(v, `${key}[${i}]`)]);
+    } else images.push([key, ref(value, key)]);
   }
   const mask =
     body.mask === undefined || body.mask === null
