@@ -12,8 +12,10 @@ import { editsRouter } from "./routes/edits";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
 import { imagesRouter } from "./routes/images";
+import { jobEventsRouter } from "./routes/job-events";
 import { jobsRouter } from "./routes/jobs";
 import { modelsRouter } from "./routes/models";
+import { webhooksRouter } from "./routes/webhooks";
 
 /** Builds the HTTP app. */
 export function createApp(deps: ApiDeps): Express {
@@ -29,6 +31,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(imagesRouter(deps));
   app.use(editsRouter(deps));
   app.use(jobsRouter(deps));
+  app.use(jobEventsRouter(deps));
+  app.use(webhooksRouter(deps));
   app.use(modelsRouter(deps));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

@@ -9,11 +9,15 @@ import {
   createJobEvents,
   createJobStore,
   createRedis,
+  createWebhookQueue,
   enabledProviders,
   type ImageQueues,
   type JobEvents,
   type JobStore,
+  type PresentOptions,
   sharedSecret,
+  type WebhookQueue,
+  webhookSecret,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { type BlobStore, createBlobStore } from "@imagegate/storage";
@@ -30,6 +34,11 @@ export type ApiDeps = {
   blobs: BlobStore;
   /** HMAC key of fs-mode file links. */
   signingSecret: string;
+  /** How stored images are handed out (signed links, bytes). */
+  present: PresentOptions;
+  webhooks: WebhookQueue;
+  /** The `whsec_…` webhook signing secret. */
+  webhookSecret: string;
   enabled: ReadonlySet<ProviderId>;
   close(): Promise<void>;
 };
@@ -57,6 +66,11 @@ export async function createDeps(
     prefix: config.queuePrefix,
     limits: config.limits,
   });
+  const webhooks = createWebhookQueue({
+    connection: redis,
+    prefix: config.queuePrefix,
+    scheduleSeconds: config.webhooks.retryScheduleSeconds,
+  });
   const signingSecret = await sharedSecret(
     redis,
     config.queuePrefix,
@@ -82,9 +96,15 @@ export async function createDeps(
     queues,
     blobs,
     signingSecret,
+    present: {
+      link: (key) => blobs.signedUrl(key, { ttlSeconds: config.urlTtlSeconds }),
+      read: (key) => blobs.get(key),
+    },
+    webhooks,
+    webhookSecret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
     enabled: enabledProviders(config),
     async close() {
-      await queues.close();
+      await Promise.all([queues.close(), webhooks.close()]);
       await events.close();
       redis.disconnect();
     },

@@ -13,8 +13,10 @@ import {
   createJobStore,
   createRedis,
   createSubmitLimiter,
+  createWebhookQueue,
   enabledProviders,
   sharedSecret,
+  webhookSecret,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { createProviderRegistry, type ImageProvider } from "@imagegate/providers";
@@ -22,7 +24,8 @@ import { createBlobStore } from "@imagegate/storage";
 import pino, { type Logger } from "pino";
 import sharp from "sharp";
 import { createImageJobProcessor } from "./processors/image-job";
-import { createImageWorkers } from "./workers";
+import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
+import { createImageWorkers, createWebhookWorker } from "./workers";
 
 /** Options for tests and the standalone process. */
 export type StartWorkerOptions = {
@@ -82,6 +85,15 @@ export async function startWorker(
     prefix: config.queuePrefix,
     limits: config.limits,
   });
+  const webhooks = createWebhookQueue({
+    connection: redis,
+    prefix: config.queuePrefix,
+    scheduleSeconds: config.webhooks.retryScheduleSeconds,
+  });
+  const present = {
+    link: (key: string) => blobs.signedUrl(key, { ttlSeconds: config.urlTtlSeconds }),
+    read: (key: string) => blobs.get(key),
+  };
   const processor = createImageJobProcessor({
     store,
     events,
@@ -93,7 +105,7 @@ export async function startWorker(
     fetch: options.fetch ?? fetch,
     urlTtlSeconds: config.urlTtlSeconds,
     submitLimiter: createSubmitLimiter(redis, config.queuePrefix),
-    onFinal: async () => {},
+    onFinal: (record) => webhooks.announce(record),
   });
   const workers = await createImageWorkers({
     connection: redis,
@@ -106,12 +118,27 @@ export async function startWorker(
     lockDurationMs: config.workerLockMs,
     stalledIntervalMs: config.workerLockMs,
   });
+  const deliveries = createWebhookWorker({
+    connection: redis,
+    prefix: config.queuePrefix,
+    scheduleSeconds: config.webhooks.retryScheduleSeconds,
+    processor: createWebhookDeliveryProcessor({
+      store,
+      present,
+      secret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
+      timeoutMs: config.webhooks.timeoutMs,
+      allowPrivateUrls: config.allowPrivateUrls,
+      logger,
+    }),
+    logger,
+  });
+  await deliveries.waitUntilReady();
   logger.info({ providers: active }, "worker started");
 
   return {
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await queues.close();
+      await Promise.all([...workers, deliveries].map((w) => w.close()));
+      await Promise.all([queues.close(), webhooks.close()]);
       await events.close();
       redis.disconnect();
       logger.info("worker stopped");

@@ -9,6 +9,9 @@ import {
   type ImageQueues,
   imageQueueName,
   type ProviderLimits,
+  WEBHOOK_QUEUE,
+  type WebhookDeliveryData,
+  webhookBackoffMs,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { Worker, type WorkerOptions } from "bullmq";
@@ -67,4 +70,34 @@ export async function createImageWorkers(
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return workers;
+}
+
+/** Options of `createWebhookWorker`. */
+export type WebhookWorkerOptions = {
+  connection: Redis;
+  prefix: string;
+  scheduleSeconds: number[];
+  processor: (job: import("bullmq").Job<WebhookDeliveryData>) => Promise<string>;
+  logger: Logger;
+  /** Deliveries in flight per process. @defaultValue 16 */
+  concurrency?: number;
+};
+
+/** The Worker of the `webhooks` queue, with the retry schedule as its backoff. */
+export function createWebhookWorker(options: WebhookWorkerOptions): Worker<WebhookDeliveryData> {
+  const worker = new Worker<WebhookDeliveryData>(WEBHOOK_QUEUE, options.processor, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 16,
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+        webhookBackoffMs(
+          options.scheduleSeconds,
+          attemptsMade,
+          (err as { retryAfterMs?: number } | undefined)?.retryAfterMs,
+        ),
+    },
+  });
+  worker.on("error", (err) => options.logger.error({ err }, "webhook worker error"));
+  return worker;
 }

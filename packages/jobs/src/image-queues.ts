@@ -78,6 +78,37 @@ export function createImageQueues(options: {
     async pausedForMs(provider: ProviderId): Promise<number> {
       return Math.max(0, await options.connection.pttl(pauseKey(provider)));
     },
+    /**
+     * Jobs ahead of `jobId` on the first of `providers` whose queue holds it
+     * waiting, or null. Plain waiting jobs run before prioritized ones
+     * (batch children), so those count first.
+     */
+    async position(jobId: string, providers: readonly ProviderId[]): Promise<number | null> {
+      for (const provider of providers) {
+        const keys = get(provider).keys;
+        const [len, index, rank] = (await options.connection
+          .multi()
+          .llen(keys.wait as string)
+          .lpos(keys.wait as string, jobId)
+          .zrank(keys.prioritized as string, jobId)
+          .exec()) as [unknown, number | null][];
+        const waiting = len?.[1] as number;
+        // The wait list is pushed on the left and taken from the right.
+        if (typeof index?.[1] === "number") return waiting - 1 - index[1];
+        if (typeof rank?.[1] === "number") return waiting + rank[1];
+      }
+      return null;
+    },
+    /** Removes a job still waiting on any of `providers`' queues (a cancel); active ones stay. */
+    async remove(jobId: string, providers: readonly ProviderId[]): Promise<void> {
+      await Promise.all(
+        providers.map((p) =>
+          get(p)
+            .remove(jobId)
+            .catch(() => 0),
+        ),
+      );
+    },
     /** Closes every queue. */
     async close(): Promise<void> {
       await Promise.all([...queues.values()].map((q) => q.close()));

@@ -33,3 +33,10 @@ export type ImageJobData = z.infer<typeof ImageJobDataSchema>;
  * which carry a priority, never starve interactive traffic.
  */
 export const PRIORITY = { interactive: 0, batch: 10 } as const;
+
+/** Payload of a webhook delivery: which job, which message (the id stays the same across retries). */
+export const WebhookDeliveryDataSchema = z.object({
+  jobId: z.string(),
+  messageId: z.string(),
+});
+export type WebhookDeliveryData = z.infer<typeof WebhookDeliveryDataSchema>;

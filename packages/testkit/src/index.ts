@@ -11,3 +11,4 @@ export * from "./net";
 export * from "./redis";
 export * from "./s3";
 export * from "./wait-for";
+export * from "./webhook-receiver";

@@ -5,11 +5,12 @@
  * edit runs through the same pipeline as generations (sizes, formats, `n`,
  * async, webhooks).
  */
-import { GatewayError, newId, normalizeImageRequest } from "@imagegate/params";
+import { GatewayError, normalizeImageRequest } from "@imagegate/params";
 import express, { Router } from "express";
 import type { ApiDeps } from "../deps";
 import { parseMultipart } from "../http/multipart";
 import { checkEditInputs, formInputs, jsonInputs, storeEditInputs } from "../services/edit-inputs";
+import { fingerprint, once } from "../services/idempotency";
 import { submitImageJob } from "../services/submit-image-job";
 import { respondToNewJob } from "./images";
 
@@ -23,7 +24,6 @@ export function editsRouter(deps: ApiDeps): Router {
   // Data URIs are base64: a body may be a third larger than its images.
   const json = express.json({ limit: Math.ceil(limits.maxUploadBytes * 1.37), strict: false });
   router.post("/v1/images/edits", async (req, res) => {
-    const jobId = newId("job");
     let body: Record<string, unknown>;
     let raw: Awaited<ReturnType<typeof jsonInputs>>;
     if (req.is("multipart/form-data")) {
@@ -56,18 +56,28 @@ export function editsRouter(deps: ApiDeps): Router {
         `Content-Type must be multipart/form-data or application/json (got '${req.get("content-type") ?? "none"}').`,
       );
     }
-    const inputs = await checkEditInputs(raw, jobId, limits.maxPixels);
-    const request = normalizeImageRequest(body, {
-      operation: "edit",
-      images: inputs.images.map((i) => i.record),
-      ...(inputs.mask ? { mask: inputs.mask.record } : {}),
+    const owner = res.locals.owner as string;
+    const key = {
+      owner,
+      key: req.get("idempotency-key"),
+      route: "edits",
+      fingerprint: fingerprint({ body, raw }),
+    };
+    const { record, replayed } = await once(deps, key, async (jobId) => {
+      const inputs = await checkEditInputs(raw, jobId, limits.maxPixels);
+      const request = normalizeImageRequest(body, {
+        operation: "edit",
+        images: inputs.images.map((i) => i.record),
+        ...(inputs.mask ? { mask: inputs.mask.record } : {}),
+      });
+      await storeEditInputs(deps.blobs, inputs);
+      return submitImageJob(deps, request, {
+        owner,
+        requestId: res.locals.requestId as string,
+        jobId,
+      });
     });
-    await storeEditInputs(deps.blobs, inputs);
-    const record = await submitImageJob(deps, request, {
-      owner: res.locals.owner as string,
-      requestId: res.locals.requestId as string,
-      jobId,
-    });
+    if (replayed) res.setHeader("idempotent-replayed", "true");
     await respondToNewJob(deps, req, res, record);
   });
   return router;

@@ -4,7 +4,7 @@
  * and `Location`. A sync request that outlives SYNC_TIMEOUT_MS gets a 504
  * naming the job id, and the job carries on.
  */
-import { isFinal, type JobRecord } from "@imagegate/jobs";
+import { isFinal, type JobRecord, presentImages } from "@imagegate/jobs";
 import {
   ERROR_CODES,
   type ErrorCode,
@@ -14,7 +14,8 @@ import {
 import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../deps";
 import { jsonBody } from "../http/json-body";
-import { presentImages, presentJob } from "../services/present-job";
+import { fingerprint, once } from "../services/idempotency";
+import { jobView } from "../services/job-view";
 import { submitImageJob } from "../services/submit-image-job";
 import { clientGone, waitForJob } from "../services/wait-for-job";
 
@@ -40,9 +41,7 @@ export async function replyWithResult(
     );
   }
   if (record.status === "succeeded") {
-    res.json(
-      await presentImages(record, { blobs: deps.blobs, urlTtlSeconds: deps.config.urlTtlSeconds }),
-    );
+    res.json(await presentImages(record, deps.present));
     return;
   }
   const error = record.error ?? {
@@ -67,9 +66,7 @@ export async function respondToNewJob(
       .status(202)
       .setHeader("location", `/v1/jobs/${record.id}`)
       .setHeader("preference-applied", "respond-async")
-      .json(
-        await presentJob(record, { blobs: deps.blobs, urlTtlSeconds: deps.config.urlTtlSeconds }),
-      );
+      .json(await jobView(deps, record));
     return;
   }
   const latest = await waitForJob(deps, record.id, deps.config.syncTimeoutMs, clientGone(res));
@@ -80,11 +77,23 @@ export async function respondToNewJob(
 export function imagesRouter(deps: ApiDeps): Router {
   const router = Router();
   router.post("/v1/images/generations", ...jsonBody(), async (req, res) => {
-    const request = normalizeImageRequest(req.body);
-    const record = await submitImageJob(deps, request, {
-      owner: res.locals.owner as string,
-      requestId: res.locals.requestId as string,
-    });
+    const owner = res.locals.owner as string;
+    const { record, replayed } = await once(
+      deps,
+      {
+        owner,
+        key: req.get("idempotency-key"),
+        route: "generations",
+        fingerprint: fingerprint(req.body),
+      },
+      async (jobId) =>
+        submitImageJob(deps, normalizeImageRequest(req.body), {
+          owner,
+          requestId: res.locals.requestId as string,
+          jobId,
+        }),
+    );
+    if (replayed) res.setHeader("idempotent-replayed", "true");
     await respondToNewJob(deps, req, res, record);
   });
   return router;

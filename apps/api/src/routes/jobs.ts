@@ -1,10 +1,15 @@
-/** `GET /v1/jobs/{id}` with `?wait=N` long-polling (N ≤ 60 s) for a final state. */
-import { isFinal } from "@imagegate/jobs";
+/**
+ * Jobs (DESIGN §4 "Jobs (async)"): read with `?wait=N` long-polling, list,
+ * cancel, and webhook redelivery. Everything is scoped to the caller's key:
+ * another key's job answers 404, the same as an unknown one.
+ */
+import { isFinal, JOB_STATUSES, type JobStatus, webhookMessageId } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
 import { Router } from "express";
 import type { ApiDeps } from "../deps";
+import { cancelJob } from "../services/cancel-job";
+import { jobView } from "../services/job-view";
 import { ownedJob } from "../services/owned-job";
-import { presentJob } from "../services/present-job";
 import { clientGone, waitForJob } from "../services/wait-for-job";
 
 /** Parses `?wait=` seconds (0–60). */
@@ -17,19 +22,70 @@ export function parseWait(value: unknown): number {
   return n;
 }
 
+/** Parses the list query: `limit` 1–100 (default 20), `after`, `status`. */
+export function parseListQuery(query: Record<string, unknown>) {
+  const limit = query.limit === undefined ? 20 : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw GatewayError.invalidRequest("limit", "limit must be an integer from 1 to 100.");
+  }
+  const status = query.status;
+  if (status !== undefined && !JOB_STATUSES.includes(status as JobStatus)) {
+    throw GatewayError.invalidRequest(
+      "status",
+      `status must be one of ${JOB_STATUSES.join(", ")}.`,
+    );
+  }
+  const after = typeof query.after === "string" && query.after ? query.after : undefined;
+  return { limit, after, status: status as JobStatus | undefined };
+}
+
 /** The jobs router. */
 export function jobsRouter(deps: ApiDeps): Router {
   const router = Router();
-  const present = { blobs: deps.blobs, urlTtlSeconds: deps.config.urlTtlSeconds };
+  const owner = (res: { locals: Record<string, unknown> }) => res.locals.owner as string;
+
+  router.get("/v1/jobs", async (req, res) => {
+    const query = parseListQuery(req.query);
+    const page = await deps.store.list(owner(res), query);
+    const data = await Promise.all(page.data.map((r) => jobView(deps, r)));
+    res.json({
+      object: "list",
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+      has_more: page.hasMore,
+    });
+  });
+
   router.get("/v1/jobs/:id", async (req, res) => {
-    const owner = res.locals.owner as string;
     const waitS = parseWait(req.query.wait);
-    let record = await ownedJob(deps, req.params.id, owner);
+    let record = await ownedJob(deps, req.params.id, owner(res));
     if (waitS > 0 && !isFinal(record.status)) {
       record = await waitForJob(deps, record.id, waitS * 1000, clientGone(res));
     }
     if (record.provider) res.setHeader("x-imagegate-provider", record.provider);
-    res.json(await presentJob(record, present));
+    res.json(await jobView(deps, record));
   });
+
+  router.post("/v1/jobs/:id/cancel", async (req, res) => {
+    const record = await ownedJob(deps, req.params.id, owner(res));
+    res.json(await jobView(deps, await cancelJob(deps, record)));
+  });
+
+  router.post("/v1/jobs/:id/webhook/redeliver", async (req, res) => {
+    const record = await ownedJob(deps, req.params.id, owner(res));
+    if (!record.webhook)
+      throw GatewayError.invalidRequest(null, `Job ${record.id} has no webhook_url.`);
+    if (!isFinal(record.status)) {
+      throw new GatewayError(
+        "job_not_finished",
+        `Job ${record.id} is ${record.status}; its webhook is sent when it ends.`,
+      );
+    }
+    await deps.store.update(record.id, { webhook: { ...record.webhook, status: "pending" } });
+    await deps.webhooks.redeliver({ jobId: record.id, messageId: webhookMessageId(record.id) });
+    res.status(202).json(await jobView(deps, (await deps.store.get(record.id)) ?? record));
+  });
+
   return router;
 }

@@ -7,7 +7,8 @@
  * own connection).
  */
 import { type JobRecord, routeFor } from "@imagegate/jobs";
-import { type NormalizedRequest, newId, requireModel } from "@imagegate/params";
+import { checkUrl, UnsafeUrlError } from "@imagegate/net";
+import { GatewayError, type NormalizedRequest, newId, requireModel } from "@imagegate/params";
 import type { ApiDeps } from "../deps";
 
 /** Who is asking, and from where; `jobId` when the id was fixed earlier (edit inputs are stored under it). */
@@ -18,12 +19,30 @@ export type SubmitContext = {
   jobId?: string;
 };
 
+/** Refuses a webhook URL that is not http(s) or resolves to a private address (unless allowed). */
+export async function checkWebhookUrl(deps: ApiDeps, url: string | undefined): Promise<void> {
+  if (!url) return;
+  try {
+    await checkUrl(url, { allowPrivate: deps.config.allowPrivateUrls });
+  } catch (err) {
+    if (err instanceof UnsafeUrlError) {
+      throw GatewayError.invalidRequest(
+        "webhook_url",
+        `webhook_url is not allowed: ${err.message}.`,
+        "invalid_url",
+      );
+    }
+    throw err;
+  }
+}
+
 /** Saves and enqueues a new image job; returns its record. */
 export async function submitImageJob(
   deps: ApiDeps,
   request: NormalizedRequest,
   context: SubmitContext,
 ): Promise<JobRecord> {
+  await checkWebhookUrl(deps, request.webhook_url);
   const model = requireModel(request.model);
   const route = routeFor(model, deps.enabled, deps.config.routes);
   const record: JobRecord = {

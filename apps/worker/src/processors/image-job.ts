@@ -18,7 +18,7 @@ import {
   type SubmitLimiter,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
-import type { ImageProvider, ProviderInputImage } from "@imagegate/providers";
+import type { ImageProvider, ProviderInputImage, UpstreamTask } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
@@ -101,7 +101,12 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
     const providerId = data.route[data.routeIndex] as ProviderId;
     const log = deps.logger.child({ jobId: data.jobId, provider: providerId });
     const record = (await deps.store.get(data.jobId)) ?? (await readAgain(deps.store, data.jobId));
-    if (!record || isFinal(record.status)) return "skipped";
+    if (!record) return "skipped";
+    if (isFinal(record.status)) {
+      // A re-run after a crash between the final write and its announcement.
+      await deps.onFinal(record);
+      return "skipped";
+    }
     const provider = deps.providers.get(providerId);
     if (!provider) {
       throw new UnrecoverableError(`provider ${providerId} is not enabled on this worker`);
@@ -196,6 +201,7 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
       switch (outcome.action) {
         case "canceled":
           await logAttempt(deps, record, providerId, "canceled", null, null);
+          await cancelUpstream(deps, provider, record.id, log);
           return "canceled";
         case "rate_limit": {
           await logAttempt(deps, record, providerId, "rate_limited", outcome.error, upstream);
@@ -249,6 +255,29 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
       await stopListening();
     }
   };
+}
+
+/** Cancels the job's upstream tasks where the protocol has a cancel (fal, Replicate). */
+async function cancelUpstream(
+  deps: ImageJobDeps,
+  provider: ImageProvider,
+  jobId: string,
+  log: Logger,
+): Promise<void> {
+  if (!provider.cancel) return;
+  const tasks = Object.values(await deps.store.getTasks(jobId)) as UpstreamTask[];
+  await Promise.all(
+    tasks
+      .filter((task) => task.provider === provider.id)
+      .map((task) =>
+        provider
+          .cancel?.(task, { fetch: deps.fetch, signal: AbortSignal.timeout(10_000), logger: log })
+          .then(
+            () => log.info({ task: task.id }, "upstream task canceled"),
+            (err: Error) => log.warn({ task: task.id, err: err.message }, "upstream cancel failed"),
+          ),
+      ),
+  );
 }
 
 async function fail(

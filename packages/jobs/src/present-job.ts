@@ -4,9 +4,8 @@
  * signed on every read, so an old job always hands out a working URL while
  * its image is kept.
  */
-import type { JobRecord } from "@imagegate/jobs";
 import type { ResponseFormat } from "@imagegate/params";
-import type { BlobStore } from "@imagegate/storage";
+import type { JobRecord } from "./records";
 
 /** The OpenAI images response of a succeeded job. */
 export type ImagesResponse = {
@@ -20,8 +19,14 @@ export type ImagesResponse = {
   applied: Record<string, unknown> | null;
 };
 
-/** Options of presentation. */
-export type PresentOptions = { blobs: BlobStore; urlTtlSeconds: number };
+/**
+ * How stored images become public: a fresh signed link, or their bytes.
+ * (The blob store provides both; this package does not depend on it.)
+ */
+export type PresentOptions = {
+  link: (key: string) => Promise<string>;
+  read: (key: string) => Promise<Buffer>;
+};
 
 /** The images response of a succeeded job, with fresh links or inline base64. */
 export async function presentImages(
@@ -34,12 +39,9 @@ export async function presentImages(
     record.result.images.map(async (image) => {
       const extra = image.revised_prompt ? { revised_prompt: image.revised_prompt } : {};
       if (responseFormat === "b64_json") {
-        return { b64_json: (await options.blobs.get(image.key)).toString("base64"), ...extra };
+        return { b64_json: (await options.read(image.key)).toString("base64"), ...extra };
       }
-      return {
-        url: await options.blobs.signedUrl(image.key, { ttlSeconds: options.urlTtlSeconds }),
-        ...extra,
-      };
+      return { url: await options.link(image.key), ...extra };
     }),
   );
   return {
@@ -54,8 +56,12 @@ export async function presentImages(
   };
 }
 
-/** The public job object. */
-export async function presentJob(record: JobRecord, options: PresentOptions) {
+/** The public job object; `responseFormat` overrides the request's (webhooks always use links). */
+export async function presentJob(
+  record: JobRecord,
+  options: PresentOptions,
+  responseFormat?: ResponseFormat,
+) {
   const { images, mask, ...request } = record.request;
   return {
     id: record.id,
@@ -75,7 +81,8 @@ export async function presentJob(record: JobRecord, options: PresentOptions) {
       ...(mask ? { mask: { width: mask.width, height: mask.height, mime: mask.mime } } : {}),
     },
     applied: record.applied,
-    result: record.status === "succeeded" ? await presentImages(record, options) : null,
+    result:
+      record.status === "succeeded" ? await presentImages(record, options, responseFormat) : null,
     error: record.error,
     attempt_log: record.attempt_log,
     webhook: record.webhook

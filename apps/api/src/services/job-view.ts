@@ -1,0 +1,13 @@
+/**
+ * The job object as the API shows it: the stored record presented, plus the
+ * live `queue_position` of a queued job (jobs ahead of it on its provider's queue).
+ */
+import { type JobRecord, presentJob } from "@imagegate/jobs";
+import type { ApiDeps } from "../deps";
+
+/** The public job object of `record`. */
+export async function jobView(deps: ApiDeps, record: JobRecord) {
+  const view = await presentJob(record, deps.present);
+  if (record.status !== "queued") return view;
+  return { ...view, queue_position: await deps.queues.position(record.id, record.route) };
+}

@@ -1,0 +1,132 @@
+/**
+ * Webhook delivery (DESIGN §4 "Webhooks", Standard Webhooks): POST
+ * `{type, timestamp, data: <job>}` signed with `webhook-id` (stable across
+ * retries), `webhook-timestamp` and `webhook-signature`. 2xx = delivered;
+ * anything else or a timeout is retried on the schedule (a 429's Retry-After
+ * honoured); after the last attempt the delivery is `failed` and kept. The URL
+ * is checked again at each attempt (DNS may have changed) and redirects are
+ * not followed.
+ */
+import {
+  type JobRecord,
+  type JobStore,
+  type PresentOptions,
+  presentJob,
+  type WebhookDeliveryData,
+  WebhookDeliveryDataSchema,
+} from "@imagegate/jobs";
+import { safeFetch, UnsafeUrlError } from "@imagegate/net";
+import { retryAfterMs } from "@imagegate/providers";
+import { type Job, UnrecoverableError } from "bullmq";
+import type { Logger } from "pino";
+import { Webhook } from "standardwebhooks";
+
+/** What the delivery processor needs. */
+export type WebhookDeliveryDeps = {
+  store: JobStore;
+  present: PresentOptions;
+  secret: string;
+  timeoutMs: number;
+  allowPrivateUrls: boolean;
+  logger: Logger;
+};
+
+/** A failed attempt, with the receiver's Retry-After when it gave one. */
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The event type of a job's final state. */
+export function webhookType(record: JobRecord): string {
+  return `image.job.${record.status}`;
+}
+
+/** Builds the processor of the `webhooks` queue. */
+export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
+  const signer = new Webhook(deps.secret);
+  return async function deliverWebhook(job: Job<WebhookDeliveryData>): Promise<string> {
+    const data = WebhookDeliveryDataSchema.parse(job.data);
+    const record = await deps.store.get(data.jobId);
+    if (!record?.webhook) return "gone";
+    const attempts = record.webhook.attempts + 1;
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const payload = JSON.stringify({
+      type: webhookType(record),
+      timestamp: new Date().toISOString(),
+      data: await presentJob(record, deps.present, "url"),
+    });
+    const sentAt = new Date();
+    const signature = signer.sign(data.messageId, sentAt, payload);
+    const note = async (
+      status: NonNullable<JobRecord["webhook"]>["status"],
+      code: number | null,
+      error: string | null,
+    ) =>
+      deps.store.update(record.id, {
+        webhook: {
+          ...record.webhook!,
+          status,
+          attempts,
+          last_status_code: code,
+          last_error: error,
+          message_id: data.messageId,
+        },
+      });
+    let res: Awaited<ReturnType<typeof safeFetch>>;
+    try {
+      res = await safeFetch(record.webhook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "webhook-id": data.messageId,
+          "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
+          "webhook-signature": signature,
+        },
+        body: payload,
+        maxRedirects: 0,
+        maxBytes: 64 * 1024,
+        timeoutMs: deps.timeoutMs,
+        allowPrivate: deps.allowPrivateUrls,
+      });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (err instanceof UnsafeUrlError) {
+        await note("failed", null, message);
+        throw new UnrecoverableError(message);
+      }
+      await note(last ? "failed" : "delivering", null, message);
+      deps.logger.warn(
+        { jobId: record.id, attempt: attempts, err: message },
+        "webhook attempt failed",
+      );
+      throw new DeliveryError(message, undefined);
+    }
+    if (res.status >= 200 && res.status < 300) {
+      await note("delivered", res.status, null);
+      deps.logger.info(
+        { jobId: record.id, attempt: attempts, status: res.status },
+        "webhook delivered",
+      );
+      return "delivered";
+    }
+    // 410 Gone: the receiver wants no more of this (Standard Webhooks).
+    if (res.status === 410) {
+      await note("failed", res.status, "the receiver answered 410 Gone");
+      throw new UnrecoverableError("receiver gone");
+    }
+    await note(last ? "failed" : "delivering", res.status, `HTTP ${res.status}`);
+    deps.logger.warn(
+      { jobId: record.id, attempt: attempts, status: res.status },
+      "webhook attempt failed",
+    );
+    const wait =
+      res.status === 429 ? retryAfterMs(res.headers as Record<string, string>) : undefined;
+    throw new DeliveryError(`HTTP ${res.status}`, wait);
+  };
+}

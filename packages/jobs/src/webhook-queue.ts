@@ -1,0 +1,75 @@
+/**
+ * The webhook delivery queue (DESIGN §4 "Webhooks"): one BullMQ job per
+ * delivery run, retried on WEBHOOK_RETRY_SCHEDULE (Svix-like: 5 s, 5 min,
+ * 30 min, 2 h, 5 h, 10 h, 10 h). The first delivery of a message uses the
+ * message id as the BullMQ id, so announcing a final state twice (a re-run
+ * after a crash) still delivers once.
+ */
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { WEBHOOK_QUEUE, type WebhookDeliveryData } from "./queues";
+
+export type WebhookQueue = ReturnType<typeof createWebhookQueue>;
+
+/** The Standard Webhooks message id of a job's final-state event: stable, so retries and re-announcements share it. */
+export function webhookMessageId(jobId: string): string {
+  return `msg_${jobId.replace(/^job_/, "")}`;
+}
+
+/** The delay before attempt `attemptsMade + 1`: the schedule, or the receiver's Retry-After when longer. */
+export function webhookBackoffMs(
+  scheduleSeconds: readonly number[],
+  attemptsMade: number,
+  retryAfterMs?: number,
+): number {
+  const scheduled =
+    (scheduleSeconds[Math.max(0, attemptsMade - 1)] ?? scheduleSeconds.at(-1) ?? 0) * 1000;
+  // A 429's Retry-After is honoured, within a day.
+  return retryAfterMs !== undefined
+    ? Math.min(Math.max(scheduled, retryAfterMs), 86_400_000)
+    : scheduled;
+}
+
+/** Creates the producer of webhook deliveries. */
+export function createWebhookQueue(options: {
+  connection: Redis;
+  prefix: string;
+  scheduleSeconds: number[];
+}) {
+  const queue = new Queue<WebhookDeliveryData>(WEBHOOK_QUEUE, {
+    connection: options.connection,
+    prefix: options.prefix,
+  });
+  const attempts = options.scheduleSeconds.length + 1;
+  return {
+    queue,
+    /** Schedules the first delivery of a message (ignored when already scheduled). */
+    async deliver(data: WebhookDeliveryData): Promise<void> {
+      await queue.add("deliver", data, {
+        jobId: data.messageId,
+        attempts,
+        backoff: { type: "webhook-schedule" },
+        removeOnComplete: { age: 7 * 86_400 },
+        removeOnFail: { age: 7 * 86_400 },
+      });
+    },
+    /** Schedules another full run of deliveries for a message (manual redelivery). */
+    async redeliver(data: WebhookDeliveryData): Promise<void> {
+      await queue.add("deliver", data, {
+        jobId: `${data.messageId}-redeliver-${Date.now()}`,
+        attempts,
+        backoff: { type: "webhook-schedule" },
+        removeOnComplete: { age: 7 * 86_400 },
+        removeOnFail: { age: 7 * 86_400 },
+      });
+    },
+    /** Announces a job's final state to its webhook, when it has one not yet announced. */
+    async announce(record: { id: string; webhook: { status: string } | null }): Promise<void> {
+      if (record.webhook?.status !== "pending") return;
+      await this.deliver({ jobId: record.id, messageId: webhookMessageId(record.id) });
+    },
+    async close(): Promise<void> {
+      await queue.close();
+    },
+  };
+}
