@@ -5,12 +5,11 @@
  * request: an oversized upload is refused with 413 as soon as it crosses the
  * cap (or at once from its Content-Length), never read whole.
  */
+
+import type { UploadedFile } from "@imagegate/inputs";
 import { GatewayError } from "@imagegate/params";
 import busboy from "busboy";
 import type { Request } from "express";
-
-/** One uploaded file. */
-export type UploadedFile = { field: string; filename: string; data: Buffer };
 
 /** A parsed form. */
 export type ParsedForm = { fields: Record<string, string>; files: UploadedFile[] };

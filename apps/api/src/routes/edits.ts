@@ -5,11 +5,12 @@
  * edit runs through the same pipeline as generations (sizes, formats, `n`,
  * async, webhooks).
  */
+
+import { checkEditInputs, formInputs, jsonInputs, storeEditInputs } from "@imagegate/inputs";
 import { GatewayError, normalizeImageRequest } from "@imagegate/params";
 import express, { Router } from "express";
 import type { ApiDeps } from "../deps";
 import { parseMultipart } from "../http/multipart";
-import { checkEditInputs, formInputs, jsonInputs, storeEditInputs } from "../services/edit-inputs";
 import { fingerprint, once } from "../services/idempotency";
 import { submitImageJob } from "../services/submit-image-job";
 import { respondToNewJob } from "./images";

@@ -6,7 +6,9 @@
  */
 import { GatewayError, type InputImage } from "@imagegate/params";
 import type { BlobStore } from "@imagegate/storage";
-import type { UploadedFile } from "../http/multipart";
+/** An uploaded file of a multipart form. */
+export type UploadedFile = { field: string; filename: string; data: Buffer };
+
 import { imageReferences, loadImageSource, type SourceLimits } from "./image-sources";
 import { type InspectedImage, inspectImage } from "./inspect-image";
 

@@ -1,0 +1,3 @@
+export * from "./edit-inputs";
+export * from "./image-sources";
+export * from "./inspect-image";
