@@ -4,7 +4,13 @@
  * takes these, so tests can build an app on their own Redis prefix.
  */
 import {
+  type BatchQueue,
+  type BatchStore,
   type Config,
+  createBatchQueue,
+  createBatchStore,
+  createFileStore,
+  type FileStore,
   createImageQueues,
   createJobEvents,
   createJobStore,
@@ -37,6 +43,9 @@ export type ApiDeps = {
   /** How stored images are handed out (signed links, bytes). */
   present: PresentOptions;
   webhooks: WebhookQueue;
+  files: FileStore;
+  batches: BatchStore;
+  batchQueue: BatchQueue;
   /** The `whsec_…` webhook signing secret. */
   webhookSecret: string;
   enabled: ReadonlySet<ProviderId>;
@@ -71,6 +80,7 @@ export async function createDeps(
     prefix: config.queuePrefix,
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
+  const batchQueue = createBatchQueue({ connection: redis, prefix: config.queuePrefix });
   const signingSecret = await sharedSecret(
     redis,
     config.queuePrefix,
@@ -101,10 +111,13 @@ export async function createDeps(
       read: (key) => blobs.get(key),
     },
     webhooks,
+    files: createFileStore({ redis, prefix: config.queuePrefix, ttlSeconds: config.jobTtlSeconds }),
+    batches: createBatchStore({ redis, prefix: config.queuePrefix, ttlSeconds: config.jobTtlSeconds }),
+    batchQueue,
     webhookSecret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
     enabled: enabledProviders(config),
     async close() {
-      await Promise.all([queues.close(), webhooks.close()]);
+      await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);
       await events.close();
       redis.disconnect();
     },

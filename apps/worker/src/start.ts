@@ -1,13 +1,15 @@
 /**
- * Starts the worker role: Redis connections, the job store, the blob store,
- * the provider registry and one BullMQ Worker per enabled provider queue.
- * Returns a `close()` that stops taking jobs and waits for active ones
- * (graceful shutdown, DESIGN §5).
+ * Starts the worker role: Redis connections, the stores, the blob store, the
+ * provider registry, and the BullMQ Workers — one per enabled provider queue,
+ * one for webhook deliveries, one for batches. `close()` stops taking jobs
+ * and waits for active ones (graceful shutdown, DESIGN §5).
  */
-
 import { availableParallelism } from "node:os";
 import {
   type Config,
+  createBatchQueue,
+  createBatchStore,
+  createFileStore,
   createImageQueues,
   createJobEvents,
   createJobStore,
@@ -15,6 +17,7 @@ import {
   createSubmitLimiter,
   createWebhookQueue,
   enabledProviders,
+  type JobRecord,
   sharedSecret,
   webhookSecret,
 } from "@imagegate/jobs";
@@ -23,9 +26,12 @@ import { createProviderRegistry, type ImageProvider } from "@imagegate/providers
 import { createBlobStore } from "@imagegate/storage";
 import pino, { type Logger } from "pino";
 import sharp from "sharp";
+import type { BatchDeps } from "./batch/deps";
+import { finalizeWhenDone } from "./batch/deps";
+import { createBatchProcessor } from "./batch/processor";
 import { createImageJobProcessor } from "./processors/image-job";
 import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
-import { createImageWorkers, createWebhookWorker } from "./workers";
+import { createBatchWorker, createImageWorkers, createWebhookWorker } from "./workers";
 
 /** Options for tests and the standalone process. */
 export type StartWorkerOptions = {
@@ -44,101 +50,90 @@ export function createWorkerLogger(config: Config): Logger {
 }
 
 /** Starts every worker of this process. */
-export async function startWorker(
-  config: Config,
-  options: StartWorkerOptions = {},
-): Promise<RunningWorker> {
+export async function startWorker(config: Config, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const logger = options.logger ?? createWorkerLogger(config);
   // libvips defaults to one thread here; two halve AVIF encoding (bench/encode.ts).
   sharp.concurrency(Math.max(2, availableParallelism()));
   const redis = createRedis({ url: config.redis.url, name: "imagegate-worker" });
   const subscriber = createRedis({ url: config.redis.url, name: "imagegate-worker-events" });
-  const store = createJobStore({
-    redis,
-    prefix: config.queuePrefix,
-    ttlSeconds: config.jobTtlSeconds,
-  });
+  const prefix = config.queuePrefix;
+  const ttlSeconds = config.jobTtlSeconds;
+  const store = createJobStore({ redis, prefix, ttlSeconds });
+  const batches = createBatchStore({ redis, prefix, ttlSeconds });
+  const files = createFileStore({ redis, prefix, ttlSeconds });
   const events = createJobEvents({ subscriber, store });
-  const signingSecret = await sharedSecret(
-    redis,
-    config.queuePrefix,
-    "url-signing",
-    config.urlSigningSecret,
-  );
+  const signingSecret = await sharedSecret(redis, prefix, "url-signing", config.urlSigningSecret);
   const blobs = createBlobStore(
     config.storage.driver === "fs"
-      ? {
-          driver: "fs",
-          dir: config.storage.dir,
-          publicBaseUrl: config.publicBaseUrl,
-          signingSecret,
-        }
+      ? { driver: "fs", dir: config.storage.dir, publicBaseUrl: config.publicBaseUrl, signingSecret }
       : config.storage,
   );
-  const providers = options.providers ?? createProviderRegistry(config.providers);
-  const enabled = enabledProviders(config);
-  const active = options.providers
-    ? [...providers.keys()]
-    : [...providers.keys()].filter((p) => enabled.has(p));
-  const queues = createImageQueues({
-    connection: redis,
-    prefix: config.queuePrefix,
-    limits: config.limits,
-  });
-  const webhooks = createWebhookQueue({
-    connection: redis,
-    prefix: config.queuePrefix,
-    scheduleSeconds: config.webhooks.retryScheduleSeconds,
-  });
   const present = {
     link: (key: string) => blobs.signedUrl(key, { ttlSeconds: config.urlTtlSeconds }),
     read: (key: string) => blobs.get(key),
   };
-  const processor = createImageJobProcessor({
-    store,
-    events,
-    blobs,
-    queues,
-    providers,
-    limits: config.limits,
-    logger,
-    fetch: options.fetch ?? fetch,
-    urlTtlSeconds: config.urlTtlSeconds,
-    submitLimiter: createSubmitLimiter(redis, config.queuePrefix),
-    onFinal: (record) => webhooks.announce(record),
-  });
-  const workers = await createImageWorkers({
+  const providers = options.providers ?? createProviderRegistry(config.providers);
+  const enabled = enabledProviders(config);
+  const active = options.providers ? [...providers.keys()] : [...providers.keys()].filter((p) => enabled.has(p));
+  const queues = createImageQueues({ connection: redis, prefix, limits: config.limits });
+  const webhooks = createWebhookQueue({ connection: redis, prefix, scheduleSeconds: config.webhooks.retryScheduleSeconds });
+  const batchQueue = createBatchQueue({ connection: redis, prefix });
+  const batchDeps: BatchDeps = { config, store, batches, files, blobs, queues, batchQueue, webhooks, present, enabled, logger };
+
+  /** A job reached a final state: announce it, and count it in its batch. */
+  const onFinal = async (record: JobRecord) => {
+    await webhooks.announce(record);
+    if (!record.batch_id) return;
+    await batches.markChildFinal(record.batch_id, record.id, record.status === "succeeded");
+    await finalizeWhenDone(batchDeps, record.batch_id);
+  };
+
+  const imageWorkers = await createImageWorkers({
     connection: redis,
-    prefix: config.queuePrefix,
+    prefix,
     providers: active,
     limits: config.limits,
     queues,
-    processor,
+    processor: createImageJobProcessor({
+      store,
+      events,
+      blobs,
+      queues,
+      providers,
+      limits: config.limits,
+      logger,
+      fetch: options.fetch ?? fetch,
+      urlTtlSeconds: config.urlTtlSeconds,
+      submitLimiter: createSubmitLimiter(redis, prefix),
+      onFinal,
+    }),
     logger,
     lockDurationMs: config.workerLockMs,
     stalledIntervalMs: config.workerLockMs,
   });
   const deliveries = createWebhookWorker({
     connection: redis,
-    prefix: config.queuePrefix,
+    prefix,
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
     processor: createWebhookDeliveryProcessor({
       store,
+      batches,
       present,
-      secret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
+      secret: await webhookSecret(redis, prefix, config.webhooks.secret),
       timeoutMs: config.webhooks.timeoutMs,
       allowPrivateUrls: config.allowPrivateUrls,
       logger,
     }),
     logger,
   });
-  await deliveries.waitUntilReady();
+  const batchWorker = createBatchWorker({ connection: redis, prefix, processor: createBatchProcessor(batchDeps), logger });
+  await Promise.all([deliveries.waitUntilReady(), batchWorker.waitUntilReady()]);
   logger.info({ providers: active }, "worker started");
 
   return {
     async close() {
-      await Promise.all([...workers, deliveries].map((w) => w.close()));
-      await Promise.all([queues.close(), webhooks.close()]);
+      await Promise.all([...imageWorkers, deliveries, batchWorker].map((w) => w.close()));
+      await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);
       await events.close();
       redis.disconnect();
       logger.info("worker stopped");

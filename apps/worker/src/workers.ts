@@ -8,6 +8,9 @@ import {
   type ImageJobData,
   type ImageQueues,
   imageQueueName,
+  BATCH_QUEUE,
+  type BatchTaskData,
+  type BatchTaskName,
   type ProviderLimits,
   WEBHOOK_QUEUE,
   type WebhookDeliveryData,
@@ -99,5 +102,24 @@ export function createWebhookWorker(options: WebhookWorkerOptions): Worker<Webho
     },
   });
   worker.on("error", (err) => options.logger.error({ err }, "webhook worker error"));
+  return worker;
+}
+
+/** The Worker of the `batches` queue (ingestion is I/O bound: a few at a time). */
+export function createBatchWorker(options: {
+  connection: Redis;
+  prefix: string;
+  processor: (job: import("bullmq").Job<BatchTaskData, unknown, BatchTaskName>) => Promise<string>;
+  logger: Logger;
+}): Worker<BatchTaskData, unknown, BatchTaskName> {
+  const worker = new Worker<BatchTaskData, unknown, BatchTaskName>(BATCH_QUEUE, options.processor, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: 4,
+    // Ingesting 50,000 lines takes seconds; keep the lock well beyond that.
+    lockDuration: 120_000,
+  });
+  worker.on("error", (err) => options.logger.error({ err }, "batch worker error"));
+  worker.on("failed", (job, err) => options.logger.error({ batchId: job?.data.batchId, err: err.message }, "batch task failed"));
   return worker;
 }

@@ -109,6 +109,21 @@ export function createImageQueues(options: {
         ),
       );
     },
+    /** Enqueues many jobs at once (`addBulk` per provider), e.g. a batch's children. */
+    async enqueueMany(items: ImageJobData[], priority: keyof typeof PRIORITY = "batch"): Promise<void> {
+      const byProvider = new Map<ProviderId, ImageJobData[]>();
+      for (const item of items) {
+        const provider = item.route[item.routeIndex] as ProviderId;
+        byProvider.set(provider, [...(byProvider.get(provider) ?? []), item]);
+      }
+      await Promise.all(
+        [...byProvider].map(([provider, list]) =>
+          get(provider).addBulk(
+            list.map((data) => ({ name: "image", data, opts: imageJobOptions(data.jobId, options.limits[provider], priority) })),
+          ),
+        ),
+      );
+    },
     /** Closes every queue. */
     async close(): Promise<void> {
       await Promise.all([...queues.values()].map((q) => q.close()));

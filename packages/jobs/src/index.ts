@@ -14,3 +14,6 @@ export * from "./secrets";
 export * from "./submit-limiter";
 export * from "./webhook-queue";
 export * from "./webhook-secret";
+export * from "./file-store";
+export * from "./batch-store";
+export * from "./batch-queue";

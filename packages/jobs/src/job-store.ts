@@ -56,6 +56,7 @@ const IMMUTABLE = [
   "created_at",
   "request",
   "batch_id",
+  "custom_id",
   "metadata",
   "request_id",
 ] as const;
@@ -144,6 +145,32 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
         record.id,
         ...encodeNew(record),
       );
+    },
+
+    /** Saves many new records in one round trip (batch ingestion). */
+    async createMany(records: JobRecord[]): Promise<void> {
+      if (records.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const record of records) {
+        (pipeline as unknown as { imagegateCreateJob(...args: (string | number)[]): void }).imagegateCreateJob(
+          keys.job(record.id),
+          keys.ownerJobs(record.owner),
+          ttlSeconds,
+          record.created_at * 1000,
+          record.id,
+          ...encodeNew(record),
+        );
+      }
+      await pipeline.exec();
+    },
+
+    /** Reads many records in one round trip (null for missing ones). */
+    async getMany(ids: string[]): Promise<(JobRecord | null)[]> {
+      if (ids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(keys.job(id));
+      const rows = (await pipeline.exec()) ?? [];
+      return rows.map(([, hash]) => decode((hash ?? {}) as Record<string, string>));
     },
 
     /** The record, or null when unknown or expired. */

@@ -7,5 +7,12 @@ export function redisKeys(prefix: string) {
     ownerJobs: (owner: string) => `${prefix}:owner:${owner}:jobs`,
     secret: (name: string) => `${prefix}:secret:${name}`,
     idempotency: (owner: string, key: string) => `${prefix}:idem:${owner}:${key}`,
+    file: (id: string) => `${prefix}:file:${id}`,
+    ownerFiles: (owner: string) => `${prefix}:owner:${owner}:files`,
+    batch: (id: string) => `${prefix}:batch:${id}`,
+    ownerBatches: (owner: string) => `${prefix}:owner:${owner}:batches`,
+    batchChildren: (id: string) => `${prefix}:batch:${id}:children`,
+    batchFinal: (id: string) => `${prefix}:batch:${id}:final`,
+    batchLineErrors: (id: string) => `${prefix}:batch:${id}:line-errors`,
   };
 }

@@ -34,9 +34,15 @@ export type ImageJobData = z.infer<typeof ImageJobDataSchema>;
  */
 export const PRIORITY = { interactive: 0, batch: 10 } as const;
 
-/** Payload of a webhook delivery: which job, which message (the id stays the same across retries). */
+/** Payload of a webhook delivery: which job or batch, which message (the id stays the same across retries). */
 export const WebhookDeliveryDataSchema = z.object({
-  jobId: z.string(),
+  kind: z.enum(["job", "batch"]),
+  id: z.string(),
   messageId: z.string(),
 });
 export type WebhookDeliveryData = z.infer<typeof WebhookDeliveryDataSchema>;
+
+/** Payload of a batch queue job: run (validate and enqueue), cancel, expire or finalize a batch. */
+export const BatchTaskDataSchema = z.object({ batchId: z.string() });
+export type BatchTaskData = z.infer<typeof BatchTaskDataSchema>;
+export type BatchTaskName = "run" | "stop" | "finalize";

@@ -93,6 +93,8 @@ export const JobRecordSchema = z.object({
   attempt_log: z.array(AttemptSchema),
   webhook: WebhookStateSchema.nullable(),
   batch_id: z.string().nullable(),
+  /** The batch line's custom_id, for batch children. */
+  custom_id: z.string().nullable().default(null),
   metadata: z.record(z.string(), z.string()).nullable(),
   request_id: z.string().nullable(),
 });

@@ -11,9 +11,9 @@ import { WEBHOOK_QUEUE, type WebhookDeliveryData } from "./queues";
 
 export type WebhookQueue = ReturnType<typeof createWebhookQueue>;
 
-/** The Standard Webhooks message id of a job's final-state event: stable, so retries and re-announcements share it. */
-export function webhookMessageId(jobId: string): string {
-  return `msg_${jobId.replace(/^job_/, "")}`;
+/** The Standard Webhooks message id of a job's or batch's final-state event: stable across retries and re-announcements. */
+export function webhookMessageId(id: string): string {
+  return `msg_${id.replace(/^(job|batch)_/, "$1")}`;
 }
 
 /** The delay before attempt `attemptsMade + 1`: the schedule, or the receiver's Retry-After when longer. */
@@ -63,10 +63,10 @@ export function createWebhookQueue(options: {
         removeOnFail: { age: 7 * 86_400 },
       });
     },
-    /** Announces a job's final state to its webhook, when it has one not yet announced. */
-    async announce(record: { id: string; webhook: { status: string } | null }): Promise<void> {
+    /** Announces a job's or batch's final state to its webhook, when it has one not yet announced. */
+    async announce(record: { id: string; webhook: { status: string } | null }, kind: "job" | "batch" = "job"): Promise<void> {
       if (record.webhook?.status !== "pending") return;
-      await this.deliver({ jobId: record.id, messageId: webhookMessageId(record.id) });
+      await this.deliver({ kind, id: record.id, messageId: webhookMessageId(record.id) });
     },
     async close(): Promise<void> {
       await queue.close();

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   upstream_unavailable: [503, "upstream_error"],
   no_provider: [503, "server_error"],
   canceled: [409, "invalid_request_error"],
+  batch_cancelled: [409, "invalid_request_error"],
+  batch_expired: [409, "invalid_request_error"],
   timeout: [504, "timeout_error"],
   sync_timeout: [504, "timeout_error"],
 } as const satisfies Record<string, readonly [number, string]>;

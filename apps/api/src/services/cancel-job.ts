@@ -23,5 +23,12 @@ export async function cancelJob(deps: ApiDeps, record: JobRecord): Promise<JobRe
   await deps.queues.remove(record.id, record.route);
   const latest = (await deps.store.get(record.id)) as JobRecord;
   await deps.webhooks.announce(latest);
+  if (latest.batch_id) {
+    // A batch child canceled on its own still counts toward its batch.
+    const counts = await deps.batches.markChildFinal(latest.batch_id, latest.id, false);
+    const batch = await deps.batches.get(latest.batch_id);
+    const running = batch?.status === "in_progress" || batch?.status === "cancelling";
+    if (running && counts.completed + counts.failed >= counts.total) await deps.batchQueue.finalize(latest.batch_id);
+  }
   return latest;
 }

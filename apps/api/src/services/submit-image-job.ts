@@ -67,6 +67,7 @@ export async function submitImageJob(
       ? { url: request.webhook_url, status: "pending", attempts: 0, last_status_code: null }
       : null,
     batch_id: context.batchId ?? null,
+    custom_id: null,
     metadata: request.metadata ?? null,
     request_id: context.requestId,
   };

@@ -1,19 +1,22 @@
 /**
  * Webhook delivery (DESIGN §4 "Webhooks", Standard Webhooks): POST
- * `{type, timestamp, data: <job>}` signed with `webhook-id` (stable across
- * retries), `webhook-timestamp` and `webhook-signature`. 2xx = delivered;
- * anything else or a timeout is retried on the schedule (a 429's Retry-After
- * honoured); after the last attempt the delivery is `failed` and kept. The URL
- * is checked again at each attempt (DNS may have changed) and redirects are
- * not followed.
+ * `{type, timestamp, data}` — a job or a batch — signed with `webhook-id`
+ * (stable across retries), `webhook-timestamp` and `webhook-signature`.
+ * 2xx = delivered; anything else or a timeout is retried on the schedule (a
+ * 429's Retry-After honoured); after the last attempt the delivery is
+ * `failed` and kept. The URL is checked again at each attempt (DNS may have
+ * changed) and redirects are not followed.
  */
 import {
+  type BatchStore,
   type JobRecord,
   type JobStore,
   type PresentOptions,
+  presentBatch,
   presentJob,
   type WebhookDeliveryData,
   WebhookDeliveryDataSchema,
+  type WebhookState,
 } from "@imagegate/jobs";
 import { safeFetch, UnsafeUrlError } from "@imagegate/net";
 import { retryAfterMs } from "@imagegate/providers";
@@ -24,6 +27,7 @@ import { Webhook } from "standardwebhooks";
 /** What the delivery processor needs. */
 export type WebhookDeliveryDeps = {
   store: JobStore;
+  batches: BatchStore;
   present: PresentOptions;
   secret: string;
   timeoutMs: number;
@@ -47,46 +51,59 @@ export function webhookType(record: JobRecord): string {
   return `image.job.${record.status}`;
 }
 
+/** What a delivery is about: its webhook state, event type and data, and how to save the state. */
+type Target = {
+  webhook: WebhookState | null;
+  type: string;
+  data: () => Promise<unknown>;
+  save: (webhook: WebhookState) => Promise<void>;
+};
+
+async function loadTarget(deps: WebhookDeliveryDeps, data: WebhookDeliveryData): Promise<Target | null> {
+  if (data.kind === "batch") {
+    const batch = await deps.batches.get(data.id);
+    if (!batch) return null;
+    return {
+      webhook: batch.webhook,
+      type: `batch.${batch.status}`,
+      data: async () => presentBatch(batch),
+      save: (webhook) => deps.batches.update(batch.id, { webhook }),
+    };
+  }
+  const record = await deps.store.get(data.id);
+  if (!record) return null;
+  return {
+    webhook: record.webhook,
+    type: webhookType(record),
+    data: () => presentJob(record, deps.present, "url"),
+    save: (webhook) => deps.store.update(record.id, { webhook }),
+  };
+}
+
 /** Builds the processor of the `webhooks` queue. */
 export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
   const signer = new Webhook(deps.secret);
   return async function deliverWebhook(job: Job<WebhookDeliveryData>): Promise<string> {
     const data = WebhookDeliveryDataSchema.parse(job.data);
-    const record = await deps.store.get(data.jobId);
-    if (!record?.webhook) return "gone";
-    const attempts = record.webhook.attempts + 1;
+    const target = await loadTarget(deps, data);
+    if (!target?.webhook) return "gone";
+    const webhook = target.webhook;
+    const attempts = webhook.attempts + 1;
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const payload = JSON.stringify({
-      type: webhookType(record),
-      timestamp: new Date().toISOString(),
-      data: await presentJob(record, deps.present, "url"),
-    });
+    const payload = JSON.stringify({ type: target.type, timestamp: new Date().toISOString(), data: await target.data() });
     const sentAt = new Date();
-    const signature = signer.sign(data.messageId, sentAt, payload);
-    const note = async (
-      status: NonNullable<JobRecord["webhook"]>["status"],
-      code: number | null,
-      error: string | null,
-    ) =>
-      deps.store.update(record.id, {
-        webhook: {
-          ...record.webhook!,
-          status,
-          attempts,
-          last_status_code: code,
-          last_error: error,
-          message_id: data.messageId,
-        },
-      });
+    const note = (status: WebhookState["status"], code: number | null, error: string | null) =>
+      target.save({ ...webhook, status, attempts, last_status_code: code, last_error: error, message_id: data.messageId });
+    const log = deps.logger.child({ target: data.id, attempt: attempts });
     let res: Awaited<ReturnType<typeof safeFetch>>;
     try {
-      res = await safeFetch(record.webhook.url, {
+      res = await safeFetch(webhook.url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
           "webhook-id": data.messageId,
           "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
-          "webhook-signature": signature,
+          "webhook-signature": signer.sign(data.messageId, sentAt, payload),
         },
         body: payload,
         maxRedirects: 0,
@@ -101,18 +118,12 @@ export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
         throw new UnrecoverableError(message);
       }
       await note(last ? "failed" : "delivering", null, message);
-      deps.logger.warn(
-        { jobId: record.id, attempt: attempts, err: message },
-        "webhook attempt failed",
-      );
+      log.warn({ err: message }, "webhook attempt failed");
       throw new DeliveryError(message, undefined);
     }
     if (res.status >= 200 && res.status < 300) {
       await note("delivered", res.status, null);
-      deps.logger.info(
-        { jobId: record.id, attempt: attempts, status: res.status },
-        "webhook delivered",
-      );
+      log.info({ status: res.status }, "webhook delivered");
       return "delivered";
     }
     // 410 Gone: the receiver wants no more of this (Standard Webhooks).
@@ -121,12 +132,8 @@ export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
       throw new UnrecoverableError("receiver gone");
     }
     await note(last ? "failed" : "delivering", res.status, `HTTP ${res.status}`);
-    deps.logger.warn(
-      { jobId: record.id, attempt: attempts, status: res.status },
-      "webhook attempt failed",
-    );
-    const wait =
-      res.status === 429 ? retryAfterMs(res.headers as Record<string, string>) : undefined;
+    log.warn({ status: res.status }, "webhook attempt failed");
+    const wait = res.status === 429 ? retryAfterMs(res.headers as Record<string, string>) : undefined;
     throw new DeliveryError(`HTTP ${res.status}`, wait);
   };
 }

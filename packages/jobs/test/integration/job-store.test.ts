@@ -36,6 +36,7 @@ function record(owner: string, overrides: Partial<JobRecord> = {}): JobRecord {
     attempt_log: [],
     webhook: null,
     batch_id: null,
+    custom_id: null,
     metadata: null,
     request_id: null,
     ...overrides,

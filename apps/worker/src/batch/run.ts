@@ -1,0 +1,101 @@
+/**
+ * The batch run: streams the input file line by line (never whole in
+ * memory), turns valid lines into child jobs and enqueues them in chunks with
+ * `addBulk` at batch priority — below interactive traffic — while bad lines
+ * become error lines. Counts move as it goes; a cancel or expiry seen between
+ * chunks stops the ingestion. An empty file or one over 50,000 lines fails
+ * the whole batch with `errors`.
+ */
+import { createInterface } from "node:readline";
+import type { JobRecord } from "@imagegate/jobs";
+import { GatewayError, newId } from "@imagegate/params";
+import { type BatchDeps, finalizeWhenDone, nowS } from "./deps";
+import { childJob } from "./child-job";
+import { lineErrorRecord, parseBatchLine } from "./parse-line";
+
+/** Most lines a batch may have (OpenAI's limit). */
+export const MAX_BATCH_LINES = 50_000;
+const CHUNK = 500;
+
+async function failBatch(deps: BatchDeps, batchId: string, code: string, message: string, line: number | null) {
+  await deps.batches.transition(batchId, ["validating"], "failed", {
+    failed_at: nowS(),
+    errors: { object: "list", data: [{ code, message, param: null, line }] },
+  });
+  const batch = await deps.batches.get(batchId);
+  if (batch) await deps.webhooks.announce(batch, "batch");
+}
+
+/** Runs the ingestion of batch `batchId` (idempotent: only a validating batch is ingested). */
+export async function runBatch(deps: BatchDeps, batchId: string): Promise<string> {
+  const batch = await deps.batches.get(batchId);
+  if (!batch || batch.status !== "validating") return "skipped";
+  // A re-run after a crash starts over: children already made are kept, their lines skipped.
+  const existing = new Set(
+    (await deps.store.getMany(await deps.batches.children(batchId, 0, -1))).flatMap((r) => (r?.custom_id ? [r.custom_id] : [])),
+  );
+  const file = await deps.files.get(batch.input_file_id, batch.owner);
+  if (!file) {
+    await failBatch(deps, batchId, "file_not_found", `Input file ${batch.input_file_id} is gone.`, null);
+    return "failed";
+  }
+  const { stream } = await deps.blobs.getStream(file.key);
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const seen = new Set<string>();
+  let chunk: JobRecord[] = [];
+  let errors: string[] = [];
+  let lineNo = 0;
+  let counted = 0;
+  let stopped = false;
+
+  const flush = async () => {
+    await deps.store.createMany(chunk);
+    await deps.batches.addChildren(batchId, chunk.map((r) => r.id));
+    await deps.queues.enqueueMany(chunk.map((r) => ({ jobId: r.id, route: r.route, routeIndex: 0 })), "batch");
+    await deps.batches.addLineErrors(batchId, errors);
+    await deps.batches.count(batchId, "total", chunk.length + errors.length);
+    await deps.batches.count(batchId, "failed", errors.length);
+    counted += chunk.length + errors.length;
+    chunk = [];
+    errors = [];
+    const now = await deps.batches.get(batchId);
+    stopped = !now || now.stop_reason !== null;
+  };
+
+  for await (const text of lines) {
+    lineNo++;
+    if (text.trim() === "") continue;
+    if (lineNo > MAX_BATCH_LINES) {
+      lines.close();
+      stream.destroy();
+      await failBatch(deps, batchId, "too_many_requests", `The input file has more than ${MAX_BATCH_LINES} lines.`, lineNo);
+      return "failed";
+    }
+    const parsed = parseBatchLine(text, batch.endpoint, seen);
+    if (parsed.ok && existing.has(parsed.customId)) continue;
+    if (!parsed.ok) {
+      errors.push(lineErrorRecord(newId("batchRequest"), parsed.customId, parsed.code, parsed.message, lineNo));
+    } else {
+      try {
+        chunk.push(await childJob(deps, batch, parsed.customId, parsed.body));
+      } catch (err) {
+        if (!(err instanceof GatewayError)) throw err;
+        const where = err.param ? ` (${err.param})` : "";
+        errors.push(lineErrorRecord(newId("batchRequest"), parsed.customId, err.code, `${err.message}${where}`, lineNo));
+      }
+    }
+    if (chunk.length + errors.length >= CHUNK) {
+      await flush();
+      if (stopped) break;
+    }
+  }
+  if (!stopped) await flush();
+  if (counted === 0 && existing.size === 0 && !stopped) {
+    await failBatch(deps, batchId, "empty_file", "The input file has no requests.", null);
+    return "failed";
+  }
+  await deps.batches.transition(batchId, ["validating"], "in_progress", { in_progress_at: nowS() });
+  deps.logger.info({ batchId, lines: lineNo, requests: counted }, "batch ingested");
+  await finalizeWhenDone(deps, batchId);
+  return "ingested";
+}

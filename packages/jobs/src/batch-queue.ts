@@ -1,0 +1,47 @@
+/**
+ * The `batches` queue: run (validate the input file and enqueue children),
+ * stop (cancel or expire what has not started), finalize (write the output
+ * and error files). Finalize and the expiry use fixed ids, so they are
+ * scheduled once however often they are asked for.
+ */
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { BATCH_QUEUE, type BatchTaskData, type BatchTaskName } from "./queues";
+
+export type BatchQueue = ReturnType<typeof createBatchQueue>;
+
+/** Creates the producer of batch tasks. */
+export function createBatchQueue(options: { connection: Redis; prefix: string }) {
+  const queue = new Queue<BatchTaskData, unknown, BatchTaskName>(BATCH_QUEUE, {
+    connection: options.connection,
+    prefix: options.prefix,
+  });
+  const add = (name: BatchTaskName, batchId: string, jobId: string, delayMs = 0) =>
+    queue.add(name, { batchId }, {
+      jobId,
+      delay: delayMs,
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1000 },
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    });
+  return {
+    queue,
+    /** Validates and ingests a new batch; also schedules its expiry at the end of the window. */
+    async run(batchId: string, windowMs: number): Promise<void> {
+      await add("run", batchId, `run-${batchId}`);
+      await add("stop", batchId, `expire-${batchId}`, windowMs);
+    },
+    /** Stops the children that have not started (cancel). */
+    async stop(batchId: string): Promise<void> {
+      await add("stop", batchId, `cancel-${batchId}`);
+    },
+    /** Writes the output once every child is final. */
+    async finalize(batchId: string): Promise<void> {
+      await add("finalize", batchId, `finalize-${batchId}`);
+    },
+    async close(): Promise<void> {
+      await queue.close();
+    },
+  };
+}
