@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 
 /** A server process started for a bench. */
-export type BenchServer = { port: number; url: string; stop(): Promise<void> };
+export type BenchServer = { port: number; url: string; pid: number; stop(): Promise<void> };
 
 /** Starts `servers/<name>.ts` with tsx and waits for its `ready <port>` line. */
 export async function startServer(name: string, env: Record<string, string>): Promise<BenchServer> {
@@ -25,6 +25,7 @@ export async function startServer(name: string, env: Record<string, string>): Pr
   });
   return {
     port,
+    pid: child.pid as number,
     url: `http://127.0.0.1:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {

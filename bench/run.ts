@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startRedis } from "@imagegate/testkit";
+import { run as runBatch } from "./batch";
 import { run as runE2e } from "./e2e";
 import { run as runEncode } from "./encode";
 import { run as runRateLimit } from "./ratelimit";
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     ["e2e", () => runE2e(redis.url)],
     ["encode", () => runEncode()],
     ["ratelimit", () => runRateLimit(redis.url)],
+    ["batch", () => runBatch(redis.url)],
   ];
   try {
     for (const [name, bench] of benches) {

@@ -50,7 +50,10 @@ export function createWorkerLogger(config: Config): Logger {
 }
 
 /** Starts every worker of this process. */
-export async function startWorker(config: Config, options: StartWorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  options: StartWorkerOptions = {},
+): Promise<RunningWorker> {
   const logger = options.logger ?? createWorkerLogger(config);
   // libvips defaults to one thread here; two halve AVIF encoding (bench/encode.ts).
   sharp.concurrency(Math.max(2, availableParallelism()));
@@ -65,7 +68,12 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
   const signingSecret = await sharedSecret(redis, prefix, "url-signing", config.urlSigningSecret);
   const blobs = createBlobStore(
     config.storage.driver === "fs"
-      ? { driver: "fs", dir: config.storage.dir, publicBaseUrl: config.publicBaseUrl, signingSecret }
+      ? {
+          driver: "fs",
+          dir: config.storage.dir,
+          publicBaseUrl: config.publicBaseUrl,
+          signingSecret,
+        }
       : config.storage,
   );
   const present = {
@@ -74,11 +82,29 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
   };
   const providers = options.providers ?? createProviderRegistry(config.providers);
   const enabled = enabledProviders(config);
-  const active = options.providers ? [...providers.keys()] : [...providers.keys()].filter((p) => enabled.has(p));
+  const active = options.providers
+    ? [...providers.keys()]
+    : [...providers.keys()].filter((p) => enabled.has(p));
   const queues = createImageQueues({ connection: redis, prefix, limits: config.limits });
-  const webhooks = createWebhookQueue({ connection: redis, prefix, scheduleSeconds: config.webhooks.retryScheduleSeconds });
+  const webhooks = createWebhookQueue({
+    connection: redis,
+    prefix,
+    scheduleSeconds: config.webhooks.retryScheduleSeconds,
+  });
   const batchQueue = createBatchQueue({ connection: redis, prefix });
-  const batchDeps: BatchDeps = { config, store, batches, files, blobs, queues, batchQueue, webhooks, present, enabled, logger };
+  const batchDeps: BatchDeps = {
+    config,
+    store,
+    batches,
+    files,
+    blobs,
+    queues,
+    batchQueue,
+    webhooks,
+    present,
+    enabled,
+    logger,
+  };
 
   /** A job reached a final state: announce it, and count it in its batch. */
   const onFinal = async (record: JobRecord) => {
@@ -126,7 +152,12 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
     }),
     logger,
   });
-  const batchWorker = createBatchWorker({ connection: redis, prefix, processor: createBatchProcessor(batchDeps), logger });
+  const batchWorker = createBatchWorker({
+    connection: redis,
+    prefix,
+    processor: createBatchProcessor(batchDeps),
+    logger,
+  });
   await Promise.all([deliveries.waitUntilReady(), batchWorker.waitUntilReady()]);
   logger.info({ providers: active }, "worker started");
 

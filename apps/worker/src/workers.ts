@@ -5,12 +5,12 @@
  */
 
 import {
-  type ImageJobData,
-  type ImageQueues,
-  imageQueueName,
   BATCH_QUEUE,
   type BatchTaskData,
   type BatchTaskName,
+  type ImageJobData,
+  type ImageQueues,
+  imageQueueName,
   type ProviderLimits,
   WEBHOOK_QUEUE,
   type WebhookDeliveryData,
@@ -120,6 +120,8 @@ export function createBatchWorker(options: {
     lockDuration: 120_000,
   });
   worker.on("error", (err) => options.logger.error({ err }, "batch worker error"));
-  worker.on("failed", (job, err) => options.logger.error({ batchId: job?.data.batchId, err: err.message }, "batch task failed"));
+  worker.on("failed", (job, err) =>
+    options.logger.error({ batchId: job?.data.batchId, err: err.message }, "batch task failed"),
+  );
   return worker;
 }

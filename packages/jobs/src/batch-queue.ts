@@ -17,14 +17,18 @@ export function createBatchQueue(options: { connection: Redis; prefix: string })
     prefix: options.prefix,
   });
   const add = (name: BatchTaskName, batchId: string, jobId: string, delayMs = 0) =>
-    queue.add(name, { batchId }, {
-      jobId,
-      delay: delayMs,
-      attempts: 5,
-      backoff: { type: "exponential", delay: 1000 },
-      removeOnComplete: { age: 86_400 },
-      removeOnFail: { age: 7 * 86_400 },
-    });
+    queue.add(
+      name,
+      { batchId },
+      {
+        jobId,
+        delay: delayMs,
+        attempts: 5,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: { age: 86_400 },
+        removeOnFail: { age: 7 * 86_400 },
+      },
+    );
   return {
     queue,
     /** Validates and ingests a new batch; also schedules its expiry at the end of the window. */

@@ -55,12 +55,27 @@ export const BatchRecordSchema = z.object({
   webhook: WebhookStateSchema.nullable(),
   /** Why the remaining children were stopped, when they were. */
   stop_reason: z.enum(["cancelled", "expired"]).nullable(),
-  request_counts: z.object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() }),
+  request_counts: z.object({
+    total: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+  }),
 });
 export type BatchRecord = z.infer<typeof BatchRecordSchema>;
-export type BatchPatch = Partial<Omit<BatchRecord, "id" | "owner" | "endpoint" | "input_file_id" | "created_at" | "request_counts">>;
+export type BatchPatch = Partial<
+  Omit<BatchRecord, "id" | "owner" | "endpoint" | "input_file_id" | "created_at" | "request_counts">
+>;
 
-const IMMUTABLE = ["id", "owner", "endpoint", "input_file_id", "completion_window", "created_at", "expires_at", "metadata"] as const;
+const IMMUTABLE = [
+  "id",
+  "owner",
+  "endpoint",
+  "input_file_id",
+  "completion_window",
+  "created_at",
+  "expires_at",
+  "metadata",
+] as const;
 const COUNTS = ["total", "completed", "failed"] as const;
 
 /** Moves the status if allowed (status is stored JSON-encoded). */
@@ -105,7 +120,8 @@ export function createBatchStore(options: { redis: Redis; prefix: string; ttlSec
     const raw: Record<string, unknown> = { request_counts: {} };
     for (const [k, v] of Object.entries(hash)) {
       if (k === "doc") Object.assign(raw, JSON.parse(v));
-      else if ((COUNTS as readonly string[]).includes(k)) (raw.request_counts as Record<string, number>)[k] = Number(v);
+      else if ((COUNTS as readonly string[]).includes(k))
+        (raw.request_counts as Record<string, number>)[k] = Number(v);
       else raw[k] = JSON.parse(v);
     }
     return BatchRecordSchema.parse(raw);
@@ -124,10 +140,23 @@ export function createBatchStore(options: { redis: Redis; prefix: string; ttlSec
     async create(batch: BatchRecord): Promise<void> {
       const doc = Object.fromEntries(IMMUTABLE.map((k) => [k, batch[k]]));
       const { request_counts: counts, ...rest } = batch;
-      const mutable = Object.fromEntries(Object.entries(rest).filter(([k]) => !(IMMUTABLE as readonly string[]).includes(k)));
+      const mutable = Object.fromEntries(
+        Object.entries(rest).filter(([k]) => !(IMMUTABLE as readonly string[]).includes(k)),
+      );
       await redis
         .multi()
-        .hset(keys.batch(batch.id), "doc", JSON.stringify(doc), ...encode(mutable), "total", counts.total, "completed", counts.completed, "failed", counts.failed)
+        .hset(
+          keys.batch(batch.id),
+          "doc",
+          JSON.stringify(doc),
+          ...encode(mutable),
+          "total",
+          counts.total,
+          "completed",
+          counts.completed,
+          "failed",
+          counts.failed,
+        )
         .expire(keys.batch(batch.id), ttlSeconds)
         .zadd(keys.ownerBatches(batch.owner), Date.now(), batch.id)
         .expire(keys.ownerBatches(batch.owner), ttlSeconds)
@@ -138,7 +167,12 @@ export function createBatchStore(options: { redis: Redis; prefix: string; ttlSec
       if (args.length > 0) await redis.hset(keys.batch(id), ...args);
     },
     /** Moves the status when it is one of `from`; false otherwise. */
-    async transition(id: string, from: BatchStatus[], to: BatchStatus, patch: BatchPatch = {}): Promise<boolean> {
+    async transition(
+      id: string,
+      from: BatchStatus[],
+      to: BatchStatus,
+      patch: BatchPatch = {},
+    ): Promise<boolean> {
       const args = encode({ ...patch, status: to });
       return (await redis.eval(TRANSITION, 1, keys.batch(id), JSON.stringify(from), ...args)) === 1;
     },
@@ -174,7 +208,11 @@ export function createBatchStore(options: { redis: Redis; prefix: string; ttlSec
         succeeded ? "completed" : "failed",
         ttlSeconds,
       )) as (string | null)[];
-      return { total: Number(total ?? 0), completed: Number(completed ?? 0), failed: Number(failed ?? 0) };
+      return {
+        total: Number(total ?? 0),
+        completed: Number(completed ?? 0),
+        failed: Number(failed ?? 0),
+      };
     },
     /** The owner's batches, newest first, after the cursor. */
     async list(owner: string, options: { limit: number; after?: string | undefined }) {
@@ -199,7 +237,12 @@ export function presentBatch(batch: BatchRecord) {
     ...rest,
     object: "batch" as const,
     webhook: webhook
-      ? { url: webhook.url, status: webhook.status, attempts: webhook.attempts, last_status_code: webhook.last_status_code }
+      ? {
+          url: webhook.url,
+          status: webhook.status,
+          attempts: webhook.attempts,
+          last_status_code: webhook.last_status_code,
+        }
       : null,
   };
 }

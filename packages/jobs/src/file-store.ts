@@ -60,9 +60,20 @@ export function createFileStore(options: { redis: Redis; prefix: string; ttlSeco
       return file && file.owner === owner ? file : null;
     },
     /** The owner's files, newest first (or oldest with order asc), after the cursor. */
-    async list(owner: string, options: { limit: number; after?: string | undefined; purpose?: string | undefined; order: "asc" | "desc" }) {
+    async list(
+      owner: string,
+      options: {
+        limit: number;
+        after?: string | undefined;
+        purpose?: string | undefined;
+        order: "asc" | "desc";
+      },
+    ) {
       const index = keys.ownerFiles(owner);
-      const all = options.order === "asc" ? await redis.zrange(index, 0, -1) : await redis.zrevrange(index, 0, -1);
+      const all =
+        options.order === "asc"
+          ? await redis.zrange(index, 0, -1)
+          : await redis.zrevrange(index, 0, -1);
       const start = options.after ? all.indexOf(options.after) + 1 : 0;
       const data: FileRecord[] = [];
       for (const id of all.slice(start)) {

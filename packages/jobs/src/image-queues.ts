@@ -110,7 +110,10 @@ export function createImageQueues(options: {
       );
     },
     /** Enqueues many jobs at once (`addBulk` per provider), e.g. a batch's children. */
-    async enqueueMany(items: ImageJobData[], priority: keyof typeof PRIORITY = "batch"): Promise<void> {
+    async enqueueMany(
+      items: ImageJobData[],
+      priority: keyof typeof PRIORITY = "batch",
+    ): Promise<void> {
       const byProvider = new Map<ProviderId, ImageJobData[]>();
       for (const item of items) {
         const provider = item.route[item.routeIndex] as ProviderId;
@@ -119,7 +122,11 @@ export function createImageQueues(options: {
       await Promise.all(
         [...byProvider].map(([provider, list]) =>
           get(provider).addBulk(
-            list.map((data) => ({ name: "image", data, opts: imageJobOptions(data.jobId, options.limits[provider], priority) })),
+            list.map((data) => ({
+              name: "image",
+              data,
+              opts: imageJobOptions(data.jobId, options.limits[provider], priority),
+            })),
           ),
         ),
       );

@@ -1,4 +1,7 @@
+export * from "./batch-queue";
+export * from "./batch-store";
 export * from "./config";
+export * from "./file-store";
 export * from "./image-queues";
 export * from "./job-events";
 export * from "./job-store";
@@ -14,6 +17,3 @@ export * from "./secrets";
 export * from "./submit-limiter";
 export * from "./webhook-queue";
 export * from "./webhook-secret";
-export * from "./file-store";
-export * from "./batch-store";
-export * from "./batch-queue";

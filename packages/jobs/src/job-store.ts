@@ -152,7 +152,9 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
       if (records.length === 0) return;
       const pipeline = redis.pipeline();
       for (const record of records) {
-        (pipeline as unknown as { imagegateCreateJob(...args: (string | number)[]): void }).imagegateCreateJob(
+        (
+          pipeline as unknown as { imagegateCreateJob(...args: (string | number)[]): void }
+        ).imagegateCreateJob(
           keys.job(record.id),
           keys.ownerJobs(record.owner),
           ttlSeconds,

@@ -64,7 +64,10 @@ export function createWebhookQueue(options: {
       });
     },
     /** Announces a job's or batch's final state to its webhook, when it has one not yet announced. */
-    async announce(record: { id: string; webhook: { status: string } | null }, kind: "job" | "batch" = "job"): Promise<void> {
+    async announce(
+      record: { id: string; webhook: { status: string } | null },
+      kind: "job" | "batch" = "job",
+    ): Promise<void> {
       if (record.webhook?.status !== "pending") return;
       await this.deliver({ kind, id: record.id, messageId: webhookMessageId(record.id) });
     },

@@ -1,9 +1,9 @@
-/** Picks the blob store driver from options (DESIGN §3 STORAGE). */
+/** Picks the blob store driver from options (DESIGN §3 `STORAGE`). */
 import { createFsStore, type FsStoreOptions } from "./fs-store";
 import { createS3Store, type S3StoreOptions } from "./s3-store";
 import type { BlobStore } from "./types";
 
-/** Options of either driver, tagged by `driver`. */
+/** Options of either driver, tagged by `driver`: `fs` (local disk) or `s3`. */
 export type BlobStoreOptions =
   | ({ driver: "fs" } & FsStoreOptions)
   | ({ driver: "s3" } & S3StoreOptions);

@@ -15,6 +15,7 @@ export class BlobNotFoundError extends Error {
 export class UnsafeKeyError extends Error {
   override readonly name = "UnsafeKeyError";
   constructor(readonly key: string) {
-    super(`Unsafe storage key '${key.slice(0, 100)}'.`);
+    // JSON-quoted so control characters in a hostile key show up escaped in logs.
+    super(`Unsafe storage key ${JSON.stringify(key.slice(0, 100))}.`);
   }
 }

@@ -1,35 +1,74 @@
 /**
- * The filesystem driver: objects are files under `dir`, written to a temp
- * file and renamed into place (a crash never leaves half an object, a re-run
- * overwrites), streamed in and out without buffering. The content type lives
- * in a small sidecar (`<file>.meta`) because keys need not carry extensions.
+ * The filesystem driver: an object is the file at its key under `dir`.
+ *
+ * - Writes go to a hidden temp file in the object's own directory (same
+ *   filesystem, so `rename` is atomic) and are renamed into place: a crashed
+ *   or failed write never leaves half an object, and a re-run overwrites.
+ * - Bodies are streamed in and out with `pipeline`, never held whole.
+ * - The content type lives in a hidden sidecar `.<name>.meta.json` beside the
+ *   object, because a key need not carry an extension. Key segments cannot
+ *   start with a dot (`keys.ts`), so no key collides with a sidecar or a temp file.
  */
 import { randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { access, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
-import { Readable } from "node:stream";
+import { createWriteStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { BlobNotFoundError, UnsafeKeyError } from "./errors";
 import { assertSafeKey } from "./keys";
 import { buildSignedUrl } from "./signed-url";
-import type { BlobInfo, BlobStore, SignedUrlOptions } from "./types";
+import type { BlobInfo, BlobStore } from "./types";
 
 /** Options of `createFsStore`. */
 export type FsStoreOptions = {
-  /** Root directory of all objects. */
+  /** Root directory of all objects; created when missing. */
   dir: string;
-  /** Base of the links handed out (the API serves `/files/...`). */
+  /** Base of the links handed out (the API serves `/files/...` there). */
   publicBaseUrl: string;
   /** HMAC key of the links. */
   signingSecret: string;
+  /** Clock for link expiry, in unix milliseconds. @defaultValue Date.now */
   now?: () => number;
 };
 
-const META = ".meta";
+const DEFAULT_TYPE = "application/octet-stream";
 
+/** ENOTDIR/EISDIR: the key names a directory, or passes through a file: no such object either way. */
 function isMissing(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException)?.code === "ENOENT";
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
+}
+
+async function ignoreMissing(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+  }
+}
+
+/** Writes `target` through a sibling temp file and a rename. */
+async function writeAtomically(target: string, write: (temp: string) => Promise<void>) {
+  const temp = join(dirname(target), `.${basename(target)}.${randomUUID()}.tmp`);
+  try {
+    await write(temp);
+    await rename(temp, target);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+async function readContentType(metaPath: string): Promise<string> {
+  try {
+    const meta: unknown = JSON.parse(await readFile(metaPath, "utf8"));
+    const type = (meta as { contentType?: unknown } | null)?.contentType;
+    return typeof type === "string" ? type : DEFAULT_TYPE;
+  } catch (err) {
+    // A missing or unreadable sidecar (object copied in by hand) still serves, as bytes.
+    if (isMissing(err) || err instanceof SyntaxError) return DEFAULT_TYPE;
+    throw err;
+  }
 }
 
 /** Creates the filesystem blob store. */
@@ -37,22 +76,21 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
   const root = resolve(options.dir);
   const now = options.now ?? Date.now;
 
-  function pathOf(key: string): string {
+  function pathsOf(key: string): { file: string; meta: string } {
     assertSafeKey(key);
-    const path = resolve(root, key);
+    const file = resolve(root, key);
     // Belt and braces: a safe key can never resolve outside the root.
-    if (!path.startsWith(root + sep)) throw new UnsafeKeyError(key);
-    return path;
+    const rel = relative(root, file);
+    if (rel === "" || isAbsolute(rel) || rel.split(sep)[0] === "..") throw new UnsafeKeyError(key);
+    return { file, meta: join(dirname(file), `.${basename(file)}.meta.json`) };
   }
 
-  async function info(key: string): Promise<BlobInfo | null> {
-    const path = pathOf(key);
+  async function head(key: string): Promise<BlobInfo | null> {
+    const paths = pathsOf(key);
     try {
-      const [stats, meta] = await Promise.all([
-        stat(path),
-        readFile(path + META, "utf8").catch(() => ""),
-      ]);
-      return { key, bytes: stats.size, contentType: meta || "application/octet-stream" };
+      const stats = await stat(paths.file);
+      if (!stats.isFile()) return null;
+      return { key, bytes: stats.size, contentType: await readContentType(paths.meta) };
     } catch (err) {
       if (isMissing(err)) return null;
       throw err;
@@ -63,28 +101,27 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
     driver: "fs",
 
     async put(key, body, contentType) {
-      const path = pathOf(key);
-      await mkdir(dirname(path), { recursive: true });
-      const temp = `${path}.${randomUUID()}.tmp`;
-      try {
-        await pipeline(
-          Buffer.isBuffer(body) ? Readable.from([body]) : body,
-          createWriteStream(temp),
-        );
-        await writeFile(path + META, contentType);
-        await rename(temp, path);
-      } catch (err) {
-        await rm(temp, { force: true });
-        throw err;
-      }
-      const stored = await info(key);
-      if (!stored) throw new BlobNotFoundError(key);
-      return stored;
+      const paths = pathsOf(key);
+      await mkdir(dirname(paths.file), { recursive: true });
+      let bytes = 0;
+      await writeAtomically(paths.file, async (temp) => {
+        if (Buffer.isBuffer(body)) {
+          await writeFile(temp, body);
+          bytes = body.length;
+        } else {
+          const out = createWriteStream(temp);
+          await pipeline(body, out);
+          bytes = out.bytesWritten;
+        }
+      });
+      // After the data: a failed body leaves the previous object and its type untouched.
+      await writeAtomically(paths.meta, (temp) => writeFile(temp, JSON.stringify({ contentType })));
+      return { key, bytes, contentType };
     },
 
     async get(key) {
       try {
-        return await readFile(pathOf(key));
+        return await readFile(pathsOf(key).file);
       } catch (err) {
         if (isMissing(err)) throw new BlobNotFoundError(key, { cause: err });
         throw err;
@@ -92,20 +129,32 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
     },
 
     async getStream(key) {
-      const found = await info(key);
-      if (!found) throw new BlobNotFoundError(key);
-      return { stream: createReadStream(pathOf(key)), info: found };
+      const paths = pathsOf(key);
+      // Open first and stat the open file: an overwrite racing this read swaps the
+      // directory entry, not the bytes behind this descriptor, so size and body agree.
+      const handle = await open(paths.file, "r").catch((err: unknown) => {
+        throw isMissing(err) ? new BlobNotFoundError(key, { cause: err }) : err;
+      });
+      try {
+        const stats = await handle.stat();
+        if (!stats.isFile()) throw new BlobNotFoundError(key);
+        const contentType = await readContentType(paths.meta);
+        return { stream: handle.createReadStream(), info: { key, bytes: stats.size, contentType } };
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
     },
 
-    head: info,
+    head,
 
     async delete(key) {
-      const path = pathOf(key);
-      await Promise.all([rm(path, { force: true }), rm(path + META, { force: true })]);
+      const paths = pathsOf(key);
+      await Promise.all([ignoreMissing(unlink(paths.file)), ignoreMissing(unlink(paths.meta))]);
     },
 
-    async signedUrl(key: string, opts: SignedUrlOptions) {
-      assertSafeKey(key);
+    async signedUrl(key, opts) {
+      pathsOf(key);
       return buildSignedUrl({
         publicBaseUrl: options.publicBaseUrl,
         key,
@@ -120,7 +169,6 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
       await mkdir(root, { recursive: true });
       const probe = join(root, `.probe-${randomUUID()}`);
       await writeFile(probe, "");
-      await access(probe);
       await rm(probe, { force: true });
     },
   };

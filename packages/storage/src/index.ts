@@ -1,3 +1,4 @@
+export * from "./content-disposition";
 export * from "./create-blob-store";
 export * from "./errors";
 export * from "./fs-store";

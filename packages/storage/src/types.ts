@@ -10,13 +10,15 @@ export type BlobInfo = { key: string; bytes: number; contentType: string };
 
 /** Options of a signed link. */
 export type SignedUrlOptions = {
-  /** Lifetime of the link. */
+  /** Lifetime of the link, in seconds. */
   ttlSeconds: number;
   /** Suggested download file name (Content-Disposition). */
   filename?: string;
 };
 
+/** Objects by key, on local disk or S3; every method refuses unsafe keys with `UnsafeKeyError`. */
 export interface BlobStore {
+  /** Which driver this is. */
   readonly driver: "fs" | "s3";
   /** Writes an object (a Buffer, or a stream that is never held whole in memory). Overwrites. */
   put(key: string, body: Buffer | Readable, contentType: string): Promise<BlobInfo>;

@@ -13,13 +13,23 @@ import type { Request } from "express";
 export type StoredUpload = { fields: Record<string, string>; filename: string; info: BlobInfo };
 
 /** Streams the request's `file` part to `key` in `blobs`, within `maxBytes`. */
-export function uploadFile(req: Request, blobs: BlobStore, key: string, maxBytes: number): Promise<StoredUpload> {
-  const tooLarge = () => new GatewayError("payload_too_large", `The file is larger than ${maxBytes} bytes.`, "file");
-  if (Number(req.get("content-length") ?? "0") > maxBytes + 64 * 1024) return Promise.reject(tooLarge());
+export function uploadFile(
+  req: Request,
+  blobs: BlobStore,
+  key: string,
+  maxBytes: number,
+): Promise<StoredUpload> {
+  const tooLarge = () =>
+    new GatewayError("payload_too_large", `The file is larger than ${maxBytes} bytes.`, "file");
+  if (Number(req.get("content-length") ?? "0") > maxBytes + 64 * 1024)
+    return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 64 * 1024 } });
+      parser = busboy({
+        headers: req.headers,
+        limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 64 * 1024 },
+      });
     } catch {
       reject(new GatewayError("invalid_request", "Send the file as multipart/form-data.", null));
       return;
@@ -39,23 +49,39 @@ export function uploadFile(req: Request, blobs: BlobStore, key: string, maxBytes
     parser.on("file", (field, stream, info) => {
       if (field !== "file") {
         stream.resume();
-        fail(GatewayError.invalidRequest(field, `Unexpected file field '${field}'; send it as 'file'.`));
+        fail(
+          GatewayError.invalidRequest(
+            field,
+            `Unexpected file field '${field}'; send it as 'file'.`,
+          ),
+        );
         return;
       }
       stream.on("limit", () => {
         stream.destroy(tooLarge());
         fail(tooLarge());
       });
-      stored = blobs.put(key, stream, "application/jsonl").then((blob) => ({ filename: info.filename ?? "file", info: blob }));
+      stored = blobs
+        .put(key, stream, "application/jsonl")
+        .then((blob) => ({ filename: info.filename ?? "file", info: blob }));
       stored.catch(() => {});
     });
-    parser.on("error", () => fail(new GatewayError("invalid_request", "Malformed multipart/form-data body.", null)));
+    parser.on("error", () =>
+      fail(new GatewayError("invalid_request", "Malformed multipart/form-data body.", null)),
+    );
     parser.on("close", async () => {
       if (failed) {
         await blobs.delete(key).catch(() => {});
         return;
       }
-      if (!stored) return reject(new GatewayError("missing_required_parameter", "Missing required parameter: 'file'.", "file"));
+      if (!stored)
+        return reject(
+          new GatewayError(
+            "missing_required_parameter",
+            "Missing required parameter: 'file'.",
+            "file",
+          ),
+        );
       try {
         const { filename, info } = await stored;
         resolve({ fields, filename, info });

@@ -3,11 +3,7 @@
  * create from an uploaded JSONL file, read, list, cancel. The batch worker
  * does the rest (validate, enqueue children, finalize). Scoped to the key.
  */
-import {
-  BATCH_ENDPOINTS,
-  type BatchRecord,
-  presentBatch,
-} from "@imagegate/jobs";
+import { BATCH_ENDPOINTS, type BatchRecord, presentBatch } from "@imagegate/jobs";
 import { fromZodError, GatewayError, httpUrlField, MetadataSchema, newId } from "@imagegate/params";
 import { Router } from "express";
 import { z } from "zod";
@@ -42,7 +38,10 @@ export function batchesRouter(deps: ApiDeps): Router {
     const file = await deps.files.get(body.input_file_id, owner(res));
     if (!file) throw GatewayError.notFound("file", body.input_file_id);
     if (file.purpose !== "batch") {
-      throw GatewayError.invalidRequest("input_file_id", `File ${file.id} has purpose '${file.purpose}', not 'batch'.`);
+      throw GatewayError.invalidRequest(
+        "input_file_id",
+        `File ${file.id} has purpose '${file.purpose}', not 'batch'.`,
+      );
     }
     await checkWebhookUrl(deps, body.webhook_url);
     const created = Math.floor(Date.now() / 1000);
@@ -66,7 +65,9 @@ export function batchesRouter(deps: ApiDeps): Router {
       cancelling_at: null,
       cancelled_at: null,
       metadata: body.metadata ?? null,
-      webhook: body.webhook_url ? { url: body.webhook_url, status: "pending", attempts: 0, last_status_code: null } : null,
+      webhook: body.webhook_url
+        ? { url: body.webhook_url, status: "pending", attempts: 0, last_status_code: null }
+        : null,
       stop_reason: null,
       request_counts: { total: 0, completed: 0, failed: 0 },
     };
@@ -83,7 +84,13 @@ export function batchesRouter(deps: ApiDeps): Router {
     const after = typeof req.query.after === "string" ? req.query.after : undefined;
     const page = await deps.batches.list(owner(res), { limit, after });
     const data = page.data.map(presentBatch);
-    res.json({ object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.hasMore });
+    res.json({
+      object: "list",
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+      has_more: page.hasMore,
+    });
   });
 
   router.get("/v1/batches/:id", async (req, res) => {
@@ -92,12 +99,20 @@ export function batchesRouter(deps: ApiDeps): Router {
 
   router.post("/v1/batches/:id/cancel", async (req, res) => {
     const batch = await owned(req.params.id, owner(res));
-    const moved = await deps.batches.transition(batch.id, ["validating", "in_progress"], "cancelling", {
-      cancelling_at: Math.floor(Date.now() / 1000),
-      stop_reason: "cancelled",
-    });
+    const moved = await deps.batches.transition(
+      batch.id,
+      ["validating", "in_progress"],
+      "cancelling",
+      {
+        cancelling_at: Math.floor(Date.now() / 1000),
+        stop_reason: "cancelled",
+      },
+    );
     if (!moved && batch.status !== "cancelling") {
-      throw new GatewayError("job_already_final", `Batch ${batch.id} is ${batch.status} and cannot be cancelled.`);
+      throw new GatewayError(
+        "job_already_final",
+        `Batch ${batch.id} is ${batch.status} and cannot be cancelled.`,
+      );
     }
     await deps.batchQueue.stop(batch.id);
     res.json(presentBatch(await owned(batch.id, owner(res))));

@@ -24,7 +24,10 @@ export function filesApiRouter(deps: ApiDeps): Router {
 
   router.post("/v1/files", async (req, res) => {
     if (!req.is("multipart/form-data")) {
-      throw new GatewayError("unsupported_media_type", "Upload files as multipart/form-data with 'file' and 'purpose'.");
+      throw new GatewayError(
+        "unsupported_media_type",
+        "Upload files as multipart/form-data with 'file' and 'purpose'.",
+      );
     }
     const id = newId("file");
     const key = `files/${id}`;
@@ -34,7 +37,9 @@ export function filesApiRouter(deps: ApiDeps): Router {
       await deps.blobs.delete(key);
       throw GatewayError.invalidRequest(
         "purpose",
-        purpose ? `purpose '${purpose}' is not supported; use 'batch'.` : "Missing required parameter: 'purpose'.",
+        purpose
+          ? `purpose '${purpose}' is not supported; use 'batch'.`
+          : "Missing required parameter: 'purpose'.",
         purpose ? "invalid_value" : "missing_required_parameter",
       );
     }
@@ -67,7 +72,13 @@ export function filesApiRouter(deps: ApiDeps): Router {
       purpose: typeof req.query.purpose === "string" ? req.query.purpose : undefined,
     });
     const data = page.data.map(presentFile);
-    res.json({ object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.hasMore });
+    res.json({
+      object: "list",
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+      has_more: page.hasMore,
+    });
   });
 
   router.get("/v1/files/:id", async (req, res) => {
@@ -79,7 +90,10 @@ export function filesApiRouter(deps: ApiDeps): Router {
     const { stream, info } = await deps.blobs.getStream(file.key);
     res.setHeader("content-type", "application/jsonl");
     res.setHeader("content-length", String(info.bytes));
-    res.setHeader("content-disposition", `attachment; filename="${file.filename.replace(/"/g, "")}"`);
+    res.setHeader(
+      "content-disposition",
+      `attachment; filename="${file.filename.replace(/"/g, "")}"`,
+    );
     stream.pipe(res);
   });
 
@@ -92,4 +106,3 @@ export function filesApiRouter(deps: ApiDeps): Router {
 
   return router;
 }
-

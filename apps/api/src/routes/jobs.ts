@@ -83,7 +83,11 @@ export function jobsRouter(deps: ApiDeps): Router {
       );
     }
     await deps.store.update(record.id, { webhook: { ...record.webhook, status: "pending" } });
-    await deps.webhooks.redeliver({ kind: "job", id: record.id, messageId: webhookMessageId(record.id) });
+    await deps.webhooks.redeliver({
+      kind: "job",
+      id: record.id,
+      messageId: webhookMessageId(record.id),
+    });
     res.status(202).json(await jobView(deps, (await deps.store.get(record.id)) ?? record));
   });
 

@@ -28,7 +28,8 @@ export async function cancelJob(deps: ApiDeps, record: JobRecord): Promise<JobRe
     const counts = await deps.batches.markChildFinal(latest.batch_id, latest.id, false);
     const batch = await deps.batches.get(latest.batch_id);
     const running = batch?.status === "in_progress" || batch?.status === "cancelling";
-    if (running && counts.completed + counts.failed >= counts.total) await deps.batchQueue.finalize(latest.batch_id);
+    if (running && counts.completed + counts.failed >= counts.total)
+      await deps.batchQueue.finalize(latest.batch_id);
   }
   return latest;
 }

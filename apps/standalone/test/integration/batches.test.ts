@@ -25,7 +25,12 @@ function jsonl(lines: unknown[]): string {
 }
 
 function line(customId: string, body: Record<string, unknown> = {}) {
-  return { custom_id: customId, method: "POST", url: "/v1/images/generations", body: { prompt: `p ${customId}`, size: "16x16", ...body } };
+  return {
+    custom_id: customId,
+    method: "POST",
+    url: "/v1/images/generations",
+    body: { prompt: `p ${customId}`, size: "16x16", ...body },
+  };
 }
 
 async function untilFinal(id: string, timeoutMs = 60_000) {
@@ -53,7 +58,10 @@ describe("Batch API through the openai SDK", () => {
   it("runs 40 lines with one invalid: 39 completed, 1 failed, every custom_id once", async () => {
     const lines = Array.from({ length: 40 }, (_, i) => line(`req-${i}`));
     lines[17] = { ...line("req-17"), body: { prompt: "", size: "16x16" } };
-    const file = await client.files.create({ file: await toFile(Buffer.from(jsonl(lines)), "in.jsonl"), purpose: "batch" });
+    const file = await client.files.create({
+      file: await toFile(Buffer.from(jsonl(lines)), "in.jsonl"),
+      purpose: "batch",
+    });
     expect(file).toMatchObject({ object: "file", purpose: "batch", filename: "in.jsonl" });
     const created = await client.batches.create({
       input_file_id: file.id,
@@ -61,7 +69,11 @@ describe("Batch API through the openai SDK", () => {
       completion_window: "24h",
       metadata: { run: "test" },
     });
-    expect(created).toMatchObject({ object: "batch", status: "validating", metadata: { run: "test" } });
+    expect(created).toMatchObject({
+      object: "batch",
+      status: "validating",
+      metadata: { run: "test" },
+    });
     const batch = await untilFinal(created.id);
     expect(batch.status).toBe("completed");
     expect(batch.request_counts).toEqual({ total: 40, completed: 39, failed: 1 });
@@ -72,9 +84,16 @@ describe("Batch API through the openai SDK", () => {
     expect(errors).toHaveLength(1);
     const ids = [...output, ...errors].map((l) => l.custom_id).sort();
     expect(ids).toEqual(lines.map((l) => l.custom_id).sort());
-    expect(output[0]).toMatchObject({ response: { status_code: 200, body: { data: [{ url: expect.any(String) }] } }, error: null });
+    expect(output[0]).toMatchObject({
+      response: { status_code: 200, body: { data: [{ url: expect.any(String) }] } },
+      error: null,
+    });
     expect(output[0].id).toMatch(/^batch_req_/);
-    expect(errors[0]).toMatchObject({ custom_id: "req-17", response: null, error: { code: "invalid_value" } });
+    expect(errors[0]).toMatchObject({
+      custom_id: "req-17",
+      response: null,
+      error: { code: "invalid_value" },
+    });
     const image = await fetch(output[0].response.body.data[0].url);
     expect(image.status).toBe(200);
     const outFile = await client.files.retrieve(batch.output_file_id as string);
@@ -91,17 +110,38 @@ describe("Batch API through the openai SDK", () => {
       { custom_id: "d", method: "POST", url: "/v1/images/generations" },
       line("e", { model: "flux.9" }),
     ];
-    const file = await client.files.create({ file: await toFile(Buffer.from(jsonl(lines)), "mixed.jsonl"), purpose: "batch" });
-    const created = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/images/generations" as never, completion_window: "24h" });
+    const file = await client.files.create({
+      file: await toFile(Buffer.from(jsonl(lines)), "mixed.jsonl"),
+      purpose: "batch",
+    });
+    const created = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: "/v1/images/generations" as never,
+      completion_window: "24h",
+    });
     const batch = await untilFinal(created.id);
     expect(batch.request_counts).toEqual({ total: 7, completed: 1, failed: 6 });
     const codes = (await readLines(batch.error_file_id)).map((l) => l.error.code).sort();
-    expect(codes).toEqual(["duplicate_custom_id", "invalid_body", "invalid_json", "invalid_method", "invalid_url", "model_not_found"]);
+    expect(codes).toEqual([
+      "duplicate_custom_id",
+      "invalid_body",
+      "invalid_json",
+      "invalid_method",
+      "invalid_url",
+      "model_not_found",
+    ]);
   });
 
   it("fails an empty file as a whole, with errors", async () => {
-    const file = await client.files.create({ file: await toFile(Buffer.from("\n\n"), "empty.jsonl"), purpose: "batch" });
-    const created = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/images/generations" as never, completion_window: "24h" });
+    const file = await client.files.create({
+      file: await toFile(Buffer.from("\n\n"), "empty.jsonl"),
+      purpose: "batch",
+    });
+    const created = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: "/v1/images/generations" as never,
+      completion_window: "24h",
+    });
     const batch = await untilFinal(created.id);
     expect(batch.status).toBe("failed");
     expect(batch.errors?.data?.[0]?.code).toBe("empty_file");
@@ -117,17 +157,32 @@ describe("Batch API through the openai SDK", () => {
       url: "/v1/images/edits",
       body: { prompt: "edit", image: uri, size: "32x32" },
     }));
-    const file = await client.files.create({ file: await toFile(Buffer.from(jsonl(lines)), "edits.jsonl"), purpose: "batch" });
-    const created = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/images/edits" as never, completion_window: "24h" });
+    const file = await client.files.create({
+      file: await toFile(Buffer.from(jsonl(lines)), "edits.jsonl"),
+      purpose: "batch",
+    });
+    const created = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: "/v1/images/edits" as never,
+      completion_window: "24h",
+    });
     const batch = await untilFinal(created.id);
     expect(batch.request_counts).toEqual({ total: 2, completed: 2, failed: 0 });
   });
 
   it("refuses bad batch requests naming the field", async () => {
-    const bad = await gateway.post("/v1/batches", { input_file_id: "file-x", endpoint: "/v1/chat/completions", completion_window: "24h" });
+    const bad = await gateway.post("/v1/batches", {
+      input_file_id: "file-x",
+      endpoint: "/v1/chat/completions",
+      completion_window: "24h",
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe("endpoint");
-    const missing = await gateway.post("/v1/batches", { input_file_id: "file-nope", endpoint: "/v1/images/generations", completion_window: "24h" });
+    const missing = await gateway.post("/v1/batches", {
+      input_file_id: "file-nope",
+      endpoint: "/v1/images/generations",
+      completion_window: "24h",
+    });
     expect(missing.status).toBe(404);
   });
 });
@@ -148,46 +203,68 @@ describe("cancel and webhooks", () => {
   });
 
   it("cancels mid-batch: queued lines stop, finished results are kept, the webhook says cancelled", async () => {
-    const receiver = await startWebhookReceiver((await slow.get("/v1/webhooks/secret")).body.secret);
+    const receiver = await startWebhookReceiver(
+      (await slow.get("/v1/webhooks/secret")).body.secret,
+    );
     try {
       const lines = Array.from({ length: 30 }, (_, i) => line(`c-${i}`));
-      const file = await slowClient.files.create({ file: await toFile(Buffer.from(jsonl(lines)), "c.jsonl"), purpose: "batch" });
+      const file = await slowClient.files.create({
+        file: await toFile(Buffer.from(jsonl(lines)), "c.jsonl"),
+        purpose: "batch",
+      });
       const created = await slow.post("/v1/batches", {
         input_file_id: file.id,
         endpoint: "/v1/images/generations",
         completion_window: "24h",
         webhook_url: receiver.url,
       });
-      await waitFor(async () => (await slowClient.batches.retrieve(created.body.id)).request_counts?.completed === 4, {
-        timeoutMs: 20_000,
-      });
+      await waitFor(
+        async () =>
+          (await slowClient.batches.retrieve(created.body.id)).request_counts?.completed === 4,
+        {
+          timeoutMs: 20_000,
+        },
+      );
       const cancelling = await slowClient.batches.cancel(created.body.id);
       expect(["cancelling", "cancelled"]).toContain(cancelling.status);
       let batch = await slowClient.batches.retrieve(created.body.id);
-      await waitFor(async () => {
-        batch = await slowClient.batches.retrieve(created.body.id);
-        return batch.status === "cancelled";
-      }, { timeoutMs: 20_000 });
+      await waitFor(
+        async () => {
+          batch = await slowClient.batches.retrieve(created.body.id);
+          return batch.status === "cancelled";
+        },
+        { timeoutMs: 20_000 },
+      );
       const counts = batch.request_counts as { total: number; completed: number; failed: number };
       expect(counts.total).toBe(30);
       expect(counts.completed).toBeGreaterThanOrEqual(4);
       expect(counts.completed).toBeLessThan(30);
       expect(counts.completed + counts.failed).toBe(30);
-      const errors = (await readLinesWith(slowClient, batch.error_file_id)).map((l) => l.error.code);
+      const errors = (await readLinesWith(slowClient, batch.error_file_id)).map(
+        (l) => l.error.code,
+      );
       expect(errors.length).toBe(counts.failed);
       expect(new Set(errors)).toEqual(new Set(["batch_cancelled"]));
       expect((await readLinesWith(slowClient, batch.output_file_id)).length).toBe(counts.completed);
       await waitFor(() => receiver.deliveries.length === 1, { timeoutMs: 10_000 });
-      expect(receiver.deliveries[0]?.payload).toMatchObject({ type: "batch.cancelled", data: { id: created.body.id, object: "batch" } });
+      expect(receiver.deliveries[0]?.payload).toMatchObject({
+        type: "batch.cancelled",
+        data: { id: created.body.id, object: "batch" },
+      });
     } finally {
       await receiver.close();
     }
   });
 
   it("fires batch.completed on the batch's webhook", async () => {
-    const receiver = await startWebhookReceiver((await slow.get("/v1/webhooks/secret")).body.secret);
+    const receiver = await startWebhookReceiver(
+      (await slow.get("/v1/webhooks/secret")).body.secret,
+    );
     try {
-      const file = await slowClient.files.create({ file: await toFile(Buffer.from(jsonl([line("w1"), line("w2")])), "w.jsonl"), purpose: "batch" });
+      const file = await slowClient.files.create({
+        file: await toFile(Buffer.from(jsonl([line("w1"), line("w2")])), "w.jsonl"),
+        purpose: "batch",
+      });
       const created = await slow.post("/v1/batches", {
         input_file_id: file.id,
         endpoint: "/v1/images/generations",
@@ -198,7 +275,11 @@ describe("cancel and webhooks", () => {
       expect(receiver.deliveries[0]).toMatchObject({ verified: true, status: 200 });
       expect(receiver.deliveries[0]?.payload).toMatchObject({
         type: "batch.completed",
-        data: { id: created.body.id, status: "completed", request_counts: { total: 2, completed: 2, failed: 0 } },
+        data: {
+          id: created.body.id,
+          status: "completed",
+          request_counts: { total: 2, completed: 2, failed: 0 },
+        },
       });
     } finally {
       await receiver.close();
@@ -216,8 +297,15 @@ async function readLinesWith(c: OpenAI, fileId: string | null | undefined): Prom
 
 describe("isolation of batches and files", () => {
   it("answers 404 to another key for the batch and its files", async () => {
-    const file = await client.files.create({ file: await toFile(Buffer.from(jsonl([line("x")])), "x.jsonl"), purpose: "batch" });
-    const created = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/images/generations" as never, completion_window: "24h" });
+    const file = await client.files.create({
+      file: await toFile(Buffer.from(jsonl([line("x")])), "x.jsonl"),
+      purpose: "batch",
+    });
+    const created = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: "/v1/images/generations" as never,
+      completion_window: "24h",
+    });
     const batch = await untilFinal(created.id);
     const other = new OpenAI({ apiKey: "sk-test-b", baseURL: gateway.baseURL, maxRetries: 0 });
     for (const call of [
@@ -226,7 +314,12 @@ describe("isolation of batches and files", () => {
       () => other.files.retrieve(file.id),
       () => other.files.content(batch.output_file_id as string),
       () => other.files.delete(file.id),
-      () => other.batches.create({ input_file_id: file.id, endpoint: "/v1/images/generations" as never, completion_window: "24h" }),
+      () =>
+        other.batches.create({
+          input_file_id: file.id,
+          endpoint: "/v1/images/generations" as never,
+          completion_window: "24h",
+        }),
     ]) {
       await expect(call()).rejects.toMatchObject({ status: 404 });
     }

@@ -22,7 +22,10 @@ export async function childJob(
   let request: ReturnType<typeof normalizeImageRequest>;
   if (batch.endpoint === "/v1/images/edits") {
     const limits = deps.config.inputs;
-    const raw = await jsonInputs(rest, { maxImageBytes: limits.maxImageBytes, allowPrivateUrls: deps.config.allowPrivateUrls });
+    const raw = await jsonInputs(rest, {
+      maxImageBytes: limits.maxImageBytes,
+      allowPrivateUrls: deps.config.allowPrivateUrls,
+    });
     const inputs = await checkEditInputs(raw, id, limits.maxPixels);
     request = normalizeImageRequest(rest, {
       operation: "edit",

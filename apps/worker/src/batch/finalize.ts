@@ -13,14 +13,19 @@ import { type BatchDeps, nowS } from "./deps";
 
 const CHUNK = 500;
 
-async function* childLines(deps: BatchDeps, batchId: string, want: "output" | "error"): AsyncGenerator<string> {
+async function* childLines(
+  deps: BatchDeps,
+  batchId: string,
+  want: "output" | "error",
+): AsyncGenerator<string> {
   for (let start = 0; ; start += CHUNK) {
     const ids = await deps.batches.children(batchId, start, start + CHUNK - 1);
     if (ids.length === 0) break;
     for (const record of await deps.store.getMany(ids)) {
       if (!record) continue;
       const line = await lineOf(deps, record);
-      if ((want === "output") === (record.status === "succeeded")) yield `${JSON.stringify(line)}\n`;
+      if ((want === "output") === (record.status === "succeeded"))
+        yield `${JSON.stringify(line)}\n`;
     }
   }
   if (want === "error") {
@@ -37,21 +42,37 @@ async function lineOf(deps: BatchDeps, record: JobRecord) {
   const base = { id: record.request_id, custom_id: record.custom_id };
   if (record.status === "succeeded") {
     const body = await presentImages(record, deps.present);
-    return { ...base, response: { status_code: 200, request_id: record.request_id, body }, error: null };
+    return {
+      ...base,
+      response: { status_code: 200, request_id: record.request_id, body },
+      error: null,
+    };
   }
-  const error = record.error ?? { message: `The request ended ${record.status}.`, type: "server_error", param: null, code: "internal_error" };
+  const error = record.error ?? {
+    message: `The request ended ${record.status}.`,
+    type: "server_error",
+    param: null,
+    code: "internal_error",
+  };
   const code = error.code ?? "internal_error";
   const stopped = code === "batch_cancelled" || code === "batch_expired";
   const status = ERROR_CODES[code as ErrorCode]?.[0] ?? 500;
   return {
     ...base,
-    response: stopped ? null : { status_code: status, request_id: record.request_id, body: { error } },
+    response: stopped
+      ? null
+      : { status_code: status, request_id: record.request_id, body: { error } },
     error: { code, message: error.message },
   };
 }
 
 /** Streams lines into a new batch_output file; returns it, or null when there were none. */
-async function writeFile(deps: BatchDeps, owner: string, name: string, lines: AsyncGenerator<string>): Promise<FileRecord | null> {
+async function writeFile(
+  deps: BatchDeps,
+  owner: string,
+  name: string,
+  lines: AsyncGenerator<string>,
+): Promise<FileRecord | null> {
   const id = newId("file");
   const key = `files/${id}`;
   let count = 0;
@@ -87,11 +108,26 @@ export async function finalizeBatch(deps: BatchDeps, batchId: string): Promise<s
   const batch = await deps.batches.get(batchId);
   if (!batch) return "gone";
   if (batch.status !== "finalizing") {
-    const moved = await deps.batches.transition(batchId, ["in_progress", "cancelling"], "finalizing", { finalizing_at: nowS() });
+    const moved = await deps.batches.transition(
+      batchId,
+      ["in_progress", "cancelling"],
+      "finalizing",
+      { finalizing_at: nowS() },
+    );
     if (!moved) return "skipped";
   }
-  const output = await writeFile(deps, batch.owner, `${batchId}_output.jsonl`, childLines(deps, batchId, "output"));
-  const errors = await writeFile(deps, batch.owner, `${batchId}_error.jsonl`, childLines(deps, batchId, "error"));
+  const output = await writeFile(
+    deps,
+    batch.owner,
+    `${batchId}_output.jsonl`,
+    childLines(deps, batchId, "output"),
+  );
+  const errors = await writeFile(
+    deps,
+    batch.owner,
+    `${batchId}_error.jsonl`,
+    childLines(deps, batchId, "error"),
+  );
   const at = nowS();
   const files = { output_file_id: output?.id ?? null, error_file_id: errors?.id ?? null };
   const final =

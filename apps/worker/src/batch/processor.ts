@@ -8,7 +8,9 @@ import { stopBatch } from "./stop";
 
 /** Builds the batches processor. */
 export function createBatchProcessor(deps: BatchDeps) {
-  return async function processBatchTask(job: Job<BatchTaskData, unknown, BatchTaskName>): Promise<string> {
+  return async function processBatchTask(
+    job: Job<BatchTaskData, unknown, BatchTaskName>,
+  ): Promise<string> {
     const { batchId } = BatchTaskDataSchema.parse(job.data);
     switch (job.name) {
       case "run":

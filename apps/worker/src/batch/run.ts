@@ -9,15 +9,21 @@
 import { createInterface } from "node:readline";
 import type { JobRecord } from "@imagegate/jobs";
 import { GatewayError, newId } from "@imagegate/params";
-import { type BatchDeps, finalizeWhenDone, nowS } from "./deps";
 import { childJob } from "./child-job";
+import { type BatchDeps, finalizeWhenDone, nowS } from "./deps";
 import { lineErrorRecord, parseBatchLine } from "./parse-line";
 
 /** Most lines a batch may have (OpenAI's limit). */
 export const MAX_BATCH_LINES = 50_000;
 const CHUNK = 500;
 
-async function failBatch(deps: BatchDeps, batchId: string, code: string, message: string, line: number | null) {
+async function failBatch(
+  deps: BatchDeps,
+  batchId: string,
+  code: string,
+  message: string,
+  line: number | null,
+) {
   await deps.batches.transition(batchId, ["validating"], "failed", {
     failed_at: nowS(),
     errors: { object: "list", data: [{ code, message, param: null, line }] },
@@ -32,11 +38,19 @@ export async function runBatch(deps: BatchDeps, batchId: string): Promise<string
   if (!batch || batch.status !== "validating") return "skipped";
   // A re-run after a crash starts over: children already made are kept, their lines skipped.
   const existing = new Set(
-    (await deps.store.getMany(await deps.batches.children(batchId, 0, -1))).flatMap((r) => (r?.custom_id ? [r.custom_id] : [])),
+    (await deps.store.getMany(await deps.batches.children(batchId, 0, -1))).flatMap((r) =>
+      r?.custom_id ? [r.custom_id] : [],
+    ),
   );
   const file = await deps.files.get(batch.input_file_id, batch.owner);
   if (!file) {
-    await failBatch(deps, batchId, "file_not_found", `Input file ${batch.input_file_id} is gone.`, null);
+    await failBatch(
+      deps,
+      batchId,
+      "file_not_found",
+      `Input file ${batch.input_file_id} is gone.`,
+      null,
+    );
     return "failed";
   }
   const { stream } = await deps.blobs.getStream(file.key);
@@ -50,8 +64,14 @@ export async function runBatch(deps: BatchDeps, batchId: string): Promise<string
 
   const flush = async () => {
     await deps.store.createMany(chunk);
-    await deps.batches.addChildren(batchId, chunk.map((r) => r.id));
-    await deps.queues.enqueueMany(chunk.map((r) => ({ jobId: r.id, route: r.route, routeIndex: 0 })), "batch");
+    await deps.batches.addChildren(
+      batchId,
+      chunk.map((r) => r.id),
+    );
+    await deps.queues.enqueueMany(
+      chunk.map((r) => ({ jobId: r.id, route: r.route, routeIndex: 0 })),
+      "batch",
+    );
     await deps.batches.addLineErrors(batchId, errors);
     await deps.batches.count(batchId, "total", chunk.length + errors.length);
     await deps.batches.count(batchId, "failed", errors.length);
@@ -68,20 +88,42 @@ export async function runBatch(deps: BatchDeps, batchId: string): Promise<string
     if (lineNo > MAX_BATCH_LINES) {
       lines.close();
       stream.destroy();
-      await failBatch(deps, batchId, "too_many_requests", `The input file has more than ${MAX_BATCH_LINES} lines.`, lineNo);
+      await failBatch(
+        deps,
+        batchId,
+        "too_many_requests",
+        `The input file has more than ${MAX_BATCH_LINES} lines.`,
+        lineNo,
+      );
       return "failed";
     }
     const parsed = parseBatchLine(text, batch.endpoint, seen);
     if (parsed.ok && existing.has(parsed.customId)) continue;
     if (!parsed.ok) {
-      errors.push(lineErrorRecord(newId("batchRequest"), parsed.customId, parsed.code, parsed.message, lineNo));
+      errors.push(
+        lineErrorRecord(
+          newId("batchRequest"),
+          parsed.customId,
+          parsed.code,
+          parsed.message,
+          lineNo,
+        ),
+      );
     } else {
       try {
         chunk.push(await childJob(deps, batch, parsed.customId, parsed.body));
       } catch (err) {
         if (!(err instanceof GatewayError)) throw err;
         const where = err.param ? ` (${err.param})` : "";
-        errors.push(lineErrorRecord(newId("batchRequest"), parsed.customId, err.code, `${err.message}${where}`, lineNo));
+        errors.push(
+          lineErrorRecord(
+            newId("batchRequest"),
+            parsed.customId,
+            err.code,
+            `${err.message}${where}`,
+            lineNo,
+          ),
+        );
       }
     }
     if (chunk.length + errors.length >= CHUNK) {

@@ -9,15 +9,24 @@ import { type BatchDeps, finalizeWhenDone, nowS } from "./deps";
 const CHUNK = 500;
 
 /** Stops batch `batchId`; `reason` is why (a cancel, or the window's end). */
-export async function stopBatch(deps: BatchDeps, batchId: string, reason: "cancelled" | "expired"): Promise<string> {
+export async function stopBatch(
+  deps: BatchDeps,
+  batchId: string,
+  reason: "cancelled" | "expired",
+): Promise<string> {
   const batch = await deps.batches.get(batchId);
   if (!batch) return "gone";
   if (reason === "expired") {
     // The window ended on a batch still running: it expires the same way a cancel stops it.
-    const expiring = await deps.batches.transition(batchId, ["validating", "in_progress"], "cancelling", {
-      stop_reason: "expired",
-      cancelling_at: nowS(),
-    });
+    const expiring = await deps.batches.transition(
+      batchId,
+      ["validating", "in_progress"],
+      "cancelling",
+      {
+        stop_reason: "expired",
+        cancelling_at: nowS(),
+      },
+    );
     if (!expiring) return "not running";
   } else if (batch.status !== "cancelling") {
     return "not cancelling";
@@ -29,8 +38,19 @@ export async function stopBatch(deps: BatchDeps, batchId: string, reason: "cance
     const records = await deps.store.getMany(ids);
     for (const record of records) {
       if (!record || record.status !== "queued") continue;
-      const error = { message: `The batch was ${reason} before this request ran.`, type: "invalid_request_error", param: null, code };
-      if (!(await deps.store.transition(record.id, ["queued"], "canceled", { completed_at: nowS(), error }))) continue;
+      const error = {
+        message: `The batch was ${reason} before this request ran.`,
+        type: "invalid_request_error",
+        param: null,
+        code,
+      };
+      if (
+        !(await deps.store.transition(record.id, ["queued"], "canceled", {
+          completed_at: nowS(),
+          error,
+        }))
+      )
+        continue;
       await deps.queues.remove(record.id, record.route);
       await deps.batches.markChildFinal(batchId, record.id, false);
     }

@@ -59,7 +59,10 @@ type Target = {
   save: (webhook: WebhookState) => Promise<void>;
 };
 
-async function loadTarget(deps: WebhookDeliveryDeps, data: WebhookDeliveryData): Promise<Target | null> {
+async function loadTarget(
+  deps: WebhookDeliveryDeps,
+  data: WebhookDeliveryData,
+): Promise<Target | null> {
   if (data.kind === "batch") {
     const batch = await deps.batches.get(data.id);
     if (!batch) return null;
@@ -90,10 +93,21 @@ export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
     const webhook = target.webhook;
     const attempts = webhook.attempts + 1;
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const payload = JSON.stringify({ type: target.type, timestamp: new Date().toISOString(), data: await target.data() });
+    const payload = JSON.stringify({
+      type: target.type,
+      timestamp: new Date().toISOString(),
+      data: await target.data(),
+    });
     const sentAt = new Date();
     const note = (status: WebhookState["status"], code: number | null, error: string | null) =>
-      target.save({ ...webhook, status, attempts, last_status_code: code, last_error: error, message_id: data.messageId });
+      target.save({
+        ...webhook,
+        status,
+        attempts,
+        last_status_code: code,
+        last_error: error,
+        message_id: data.messageId,
+      });
     const log = deps.logger.child({ target: data.id, attempt: attempts });
     let res: Awaited<ReturnType<typeof safeFetch>>;
     try {
@@ -133,7 +147,8 @@ export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
     }
     await note(last ? "failed" : "delivering", res.status, `HTTP ${res.status}`);
     log.warn({ status: res.status }, "webhook attempt failed");
-    const wait = res.status === 429 ? retryAfterMs(res.headers as Record<string, string>) : undefined;
+    const wait =
+      res.status === 429 ? retryAfterMs(res.headers as Record<string, string>) : undefined;
     throw new DeliveryError(`HTTP ${res.status}`, wait);
   };
 }

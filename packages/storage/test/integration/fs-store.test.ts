@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import {
   BlobNotFoundError,
   type BlobStore,
+  createBlobStore,
   createFsStore,
   UnsafeKeyError,
   verifySignedPath,
@@ -12,6 +13,7 @@ import {
 
 let dir: string;
 let store: BlobStore;
+const nowMs = 1_000_000;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "fs-store-"));
@@ -19,7 +21,7 @@ beforeAll(() => {
     dir,
     publicBaseUrl: "http://localhost:8080",
     signingSecret: "k",
-    now: () => 1_000_000,
+    now: () => nowMs,
   });
 });
 
@@ -27,10 +29,20 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function text(stream: NodeJS.ReadableStream): Promise<string> {
+async function text(stream: Readable): Promise<string> {
   let out = "";
-  for await (const chunk of stream) out += chunk.toString();
+  for await (const chunk of stream) out += String(chunk);
   return out;
+}
+
+/** A body that sends some bytes, then fails, like a client that hangs up mid-upload. */
+function failingBody(): Readable {
+  return new Readable({
+    read() {
+      this.push("partial");
+      this.destroy(new Error("client went away"));
+    },
+  });
 }
 
 describe("fs BlobStore", () => {
@@ -42,50 +54,125 @@ describe("fs BlobStore", () => {
   });
 
   it("streams a Readable in and out", async () => {
-    const lines = Array.from({ length: 1000 }, (_, i) => `{"i":${i}}\n`);
-    await store.put("files/f.jsonl", Readable.from(lines), "application/jsonl");
-    const { stream, info } = await store.getStream("files/f.jsonl");
+    const lines = Array.from({ length: 5000 }, (_, i) => `{"custom_id":"${i}"}\n`);
+    const info = await store.put("files/f.jsonl", Readable.from(lines), "application/jsonl");
     expect(info.bytes).toBe(lines.join("").length);
+    const { stream, info: read } = await store.getStream("files/f.jsonl");
+    expect(read).toEqual(info);
     expect(await text(stream)).toBe(lines.join(""));
   });
 
-  it("overwrites on a second put", async () => {
+  it("overwrites on a second put, type included", async () => {
     await store.put("jobs/j2/0.png", Buffer.from("one"), "image/png");
     await store.put("jobs/j2/0.png", Buffer.from("second"), "image/webp");
     expect((await store.get("jobs/j2/0.png")).toString()).toBe("second");
-    expect((await store.head("jobs/j2/0.png"))?.contentType).toBe("image/webp");
+    expect(await store.head("jobs/j2/0.png")).toMatchObject({ bytes: 6, contentType: "image/webp" });
+  });
+
+  it("keeps the previous object when a streamed write fails, and leaves no temp file", async () => {
+    await store.put("jobs/j4/0.png", Buffer.from("good"), "image/png");
+    await expect(store.put("jobs/j4/0.png", failingBody(), "text/plain")).rejects.toThrow(
+      "client went away",
+    );
+    expect((await store.get("jobs/j4/0.png")).toString()).toBe("good");
+    expect((await store.head("jobs/j4/0.png"))?.contentType).toBe("image/png");
+    expect(readdirSync(join(dir, "jobs/j4")).sort()).toEqual([".0.png.meta.json", "0.png"]);
+  });
+
+  it("serves the bytes it opened even if the object is overwritten mid-read", async () => {
+    await store.put("jobs/j5/0.png", Buffer.from("original"), "image/png");
+    const { stream, info } = await store.getStream("jobs/j5/0.png");
+    await store.put("jobs/j5/0.png", Buffer.from("replaced!!"), "image/png");
+    expect(info.bytes).toBe(8);
+    expect(await text(stream)).toBe("original");
+  });
+
+  it("serves a file without a sidecar as bytes", async () => {
+    await store.put("jobs/j6/0.png", Buffer.from("x"), "image/png");
+    rmSync(join(dir, "jobs/j6/.0.png.meta.json"));
+    writeFileSync(join(dir, "jobs/j6/copied.bin"), "by hand");
+    expect(await store.head("jobs/j6/0.png")).toMatchObject({
+      contentType: "application/octet-stream",
+    });
+    expect(await store.head("jobs/j6/copied.bin")).toEqual({
+      key: "jobs/j6/copied.bin",
+      bytes: 7,
+      contentType: "application/octet-stream",
+    });
   });
 
   it("deletes, and treats absent objects as absent", async () => {
     await store.put("jobs/j3/0.png", Buffer.from("x"), "image/png");
     await store.delete("jobs/j3/0.png");
     await store.delete("jobs/j3/0.png");
+    expect(readdirSync(join(dir, "jobs/j3"))).toEqual([]);
     expect(await store.head("jobs/j3/0.png")).toBeNull();
     await expect(store.get("jobs/j3/0.png")).rejects.toBeInstanceOf(BlobNotFoundError);
     await expect(store.getStream("jobs/j3/0.png")).rejects.toBeInstanceOf(BlobNotFoundError);
   });
 
-  it.each(["../escape", "/etc/passwd", "a/../../b"])("refuses the unsafe key %s", async (key) => {
-    await expect(store.put(key, Buffer.from("x"), "text/plain")).rejects.toBeInstanceOf(
-      UnsafeKeyError,
-    );
-    await expect(store.get(key)).rejects.toBeInstanceOf(UnsafeKeyError);
+  it.each([
+    ["a directory", "jobs/j1"],
+    ["a path through a file", "jobs/j1/0.png/x"],
+  ])("reports a key naming %s as absent", async (_label, key) => {
+    expect(await store.head(key)).toBeNull();
+    await expect(store.get(key)).rejects.toBeInstanceOf(BlobNotFoundError);
+    await expect(store.getStream(key)).rejects.toBeInstanceOf(BlobNotFoundError);
   });
 
-  it("hands out signed links that verify", async () => {
-    const url = new URL(await store.signedUrl("jobs/j1/0.png", { ttlSeconds: 60 }));
-    expect(url.pathname).toBe("/files/jobs/j1/0.png");
-    const verdict = verifySignedPath({
-      key: "jobs/j1/0.png",
+  it.each(["../escape", "/etc/passwd", "a/../../b", "a\\b", "jobs/.0.png.meta.json", ""])(
+    "refuses the unsafe key %j in every method",
+    async (key) => {
+      await expect(store.put(key, Buffer.from("x"), "text/plain")).rejects.toBeInstanceOf(
+        UnsafeKeyError,
+      );
+      await expect(store.get(key)).rejects.toBeInstanceOf(UnsafeKeyError);
+      await expect(store.getStream(key)).rejects.toBeInstanceOf(UnsafeKeyError);
+      await expect(store.head(key)).rejects.toBeInstanceOf(UnsafeKeyError);
+      await expect(store.delete(key)).rejects.toBeInstanceOf(UnsafeKeyError);
+      await expect(store.signedUrl(key, { ttlSeconds: 60 })).rejects.toBeInstanceOf(
+        UnsafeKeyError,
+      );
+    },
+  );
+
+  it("hands out signed links that verify, download name included", async () => {
+    const url = new URL(
+      await store.signedUrl("files/f.jsonl", { ttlSeconds: 60, filename: "out.jsonl" }),
+    );
+    expect(url.origin).toBe("http://localhost:8080");
+    expect(url.pathname).toBe("/files/files/f.jsonl");
+    const presented = {
+      key: "files/f.jsonl",
       expires: url.searchParams.get("expires") ?? "",
       signature: url.searchParams.get("signature") ?? "",
+      filename: url.searchParams.get("filename") ?? undefined,
       secret: "k",
-      nowMs: 1_000_000,
-    });
-    expect(verdict).toBe("ok");
+    };
+    expect(verifySignedPath({ ...presented, nowMs })).toBe("ok");
+    expect(verifySignedPath({ ...presented, nowMs: nowMs + 61_000 })).toBe("expired");
   });
 
-  it("passes its readiness check", async () => {
-    await expect(store.check()).resolves.toBeUndefined();
+  it("creates a missing root in its readiness check, and leaves nothing behind", async () => {
+    const root = join(dir, "later/root");
+    const fresh = createBlobStore({
+      driver: "fs",
+      dir: root,
+      publicBaseUrl: "http://h",
+      signingSecret: "k",
+    });
+    expect(fresh.driver).toBe("fs");
+    await expect(fresh.check()).resolves.toBeUndefined();
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it("fails its readiness check when the root cannot be a directory", async () => {
+    writeFileSync(join(dir, "a-file"), "");
+    const broken = createFsStore({
+      dir: join(dir, "a-file/root"),
+      publicBaseUrl: "http://h",
+      signingSecret: "k",
+    });
+    await expect(broken.check()).rejects.toThrow(/ENOTDIR|EEXIST/);
   });
 });
