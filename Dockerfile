@@ -13,6 +13,7 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/standalone/package.json apps/standalone/
+COPY apps/cli/package.json apps/cli/
 COPY packages/params/package.json packages/params/
 COPY packages/jobs/package.json packages/jobs/
 COPY packages/storage/package.json packages/storage/
