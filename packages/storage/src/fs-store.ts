@@ -33,7 +33,7 @@ export type FsStoreOptions = {
 
 const DEFAULT_TYPE = "application/octet-stream";
 
-/** ENOTDIR/EISDIR: the key names a directory, or passes through a file: no such object either way. */
+/** ENOTDIR/EISDIR: the key names a directory or runs through a file; no such object either way. */
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";

@@ -32,7 +32,7 @@ export type S3StoreOptions = {
   region: string;
   /** Endpoint the app talks to (MinIO, R2…). @defaultValue AWS S3 for `region` */
   endpoint?: string | undefined;
-  /** `http://host/bucket/key` instead of `http://bucket.host/key`; MinIO needs it. @defaultValue false */
+  /** `http://host/bucket/key` rather than `http://bucket.host/key` (MinIO). @defaultValue false */
   forcePathStyle?: boolean | undefined;
   /** Endpoint that presigned links are made for. @defaultValue endpoint */
   publicUrl?: string | undefined;

@@ -22,7 +22,8 @@ describe("attachmentDisposition", () => {
     [
       "header injection",
       "x.png\r\nSet-Cookie: a=b",
-      `attachment; filename="x.png__Set-Cookie: a=b"; filename*=UTF-8''x.png%0D%0ASet-Cookie%3A%20a%3Db`,
+      `attachment; filename="x.png__Set-Cookie: a=b"; ` +
+        `filename*=UTF-8''x.png%0D%0ASet-Cookie%3A%20a%3Db`,
     ],
     [
       "a lone surrogate",

@@ -1,84 +1,132 @@
 /**
- * startRedis: REDIS_URL when set, else a testcontainers `redis:7-alpine`
+ * startRedis: `REDIS_URL` when set, else a testcontainers `redis:7-alpine`
  * when a container runtime answers, else a local `redis-server` on a free
  * port with nothing on disk. The last is what CI runs here (no Docker engine).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { Redis } from "ioredis";
+import { once } from "node:events";
+import { connect } from "node:net";
 import { containerRuntimeAvailable } from "./container-runtime";
 import { freePort } from "./net";
 import { waitFor } from "./wait-for";
 
 /** A Redis for tests. */
 export type TestRedis = {
+  /** `redis://host:port` to hand to ioredis or BullMQ. */
   url: string;
+  /** Where it came from: `REDIS_URL`, a container, or a local `redis-server`. */
   source: "env" | "container" | "local";
+  /** Stops what was started; a no-op for `env`. */
   stop(): Promise<void>;
 };
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
+const READY_TIMEOUT_MS = 10_000;
+const PORT_ATTEMPTS = 3;
+
+class RedisExitedError extends Error {
+  override readonly name = "RedisExitedError";
+  constructor(
+    readonly output: string,
+    code: number | null,
+  ) {
+    super(`redis-server exited (code ${code}) before answering:\n${output.trim()}`);
   }
 }
 
-async function startLocal(): Promise<TestRedis> {
-  const port = await freePort();
-  let child: ChildProcess;
-  try {
-    child = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--daemonize",
-        "no",
-      ],
-      { stdio: "ignore" },
-    );
-  } catch (err) {
-    throw new Error(`cannot start redis-server (is it installed?): ${(err as Error).message}`);
-  }
-  const failed = new Promise<never>((_, reject) => {
-    child.once("error", (err) =>
-      reject(new Error(`cannot start redis-server (is it on PATH?): ${err.message}`)),
-    );
+/**
+ * True when a Redis on 127.0.0.1:`port` answers PING. A raw socket rather than
+ * ioredis: an ioredis client disconnected mid-connect keeps a 2 s timer alive,
+ * which holds jest open after the run.
+ */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    let reply = "";
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => finish(false));
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes("\r\n")) finish(reply.startsWith("+PONG"));
+    });
+    socket.on("error", () => finish(false));
+    socket.on("close", () => finish(false));
   });
-  const url = `redis://127.0.0.1:${port}`;
-  await Promise.race([
-    waitFor(() => answers(url), { timeoutMs: 10_000, message: "redis-server ready" }),
-    failed,
-  ]);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  // "close" comes after the stdio pipes are closed too, so no handle outlives stop().
+  const closed = once(child, "close");
+  child.kill("SIGKILL"); // nothing on disk to flush (--save "", no AOF)
+  await closed;
+}
+
+async function spawnRedis(port: number): Promise<TestRedis> {
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", ""];
+  args.push("--appendonly", "no", "--daemonize", "no");
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let failure: Error | undefined;
+  child.once("error", (err: NodeJS.ErrnoException) => {
+    failure ??=
+      err.code === "ENOENT"
+        ? new Error(
+            "startRedis: REDIS_URL is unset, no container runtime answers, and redis-server " +
+              "is not on PATH. Set REDIS_URL, start Docker, or install Redis 7.",
+          )
+        : err;
+  });
+  // "close" rather than "exit": by then its output is all read, for the error message.
+  child.once("close", (code) => {
+    failure ??= new RedisExitedError(output, code);
+  });
+  // Whatever way this process ends, the server must not outlive it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  try {
+    // A failed start ends the wait at once instead of polling a dead port until the timeout.
+    await waitFor(async () => failure !== undefined || (await answersPing(port)), {
+      timeoutMs: READY_TIMEOUT_MS,
+      message: `redis-server on port ${port} to answer PING`,
+    });
+    if (failure) throw failure;
+  } catch (err) {
+    process.off("exit", killOnExit);
+    await stopChild(child);
+    throw err;
+  }
   return {
-    url,
+    url: `redis://127.0.0.1:${port}`,
     source: "local",
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGKILL");
-      }),
+    stop: async () => {
+      process.off("exit", killOnExit);
+      await stopChild(child);
+    },
   };
 }
 
-/** Starts (or finds) a Redis for tests. */
+async function startLocal(): Promise<TestRedis> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnRedis(await freePort());
+    } catch (err) {
+      // freePort() cannot reserve the port; another process may take it before redis binds.
+      const portTaken = err instanceof RedisExitedError && /in use/i.test(err.output);
+      if (!portTaken || attempt === PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** Starts (or finds) a Redis for tests: env, then a container, then a local `redis-server`. */
 export async function startRedis(): Promise<TestRedis> {
   if (process.env.REDIS_URL) {
     return { url: process.env.REDIS_URL, source: "env", stop: async () => {} };

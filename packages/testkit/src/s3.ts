@@ -2,6 +2,9 @@
  * startS3: S3_ENDPOINT when set, else MinIO through testcontainers when a
  * container runtime answers, else an in-process s3rver (an S3-compatible
  * server on a free port with a temp directory). Each suite makes its own bucket.
+ *
+ * s3rver checks access keys and presigned-link expiry but not SigV4 signatures
+ * themselves, so a test of tampered signatures only means something on MinIO or AWS.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,21 +14,34 @@ import { containerRuntimeAvailable } from "./container-runtime";
 
 /** An S3-compatible server for tests. */
 export type TestS3 = {
+  /** `http://host:port`, for path-style requests. */
   endpoint: string;
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Always path-style: neither s3rver nor MinIO on localhost has bucket subdomains. */
   forcePathStyle: true;
+  /** Where it came from: `S3_ENDPOINT`, a MinIO container, or the in-process s3rver. */
   source: "env" | "container" | "local";
-  /** Creates a bucket (3–63 lowercase characters). */
+  /** Creates a bucket; names follow S3's rules (3–63 of a-z, 0-9, `.`, `-`). */
   createBucket(name: string): Promise<void>;
+  /** Stops what was started and removes its files; a no-op for `env`. */
   stop(): Promise<void>;
 };
+
+// S3's bucket naming rules; s3rver enforces them with an error that does not say which.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function withBuckets(base: Omit<TestS3, "createBucket">): TestS3 {
   return {
     ...base,
     async createBucket(name) {
+      if (!BUCKET_NAME.test(name)) {
+        throw new Error(
+          `createBucket: '${name}' is not a valid bucket name (3–63 of a-z, 0-9, '.', '-', ` +
+            "starting and ending with a letter or digit).",
+        );
+      }
       const client = new S3Client({
         endpoint: base.endpoint,
         region: base.region,
@@ -41,7 +57,7 @@ function withBuckets(base: Omit<TestS3, "createBucket">): TestS3 {
   };
 }
 
-/** Starts (or finds) an S3-compatible server for tests. */
+/** Starts (or finds) an S3 server for tests: env, then MinIO in a container, then s3rver. */
 export async function startS3(): Promise<TestS3> {
   const region = process.env.S3_REGION ?? "us-east-1";
   if (process.env.S3_ENDPOINT) {
@@ -57,7 +73,7 @@ export async function startS3(): Promise<TestS3> {
   }
   if (await containerRuntimeAvailable()) {
     const { GenericContainer, Wait } = await import("testcontainers");
-    const container = await new GenericContainer("minio/minio")
+    const container = await new GenericContainer("minio/minio:latest")
       .withCommand(["server", "/data"])
       .withEnvironment({ MINIO_ROOT_USER: "minioadmin", MINIO_ROOT_PASSWORD: "minioadmin" })
       .withExposedPorts(9000)
@@ -77,8 +93,9 @@ export async function startS3(): Promise<TestS3> {
   }
   const S3rver = (await import("s3rver")).default;
   const directory = mkdtempSync(join(tmpdir(), "s3rver-"));
+  // Port 0: the OS picks a free port and run() reports it, so no other process can race for it.
   const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory });
-  const { port } = (await server.run()) as { port: number };
+  const { port } = await server.run();
   return withBuckets({
     endpoint: `http://127.0.0.1:${port}`,
     region,

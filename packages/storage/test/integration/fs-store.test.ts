@@ -66,7 +66,10 @@ describe("fs BlobStore", () => {
     await store.put("jobs/j2/0.png", Buffer.from("one"), "image/png");
     await store.put("jobs/j2/0.png", Buffer.from("second"), "image/webp");
     expect((await store.get("jobs/j2/0.png")).toString()).toBe("second");
-    expect(await store.head("jobs/j2/0.png")).toMatchObject({ bytes: 6, contentType: "image/webp" });
+    expect(await store.head("jobs/j2/0.png")).toMatchObject({
+      bytes: 6,
+      contentType: "image/webp",
+    });
   });
 
   it("keeps the previous object when a streamed write fails, and leaves no temp file", async () => {
@@ -130,9 +133,7 @@ describe("fs BlobStore", () => {
       await expect(store.getStream(key)).rejects.toBeInstanceOf(UnsafeKeyError);
       await expect(store.head(key)).rejects.toBeInstanceOf(UnsafeKeyError);
       await expect(store.delete(key)).rejects.toBeInstanceOf(UnsafeKeyError);
-      await expect(store.signedUrl(key, { ttlSeconds: 60 })).rejects.toBeInstanceOf(
-        UnsafeKeyError,
-      );
+      await expect(store.signedUrl(key, { ttlSeconds: 60 })).rejects.toBeInstanceOf(UnsafeKeyError);
     },
   );
 
