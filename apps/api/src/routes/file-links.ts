@@ -4,9 +4,10 @@
  * in an <img> tag. Keys are checked by the store (no traversal).
  */
 import { GatewayError } from "@imagegate/params";
-import { BlobNotFoundError, verifySignedPath } from "@imagegate/storage";
+import { attachmentDisposition, BlobNotFoundError, verifySignedPath } from "@imagegate/storage";
 import { Router } from "express";
 import type { ApiDeps } from "../deps";
+import { sendStream } from "../http/send-stream";
 
 /** The signed file links router (mounted before auth). */
 export function fileLinksRouter(deps: ApiDeps): Router {
@@ -35,12 +36,8 @@ export function fileLinksRouter(deps: ApiDeps): Router {
       res.setHeader("content-type", info.contentType);
       res.setHeader("content-length", String(info.bytes));
       res.setHeader("cache-control", "private, max-age=300");
-      if (filename)
-        res.setHeader(
-          "content-disposition",
-          `attachment; filename="${filename.replace(/"/g, "")}"`,
-        );
-      stream.pipe(res);
+      if (filename) res.setHeader("content-disposition", attachmentDisposition(filename));
+      await sendStream(res, stream, deps.logger);
     } catch (err) {
       if (err instanceof BlobNotFoundError) throw GatewayError.notFound("file", key);
       throw err;

@@ -5,8 +5,10 @@
  */
 import { type FileRecord, presentFile } from "@imagegate/jobs";
 import { GatewayError, newId } from "@imagegate/params";
+import { attachmentDisposition } from "@imagegate/storage";
 import { Router } from "express";
 import type { ApiDeps } from "../deps";
+import { sendStream } from "../http/send-stream";
 import { uploadFile } from "../http/upload-file";
 
 /** Largest batch input file (OpenAI's limit). */
@@ -90,11 +92,8 @@ export function filesApiRouter(deps: ApiDeps): Router {
     const { stream, info } = await deps.blobs.getStream(file.key);
     res.setHeader("content-type", "application/jsonl");
     res.setHeader("content-length", String(info.bytes));
-    res.setHeader(
-      "content-disposition",
-      `attachment; filename="${file.filename.replace(/"/g, "")}"`,
-    );
-    stream.pipe(res);
+    res.setHeader("content-disposition", attachmentDisposition(file.filename));
+    await sendStream(res, stream, deps.logger);
   });
 
   router.delete("/v1/files/:id", async (req, res) => {
