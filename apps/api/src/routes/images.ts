@@ -66,7 +66,7 @@ export async function respondToNewJob(
       .status(202)
       .setHeader("location", `/v1/jobs/${record.id}`)
       .setHeader("preference-applied", "respond-async")
-      .json(await jobView(deps, record));
+      .json(await jobView(deps, record, { position: false }));
     return;
   }
   const latest = await waitForJob(deps, record.id, deps.config.syncTimeoutMs, clientGone(res));

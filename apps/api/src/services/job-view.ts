@@ -5,9 +5,16 @@
 import { type JobRecord, presentJob } from "@imagegate/jobs";
 import type { ApiDeps } from "../deps";
 
-/** The public job object of `record`. */
-export async function jobView(deps: ApiDeps, record: JobRecord) {
+/**
+ * The public job object of `record`. `position: false` skips the queue look-up
+ * (the 202 of a fresh submit, where it would cost a Redis round trip on the hot path).
+ */
+export async function jobView(
+  deps: ApiDeps,
+  record: JobRecord,
+  options: { position?: boolean } = {},
+) {
   const view = await presentJob(record, deps.present);
-  if (record.status !== "queued") return view;
+  if (record.status !== "queued" || options.position === false) return view;
   return { ...view, queue_position: await deps.queues.position(record.id, record.route) };
 }
