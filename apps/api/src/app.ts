@@ -7,7 +7,9 @@ import express, { type Express } from "express";
 import type { ApiDeps } from "./deps";
 import { auth } from "./http/auth";
 import { errorHandler, unknownRoute } from "./http/error-handler";
+import { createMetrics } from "./http/metrics";
 import { requestId } from "./http/request-id";
+import { adminRouter } from "./routes/admin";
 import { batchesRouter } from "./routes/batches";
 import { editsRouter } from "./routes/edits";
 import { fileLinksRouter } from "./routes/file-links";
@@ -16,7 +18,9 @@ import { healthRouter } from "./routes/health";
 import { imagesRouter } from "./routes/images";
 import { jobEventsRouter } from "./routes/job-events";
 import { jobsRouter } from "./routes/jobs";
+import { metricsRouter } from "./routes/metrics";
 import { modelsRouter } from "./routes/models";
+import { openApiRouter } from "./routes/openapi";
 import { webhooksRouter } from "./routes/webhooks";
 
 /** Builds the HTTP app. */
@@ -26,8 +30,13 @@ export function createApp(deps: ApiDeps): Express {
   // API answers are never cached by validators; hashing every body for an ETag costs CPU.
   app.set("etag", false);
   app.set("trust proxy", true);
+  const metrics = createMetrics({ queues: deps.queues, providers: [...deps.enabled] });
   app.use(requestId(deps.logger));
+  app.use(metrics.timing);
   app.use(healthRouter(deps));
+  app.use(metricsRouter(metrics, deps.config.adminApiKey));
+  app.use(openApiRouter());
+  app.use(adminRouter(deps));
   app.use(fileLinksRouter(deps));
   app.use(auth(deps.config.apiKeys));
   app.use(imagesRouter(deps));

@@ -148,3 +148,66 @@ describe("sync timeout", () => {
     expect((await readJson(done)).status).toBe("succeeded");
   });
 });
+
+describe("metrics and the API description", () => {
+  it("exposes Prometheus metrics with request timings and queue depths", async () => {
+    await api("/v1/models");
+    const res = await fetch(`${gateway.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(
+      /imagegate_http_request_duration_seconds_count\{method="GET",route="\/v1\/models",status="200"\} \d+/,
+    );
+    expect(text).toMatch(/imagegate_queue_jobs\{provider="local",state="wait"\} \d+/);
+  });
+
+  it("serves an OpenAPI document generated from the request schemas, and a docs page", async () => {
+    const doc = await readJson(await fetch(`${gateway.url}/openapi.json`));
+    expect(doc.openapi).toBe("3.1.0");
+    const request = doc.components.schemas.ImageGenerationRequest;
+    expect(request.required).toEqual(["prompt"]);
+    expect(request.properties.output_format.enum).toEqual(["png", "jpeg", "gif", "webp", "avif"]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/v1/images/generations", "/v1/images/edits", "/v1/batches"]),
+    );
+    const docs = await fetch(`${gateway.url}/docs`);
+    expect(docs.headers.get("content-type")).toMatch(/text\/html/);
+  });
+});
+
+describe("/admin/queues", () => {
+  let admin: TestGateway;
+  beforeAll(async () => {
+    admin = await startGateway({ worker: false, env: { ADMIN_API_KEY: "admin-secret" } });
+  });
+  afterAll(async () => {
+    await admin.close();
+  });
+
+  it("is closed without the admin key and opens with it (Bearer or Basic)", async () => {
+    expect((await fetch(`${admin.url}/admin/queues`)).status).toBe(401);
+    expect(
+      (
+        await fetch(`${admin.url}/admin/queues`, {
+          headers: { authorization: `Bearer ${admin.apiKey}` },
+        })
+      ).status,
+    ).toBe(401);
+    const bearer = await fetch(`${admin.url}/admin/queues`, {
+      headers: { authorization: "Bearer admin-secret" },
+    });
+    expect(bearer.status).toBe(200);
+    expect(await bearer.text()).toMatch(/<html/i);
+    const basic = Buffer.from("admin:admin-secret").toString("base64");
+    const api = await fetch(`${admin.url}/admin/queues/api/queues`, {
+      headers: { authorization: `Basic ${basic}` },
+    });
+    expect(api.status).toBe(200);
+    const names = ((await readJson(api)).queues as { name: string }[]).map((q) => q.name);
+    expect(names).toEqual(expect.arrayContaining(["images-local", "webhooks", "batches"]));
+  });
+
+  it("is not mounted without an admin key", async () => {
+    expect((await api("/admin/queues")).status).toBe(404);
+  });
+});
