@@ -1,14 +1,21 @@
 # syntax=docker/dockerfile:1
-# imagegate production image: one image, two roles. The api and worker
-# services run the same image with a different command, so a deploy ships one
-# build and the roles can never drift apart.
+# imagegate production images. One build stage compiles the workspace once;
+# two final targets ship one role each:
+#   docker build --target api    -t imagegate-api .     (also the default: last stage)
+#   docker build --target worker -t imagegate-worker .
+# Separate targets rather than one image with a per-service command, so each
+# image holds only its own deployed tree, both run `node dist/main.js`, and the
+# HTTP healthcheck lives only in the api image (the worker serves no HTTP and
+# would otherwise be reported unhealthy forever).
+# Debian slim, not Alpine: sharp's prebuilt libvips binaries need glibc.
 
 # ---- build: install everything, compile TypeScript, deploy each app's prod tree
 FROM node:24-bookworm-slim AS build
-# Corepack is not used: pnpm comes from npm, pinned to major 10.
+# pnpm comes from npm, pinned to major 10 (Corepack is not used).
 RUN npm install -g pnpm@10
 WORKDIR /src
-# Manifests first, so dependency layers are reused while only sources change.
+# Manifests first, so the install layer is reused while only sources change.
+# Every workspace package is listed: a frozen install needs all the lockfile's importers.
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
@@ -22,27 +29,41 @@ COPY packages/inputs/package.json packages/inputs/
 COPY packages/providers/package.json packages/providers/
 COPY packages/testkit/package.json packages/testkit/
 COPY bench/package.json bench/
-RUN pnpm install --frozen-lockfile
+# The store is a BuildKit cache shared by the install and the deploys below
+# (a legacy deploy installs the app's prod dependencies again, from the store).
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --store-dir /pnpm/store
 COPY tsconfig.base.json tsconfig.json ./
 COPY apps apps
 COPY packages packages
 RUN pnpm build
-# `pnpm deploy` copies an app with its production dependencies (workspace
-# packages included, with their dist/) into a self-contained folder.
-RUN pnpm --filter @imagegate/api deploy --prod --legacy /out/api \
- && pnpm --filter @imagegate/worker deploy --prod --legacy /out/worker
+# `pnpm deploy` copies one app with its production dependencies, workspace
+# packages included (with their dist/), into a self-contained folder.
+# `--legacy`: pnpm 10's default deploy needs `inject-workspace-packages=true`,
+# which would change how the whole workspace links its packages in development.
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm --filter @imagegate/api deploy --prod --legacy --store-dir /pnpm/store /out/api \
+ && pnpm --filter @imagegate/worker deploy --prod --legacy --store-dir /pnpm/store /out/worker
 
-# ---- runtime: Node 24 LTS, non-root, only the deployed trees
+# ---- runtime base: Node 24 LTS, production mode, non-root
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build --chown=node:node /out/api /app/api
-COPY --from=build --chown=node:node /out/worker /app/worker
-RUN mkdir -p /app/data && chown node:node /app/data
-USER node
+# Writable by `node` for STORAGE=fs (docker compose uses S3 instead).
+RUN mkdir -p /app/data/files && chown -R node:node /app/data
 ENV STORAGE_DIR=/app/data/files
+
+# ---- worker: BullMQ workers; stops on SIGTERM after finishing active jobs
+FROM runtime AS worker
+COPY --from=build --chown=node:node /out/worker /app
+USER node
+CMD ["node", "dist/main.js"]
+
+# ---- api: the HTTP API on $PORT (default 8080); last, so the default target
+FROM runtime AS api
+COPY --from=build --chown=node:node /out/api /app
+USER node
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# The api role by default; the worker service overrides the command.
-CMD ["node", "api/dist/main.js"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]

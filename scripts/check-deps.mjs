@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-// Enforces the dependency direction of STYLE 4.4: each package's
-// `dependencies` and every `@imagegate/*` import in its src/ must be allowed
-// by the table below. Tests may use anything (testkit is dev-only).
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+// Enforces the dependency direction of STYLE 4.4 (and README "Layout" for net
+// and inputs). For each package in apps/ and packages/ (bench/ is dev-only):
+// - every `@imagegate/*` entry in `dependencies` is allowed by the table;
+// - every `@imagegate/*` import in src/ is allowed, is declared in
+//   `dependencies` (a devDependency is missing after `pnpm deploy --prod`),
+//   and names the package's index, never a path inside it;
+// - `@imagegate/testkit` is never in `dependencies`.
+// devDependencies are free: tests may use anything (a src import of one is
+// caught by the rules above).
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
+/** Folder name → the @imagegate packages its src may import; null = anything. */
 const ALLOWED = {
   params: [],
   storage: [],
@@ -15,64 +23,73 @@ const ALLOWED = {
   api: ["params", "jobs", "storage", "net", "inputs"],
   worker: ["params", "jobs", "storage", "providers", "net", "inputs"],
   cli: ["params", "jobs", "storage"],
+  // jobs for loadConfig and the Redis probe; otherwise only the apps' start().
   standalone: ["api", "worker", "jobs"],
   testkit: null,
-  bench: null,
 };
 
-const root = new URL("..", import.meta.url).pathname;
+const SCOPE = "@imagegate/";
+// `from "…"`, `import "…"`, `import("…")`, `require("…")`; group 1 the name, 2 a subpath.
+const IMPORT =
+  /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']@imagegate\/([a-z0-9-]+)(\/[^"']*)?["']/g;
+
+const root = fileURLToPath(new URL("..", import.meta.url));
 const problems = [];
-let count = 0;
 
 function* tsFiles(dir) {
+  if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir)) {
+    if (entry === "node_modules") continue;
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) yield* tsFiles(path);
-    else if (path.endsWith(".ts")) yield path;
+    else if (/\.(c|m)?tsx?$/.test(entry)) yield path;
   }
 }
 
-for (const group of ["apps", "packages"]) {
-  for (const name of readdirSync(join(root, group))) {
-    const dir = join(root, group, name);
-    let pkg;
-    try {
-      pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    } catch {
-      continue;
+function workspaceDirs() {
+  const dirs = [];
+  for (const group of ["apps", "packages"]) {
+    for (const name of readdirSync(join(root, group)).sort()) dirs.push(join(group, name));
+  }
+  return dirs.filter((dir) => existsSync(join(root, dir, "package.json")));
+}
+
+function checkPackage(dir) {
+  const name = dir.split("/").pop();
+  const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
+  if (!(name in ALLOWED)) {
+    problems.push(`${dir}: not in the dependency table (scripts/check-deps.mjs)`);
+    return;
+  }
+  const deps = pkg.dependencies ?? {};
+  if (`${SCOPE}testkit` in deps) {
+    problems.push(`${dir}: @imagegate/testkit must be a devDependency`);
+  }
+  const allowed = ALLOWED[name];
+  const ok = (dep) => allowed === null || dep === name || allowed.includes(dep);
+  for (const dep of Object.keys(deps)) {
+    if (dep.startsWith(SCOPE) && !ok(dep.slice(SCOPE.length))) {
+      problems.push(`${dir}: dependencies has ${dep}, which ${name} may not import`);
     }
-    count++;
-    if (!(name in ALLOWED)) {
-      problems.push(`${group}/${name}: not in the dependency table`);
-      continue;
-    }
-    if (pkg.dependencies?.["@imagegate/testkit"]) {
-      problems.push(`${group}/${name}: @imagegate/testkit must be a devDependency`);
-    }
-    const allowed = ALLOWED[name];
-    if (allowed === null) continue;
-    const ok = (dep) => dep === name || allowed.includes(dep);
-    for (const dep of Object.keys(pkg.dependencies ?? {})) {
-      if (dep.startsWith("@imagegate/") && !ok(dep.slice(11))) {
-        problems.push(`${group}/${name}: depends on ${dep}`);
+  }
+  for (const file of tsFiles(join(root, dir, "src"))) {
+    const where = relative(root, file);
+    for (const [, dep, subpath] of readFileSync(file, "utf8").matchAll(IMPORT)) {
+      if (dep === name) continue;
+      if (!ok(dep)) problems.push(`${where}: imports @imagegate/${dep}, which ${name} may not`);
+      else if (!(`${SCOPE}${dep}` in deps)) {
+        problems.push(`${where}: imports @imagegate/${dep}, missing from ${dir} dependencies`);
       }
-    }
-    let src;
-    try {
-      src = [...tsFiles(join(dir, "src"))];
-    } catch {
-      src = [];
-    }
-    for (const file of src) {
-      for (const m of readFileSync(file, "utf8").matchAll(/from\s+"@imagegate\/([a-z-]+)"/g)) {
-        if (!ok(m[1])) problems.push(`${file.slice(root.length)}: imports @imagegate/${m[1]}`);
-      }
+      if (subpath) problems.push(`${where}: imports @imagegate/${dep}${subpath}; use its index`);
     }
   }
 }
+
+const dirs = workspaceDirs();
+for (const dir of dirs) checkPackage(dir);
 
 if (problems.length > 0) {
   for (const p of problems) console.error(`check-deps: ${p}`);
   process.exit(1);
 }
-console.log(`check-deps: ok (${count} packages)`);
+console.log(`check-deps: ok (${dirs.length} packages)`);

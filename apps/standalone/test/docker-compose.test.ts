@@ -1,32 +1,34 @@
 /**
  * The production shape, checked by reading: no Docker engine runs on these
- * machines, so the compose file and Dockerfile are parsed and held to what
- * DESIGN §1–3 require.
+ * machines, so docker-compose.yml, the Dockerfile and .env.example are parsed
+ * and held to DESIGN §1–3 and to the real config schema (`loadConfig`).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { EnvSchema, loadConfig } from "@imagegate/jobs";
 import { parse } from "yaml";
 
 type Service = {
   image?: string;
-  build?: unknown;
+  build?: { context: string; target?: string };
   command?: string[] | string;
   entrypoint?: string[] | string;
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
   container_name?: string;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   stop_grace_period?: string;
+  restart?: string;
 };
 
 const root = resolve(__dirname, "../../..");
-const compose = parse(readFileSync(resolve(root, "docker-compose.yml"), "utf8"), {
-  merge: true,
-}) as {
+const read = (file: string) => readFileSync(resolve(root, file), "utf8");
+const compose = parse(read("docker-compose.yml"), { merge: true }) as {
   services: Record<string, Service>;
 };
-const dockerfile = readFileSync(resolve(root, "Dockerfile"), "utf8");
+const envNames = Object.keys(EnvSchema.shape);
 
 /** Resolves `${VAR:-default}` to its default, as compose does with VAR unset. */
 function withDefaults(value: string | undefined): string | undefined {
@@ -39,10 +41,38 @@ function service(name: string): Service {
   return s;
 }
 
-function env(name: string): Record<string, string | undefined> {
+function env(name: string): Record<string, string> {
   const raw = service(name).environment ?? {};
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, withDefaults(String(v))]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [k, withDefaults(String(v)) ?? ""]),
+  );
 }
+
+const words = (value: string[] | string | undefined) => [value].flat().join(" ");
+
+/** `60s`, `1m30s`, `2m` → seconds. */
+function seconds(duration: string | undefined): number {
+  const m = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(String(duration ?? ""));
+  return m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : 0;
+}
+
+/** The Dockerfile as instructions (comments dropped, `\` continuations joined), by stage. */
+const instructions = read("Dockerfile")
+  .replace(/\\\n/g, " ")
+  .split("\n")
+  .map((line) => line.trim())
+  .filter((line) => line !== "" && !line.startsWith("#"));
+const stages = new Map<string, string[]>();
+const froms: string[] = [];
+for (const line of instructions) {
+  const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+  if (from) {
+    froms.push(from[1] ?? "");
+    stages.set(from[2] ?? `#${froms.length}`, []);
+  }
+  [...stages.values()].at(-1)?.push(line);
+}
+const stage = (name: string) => (stages.get(name) ?? []).join("\n");
 
 describe("docker-compose.yml", () => {
   it("has redis, minio, minio-init, api and worker", () => {
@@ -55,39 +85,56 @@ describe("docker-compose.yml", () => {
     ]);
   });
 
-  it("runs Redis with AOF and a healthcheck", () => {
+  it("runs Redis with AOF on a volume, with a healthcheck", () => {
     const redis = service("redis");
-    expect([redis.command].flat().join(" ")).toMatch(/--appendonly yes/);
-    expect(redis.healthcheck?.test.join(" ")).toContain("redis-cli ping");
+    expect(words(redis.command)).toMatch(/--appendonly yes/);
+    expect(redis.volumes?.some((v) => v.endsWith(":/data"))).toBe(true);
+    expect(words(redis.healthcheck?.test)).toContain("redis-cli ping");
   });
 
-  it("creates the bucket the apps use, once MinIO is healthy", () => {
+  it("runs MinIO on a volume with its console and a healthcheck", () => {
+    const minio = service("minio");
+    expect(words(minio.command)).toBe("server /data --console-address :9001");
+    expect(minio.volumes?.some((v) => v.endsWith(":/data"))).toBe(true);
+    expect(minio.healthcheck?.test).toBeDefined();
+  });
+
+  it("creates the bucket the apps use with MinIO's root account, once MinIO is healthy", () => {
     const init = service("minio-init");
-    const script = [init.entrypoint].flat().join(" ");
-    expect(script).toMatch(/mc mb --ignore-existing "local\/\$\$S3_BUCKET"/);
-    expect(withDefaults(init.environment?.S3_BUCKET)).toBe(env("api").S3_BUCKET);
+    const script = words(init.entrypoint);
+    expect(script).toContain('mc alias set local http://minio:9000 "$$MINIO_ROOT_USER"');
+    expect(script).toContain('mc mb --ignore-existing "local/$$S3_BUCKET"');
+    expect(env("minio-init").S3_BUCKET).toBe(env("api").S3_BUCKET);
+    expect(env("minio-init").MINIO_ROOT_USER).toBe(env("minio").MINIO_ROOT_USER);
     expect(init.depends_on?.minio?.condition).toBe("service_healthy");
+    expect(init.restart).not.toBe("unless-stopped");
   });
 
-  it("exposes the API on 8080 and leaves the worker scalable", () => {
+  it("publishes the API on 8080 and leaves the worker scalable", () => {
     expect(service("api").ports).toContain("8080:8080");
     const worker = service("worker");
     expect(worker.ports).toBeUndefined();
     expect(worker.container_name).toBeUndefined();
-    expect(String(worker.stop_grace_period)).toMatch(/^\d+s$/);
+    expect(seconds(worker.stop_grace_period)).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(["redis", "minio", "api", "worker"])("restarts %s unless stopped", (name) => {
+    expect(service(name).restart).toBe("unless-stopped");
   });
 
   it.each(["api", "worker"])("wires %s to Redis and to MinIO through the S3 driver", (name) => {
     const e = env(name);
     expect(e.REDIS_URL).toBe("redis://redis:6379");
     expect(e.STORAGE).toBe("s3");
+    expect(e.S3_BUCKET).toBe("imagegate");
     expect(e.S3_ENDPOINT).toBe("http://minio:9000");
     expect(e.S3_FORCE_PATH_STYLE).toBe("true");
-    expect(e.S3_PUBLIC_URL).toMatch(/^http:\/\/localhost:9000/);
-    expect(e.S3_BUCKET).toBeTruthy();
-    const minio = service("minio").environment ?? {};
-    expect(e.AWS_ACCESS_KEY_ID).toBe(withDefaults(minio.MINIO_ROOT_USER));
-    expect(e.AWS_SECRET_ACCESS_KEY).toBe(withDefaults(minio.MINIO_ROOT_PASSWORD));
+    expect(e.S3_PUBLIC_URL).toBe("http://localhost:9000");
+    expect(e.PUBLIC_BASE_URL).toBe("http://localhost:8080");
+    const minio = env("minio");
+    expect(e.AWS_ACCESS_KEY_ID).toBe(minio.MINIO_ROOT_USER);
+    expect(e.AWS_SECRET_ACCESS_KEY).toBe(minio.MINIO_ROOT_PASSWORD);
+    const raw = service(name).environment ?? {};
     for (const key of [
       "BFL_API_KEY",
       "FAL_KEY",
@@ -95,37 +142,98 @@ describe("docker-compose.yml", () => {
       "OPENAI_API_KEY",
       "API_KEYS",
     ]) {
-      expect(service(name).environment?.[key]).toBe(`\${${key}:-}`);
+      expect(raw[key]).toBe(`\${${key}:-}`);
     }
+    expect(raw.LOG_LEVEL).toMatch(/^\$\{LOG_LEVEL:-/);
     const deps = service(name).depends_on ?? {};
     expect(deps.redis?.condition).toBe("service_healthy");
     expect(deps["minio-init"]?.condition).toBe("service_completed_successfully");
   });
 
-  it("runs the api and worker roles from one image", () => {
-    expect(service("api").image).toBe(service("worker").image);
-    expect([service("api").command].flat().join(" ")).toContain("api/dist/main.js");
-    expect([service("worker").command].flat().join(" ")).toContain("worker/dist/main.js");
+  it.each(["api", "worker"])("gives %s only variables the config knows, and valid ones", (name) => {
+    expect(Object.keys(env(name)).filter((k) => !envNames.includes(k))).toEqual([]);
+    const config = loadConfig(env(name));
+    expect(config.redis.url).toBe("redis://redis:6379");
+    expect(config.storage).toMatchObject({
+      driver: "s3",
+      bucket: "imagegate",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "imagegate" },
+    });
+  });
+
+  it.each(["api", "worker"])("builds %s from its own Dockerfile target", (name) => {
+    const s = service(name);
+    expect(s.build).toEqual({ context: ".", target: name });
+    expect(stages.has(name)).toBe(true);
+    expect(words(s.command)).toBe("node dist/main.js");
   });
 });
 
 describe("Dockerfile", () => {
-  it("is multi-stage on Node 24 LTS and runs as a non-root user", () => {
-    const froms = dockerfile.match(/^FROM\s+\S+/gm) ?? [];
+  it("is multi-stage on Node 24 LTS (Debian, for sharp), each stage an image or an earlier stage", () => {
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const from of froms) expect(from).toMatch(/node:24/);
-    expect(dockerfile).toMatch(/^USER\s+node\s*$/m);
+    const names = [...stages.keys()];
+    froms.forEach((image, i) => {
+      if (!names.slice(0, i).includes(image)) expect(image).toMatch(/^node:24(-bookworm)?-slim$/);
+    });
   });
 
-  it("installs with the frozen lockfile and never uses corepack", () => {
-    expect(dockerfile).toContain("pnpm install --frozen-lockfile");
-    expect(dockerfile).not.toMatch(/^\s*RUN .*corepack/m);
-    expect(dockerfile).toContain("npm install -g pnpm@10");
+  it("installs pnpm 10 from npm with the frozen lockfile, never Corepack", () => {
+    const all = instructions.join("\n");
+    expect(all).toContain("npm install -g pnpm@10");
+    expect(all).toContain("pnpm install --frozen-lockfile");
+    expect(all).not.toMatch(/corepack/i);
   });
 
-  it("deploys both apps and checks health", () => {
-    expect(dockerfile).toMatch(/deploy --prod .*\/out\/api/);
-    expect(dockerfile).toMatch(/deploy --prod .*\/out\/worker/);
-    expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
+  it("copies every workspace manifest before installing", () => {
+    const install = instructions.findIndex((l) => l.includes("pnpm install"));
+    const copied = instructions.slice(0, install).filter((l) => l.startsWith("COPY"));
+    const manifests = ["apps", "packages"].flatMap((group) =>
+      readdirSync(resolve(root, group)).map((name) => `${group}/${name}/package.json`),
+    );
+    for (const file of ["pnpm-lock.yaml", "package.json", "bench/package.json", ...manifests]) {
+      expect(copied.some((l) => l.split(/\s+/).includes(file))).toBe(true);
+    }
+  });
+
+  it.each(["api", "worker"])("deploys %s's production tree into its own stage", (name) => {
+    expect(stage("build")).toMatch(
+      new RegExp(`--filter @imagegate/${name} deploy --prod --legacy .*/out/${name}\\b`),
+    );
+    expect(stage(name)).toMatch(new RegExp(`COPY --from=build .*/out/${name} /app`));
+    expect(stage(name)).toMatch(/^USER node$/m);
+    expect(stage(name)).toContain('CMD ["node", "dist/main.js"]');
+  });
+
+  it("checks the API's /healthz and exposes 8080; the worker serves no HTTP", () => {
+    expect(stage("api")).toMatch(/^EXPOSE 8080$/m);
+    expect(stage("api")).toMatch(/^HEALTHCHECK .*fetch\(.*\/healthz/m);
+    expect(stage("worker")).not.toMatch(/HEALTHCHECK|EXPOSE/);
+    expect(stage("runtime")).toMatch(/^ENV NODE_ENV=production$/m);
+  });
+
+  it("keeps host builds and secrets out of the context", () => {
+    const ignored = read(".dockerignore").split("\n");
+    for (const entry of ["**/node_modules", "**/dist", ".git", ".env"]) {
+      expect(ignored).toContain(entry);
+    }
+  });
+});
+
+describe(".env.example", () => {
+  const example = Object.fromEntries(
+    read(".env.example")
+      .split("\n")
+      .filter((line) => /^[A-Z0-9_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+
+  it("lists every variable of the config schema, and no other", () => {
+    expect(Object.keys(example).sort()).toEqual([...envNames].sort());
+  });
+
+  it("shows the defaults: loading it gives the same config as an empty environment", () => {
+    expect(loadConfig(example)).toEqual(loadConfig({}));
   });
 });
