@@ -12,6 +12,7 @@ import {
   createFileStore,
   createImageQueues,
   createJobEvents,
+  createJobLifecycle,
   createJobStore,
   createRedis,
   createWebhookQueue,
@@ -19,6 +20,7 @@ import {
   type FileStore,
   type ImageQueues,
   type JobEvents,
+  type JobLifecycle,
   type JobStore,
   type PresentOptions,
   sharedSecret,
@@ -46,6 +48,8 @@ export type ApiDeps = {
   files: FileStore;
   batches: BatchStore;
   batchQueue: BatchQueue;
+  /** Ends jobs (cancel): the final write, webhook and batch accounting in one place. */
+  lifecycle: JobLifecycle;
   /** The `whsec_…` webhook signing secret. */
   webhookSecret: string;
   enabled: ReadonlySet<ProviderId>;
@@ -81,6 +85,11 @@ export async function createDeps(
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
   const batchQueue = createBatchQueue({ connection: redis, prefix: config.queuePrefix });
+  const batches = createBatchStore({
+    redis,
+    prefix: config.queuePrefix,
+    ttlSeconds: config.jobTtlSeconds,
+  });
   const signingSecret = await sharedSecret(
     redis,
     config.queuePrefix,
@@ -112,12 +121,9 @@ export async function createDeps(
     },
     webhooks,
     files: createFileStore({ redis, prefix: config.queuePrefix, ttlSeconds: config.jobTtlSeconds }),
-    batches: createBatchStore({
-      redis,
-      prefix: config.queuePrefix,
-      ttlSeconds: config.jobTtlSeconds,
-    }),
+    batches,
     batchQueue,
+    lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue }),
     webhookSecret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
     enabled: enabledProviders(config),
     async close() {

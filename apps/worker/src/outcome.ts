@@ -5,7 +5,7 @@
  * and to the job record.
  */
 
-import type { JobError } from "@imagegate/jobs";
+import { type JobError, LockLostError } from "@imagegate/jobs";
 import { ERROR_CODES, type ErrorCode, GatewayError } from "@imagegate/params";
 import { isAbortError, ProviderError } from "@imagegate/providers";
 
@@ -20,7 +20,9 @@ export type Outcome =
   /** Fail the job now with this envelope body and HTTP status. */
   | { action: "fail"; error: JobError; status: number }
   /** The job was canceled while running. */
-  | { action: "canceled" };
+  | { action: "canceled" }
+  /** The run lost its lock: another run owns the job; touch nothing. */
+  | { action: "stop" };
 
 /** Facts about the run that failed. */
 export type RunState = {
@@ -32,6 +34,12 @@ export type RunState = {
   hasNextProvider: boolean;
   /** True when the job's cancel was requested (the abort came from a cancel). */
   canceled: boolean;
+  /**
+   * True when some call has a live upstream task (accepted, not failed): the
+   * job may retry here, which resumes it, but never fail over, since another
+   * provider would pay for those images again.
+   */
+  hasLiveTasks: boolean;
 };
 
 /** Default pause when a 429 names no Retry-After. */
@@ -47,10 +55,11 @@ function statusOf(code: string): number {
 
 /** Decides what follows a failed run of an image job. */
 export function decideOutcome(err: unknown, state: RunState): Outcome {
+  if (err instanceof LockLostError) return { action: "stop" };
   if (state.canceled) return { action: "canceled" };
   if (err instanceof GatewayError) {
     // A plan the provider cannot run (strict refusal): another provider may take it.
-    if (state.hasNextProvider && err.code === "parameter_coerced") {
+    if (state.hasNextProvider && !state.hasLiveTasks && err.code === "parameter_coerced") {
       return { action: "failover", error: err.toEnvelope().error };
     }
     return { action: "fail", error: err.toEnvelope().error, status: err.status };
@@ -94,6 +103,6 @@ export function decideOutcome(err: unknown, state: RunState): Outcome {
   }
 
   if (state.attemptsMade + 1 < state.attempts) return { action: "retry", error: retryable };
-  if (state.hasNextProvider) return { action: "failover", error: retryable };
+  if (state.hasNextProvider && !state.hasLiveTasks) return { action: "failover", error: retryable };
   return { action: "fail", error: retryable, status: statusOf(retryable.code ?? "internal_error") };
 }

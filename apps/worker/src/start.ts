@@ -12,12 +12,13 @@ import {
   createFileStore,
   createImageQueues,
   createJobEvents,
+  createJobLifecycle,
   createJobStore,
   createRedis,
   createSubmitLimiter,
   createWebhookQueue,
   enabledProviders,
-  type JobRecord,
+  redisKeys,
   sharedSecret,
   webhookSecret,
 } from "@imagegate/jobs";
@@ -27,10 +28,10 @@ import { createBlobStore } from "@imagegate/storage";
 import pino, { type Logger } from "pino";
 import sharp from "sharp";
 import type { BatchDeps } from "./batch/deps";
-import { finalizeWhenDone } from "./batch/deps";
 import { createBatchProcessor } from "./batch/processor";
 import { createImageJobProcessor } from "./processors/image-job";
 import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
+import { createReconciler } from "./reconciler";
 import { createBatchWorker, createImageWorkers, createWebhookWorker } from "./workers";
 
 /** Options for tests and the standalone process. */
@@ -92,8 +93,11 @@ export async function startWorker(
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
   const batchQueue = createBatchQueue({ connection: redis, prefix });
+  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue });
   const batchDeps: BatchDeps = {
     config,
+    redis,
+    lifecycle,
     store,
     batches,
     files,
@@ -106,14 +110,15 @@ export async function startWorker(
     logger,
   };
 
-  /** A job reached a final state: announce it, and count it in its batch. */
-  const onFinal = async (record: JobRecord) => {
-    await webhooks.announce(record);
-    if (!record.batch_id) return;
-    await batches.markChildFinal(record.batch_id, record.id, record.status === "succeeded");
-    await finalizeWhenDone(batchDeps, record.batch_id);
-  };
-
+  const reconciler = createReconciler({
+    store,
+    queues,
+    lifecycle,
+    redis,
+    lockKey: redisKeys(prefix).reconcilerLock(),
+    logger,
+    intervalMs: config.reconcileIntervalMs,
+  });
   const imageWorkers = await createImageWorkers({
     connection: redis,
     prefix,
@@ -125,17 +130,20 @@ export async function startWorker(
       events,
       blobs,
       queues,
+      lifecycle,
       providers,
       limits: config.limits,
       logger,
       fetch: options.fetch ?? fetch,
       urlTtlSeconds: config.urlTtlSeconds,
       submitLimiter: createSubmitLimiter(redis, prefix),
-      onFinal,
+      storeRetryWindowMs: config.storeRetryWindowMs,
     }),
     logger,
     lockDurationMs: config.workerLockMs,
     stalledIntervalMs: config.workerLockMs,
+    maxStalledCount: config.workerMaxStalls,
+    onEntryFailed: reconciler.onEntryFailed,
   });
   const deliveries = createWebhookWorker({
     connection: redis,
@@ -159,10 +167,12 @@ export async function startWorker(
     logger,
   });
   await Promise.all([deliveries.waitUntilReady(), batchWorker.waitUntilReady()]);
+  reconciler.start();
   logger.info({ providers: active }, "worker started");
 
   return {
     async close() {
+      await reconciler.stop();
       await Promise.all([...imageWorkers, deliveries, batchWorker].map((w) => w.close()));
       await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);
       await events.close();

@@ -20,6 +20,7 @@ import type { ProviderId } from "@imagegate/params";
 import { Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { ImageJobProcessor } from "./processors/image-job";
 
 /**
  * BullMQ honours a manual rate limit (`queue.rateLimit` after a 429) only on
@@ -35,12 +36,19 @@ export type ImageWorkersOptions = {
   providers: ProviderId[];
   limits: Record<ProviderId, ProviderLimits>;
   queues: ImageQueues;
-  processor: (job: import("bullmq").Job<ImageJobData>, token?: string) => Promise<string>;
+  processor: ImageJobProcessor;
   logger: Logger;
   /** Job lock; a killed worker's jobs are picked up again after it (WORKER_LOCK_MS). */
   lockDurationMs: number;
   /** How often workers look for jobs whose lock expired. */
   stalledIntervalMs: number;
+  /** Stalls a job survives before BullMQ fails its entry (WORKER_MAX_STALLS). */
+  maxStalledCount: number;
+  /**
+   * Called when BullMQ fails an entry outside our processor's control (the
+   * stall limit) or after a run threw: the reconciler makes sure the job ends.
+   */
+  onEntryFailed: (jobId: string, reason: string) => void;
 };
 
 /** Starts a Worker on each provider's image queue. */
@@ -60,15 +68,23 @@ export async function createImageWorkers(
         : UNBOUND_LIMITER,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: options.maxStalledCount,
     };
-    const worker = new Worker<ImageJobData>(imageQueueName(provider), options.processor, settings);
+    const worker = new Worker<ImageJobData>(
+      imageQueueName(provider),
+      (job, token) => options.processor.process(job, token),
+      settings,
+    );
     worker.on("error", (err) => options.logger.error({ err, provider }, "worker error"));
-    worker.on("failed", (job, err) =>
+    // A run whose lock could not be renewed must stop before its next side effect.
+    worker.on("lockRenewalFailed", (jobIds) => options.processor.lockLost(jobIds));
+    worker.on("failed", (job, err) => {
       options.logger.warn(
         { jobId: job?.data.jobId, provider, err: err.message },
         "queue entry failed",
-      ),
-    );
+      );
+      if (job) options.onEntryFailed(job.data.jobId, err.message);
+    });
     workers.push(worker);
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -1,28 +1,47 @@
+import { LockLostError } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
 import { ProviderError } from "@imagegate/providers";
 import { DEFAULT_RATE_LIMIT_MS, decideOutcome, type RunState } from "../src/outcome";
 
-const first: RunState = { attemptsMade: 0, attempts: 3, hasNextProvider: true, canceled: false };
+const first: RunState = {
+  attemptsMade: 0,
+  attempts: 3,
+  hasNextProvider: true,
+  canceled: false,
+  hasLiveTasks: false,
+};
 const last: RunState = { ...first, attemptsMade: 2 };
 const lastAlone: RunState = { ...last, hasNextProvider: false };
 
 describe("decideOutcome", () => {
   it("pauses the provider on a rate limit, for Retry-After or the default", () => {
     expect(
-      decideOutcome(new ProviderError("bfl", "rate_limited", "slow", 429, 2500), last),
+      decideOutcome(
+        new ProviderError("bfl", "rate_limited", "slow", {
+          upstreamStatus: 429,
+          retryAfterMs: 2500,
+        }),
+        last,
+      ),
     ).toMatchObject({
       action: "rate_limit",
       delayMs: 2500,
     });
     expect(
-      decideOutcome(new ProviderError("bfl", "rate_limited", "slow", 429), first),
+      decideOutcome(
+        new ProviderError("bfl", "rate_limited", "slow", { upstreamStatus: 429 }),
+        first,
+      ),
     ).toMatchObject({
       delayMs: DEFAULT_RATE_LIMIT_MS,
     });
   });
 
   it("fails a content refusal at once with 422, never failing over", () => {
-    const outcome = decideOutcome(new ProviderError("fal", "content_refused", "nsfw", 422), first);
+    const outcome = decideOutcome(
+      new ProviderError("fal", "content_refused", "nsfw", { upstreamStatus: 422 }),
+      first,
+    );
     expect(outcome).toMatchObject({
       action: "fail",
       status: 422,
@@ -33,7 +52,8 @@ describe("decideOutcome", () => {
 
   it("fails a permanent error at once, naming the provider", () => {
     const outcome = decideOutcome(
-      new ProviderError("bfl", "permanent", "credentials refused (401): bad", 401, undefined, {
+      new ProviderError("bfl", "permanent", "credentials refused (401): bad", {
+        upstreamStatus: 401,
         code: "upstream_auth_failed",
       }),
       first,
@@ -49,7 +69,7 @@ describe("decideOutcome", () => {
   it.each([
     [
       "a retryable provider error",
-      new ProviderError("replicate", "retryable", "503", 503),
+      new ProviderError("replicate", "retryable", "503", { upstreamStatus: 503 }),
       "upstream_unavailable",
     ],
     [
@@ -69,9 +89,48 @@ describe("decideOutcome", () => {
       const o = decideOutcome(err, lastAlone);
       return o.action === "fail" ? o.status : 0;
     };
-    expect(status(new ProviderError("bfl", "retryable", "down", 503))).toBe(503);
+    expect(status(new ProviderError("bfl", "retryable", "down", { upstreamStatus: 503 }))).toBe(
+      503,
+    );
     expect(status(Object.assign(new Error("t"), { name: "AbortError" }))).toBe(504);
     expect(status(new Error("bug"))).toBe(500);
+  });
+
+  it("never fails over while a call has a live task: another provider would pay again", () => {
+    const err = new ProviderError("bfl", "retryable", "503", { upstreamStatus: 503 });
+    expect(decideOutcome(err, { ...first, hasLiveTasks: true })).toMatchObject({ action: "retry" });
+    expect(decideOutcome(err, { ...last, hasLiveTasks: true })).toMatchObject({
+      action: "fail",
+      error: { code: "upstream_unavailable" },
+    });
+    const strict = GatewayError.invalidRequest("style", "no", "parameter_coerced");
+    expect(decideOutcome(strict, { ...first, hasLiveTasks: true })).toMatchObject({
+      action: "fail",
+    });
+  });
+
+  it.each([
+    ["storage_unavailable", 503],
+    ["upstream_invalid_image", 502],
+  ] as const)("fails %s at once with %i, never retrying the upstream", (code, status) => {
+    const err = new GatewayError(code, "x");
+    expect(decideOutcome(err, first)).toMatchObject({ action: "fail", status, error: { code } });
+  });
+
+  it("fails a task past its lifetime with upstream_timeout, never failing over", () => {
+    const err = new ProviderError("fal", "permanent", "late", { code: "upstream_timeout" });
+    expect(decideOutcome(err, first)).toMatchObject({
+      action: "fail",
+      status: 504,
+      error: { code: "upstream_timeout" },
+    });
+  });
+
+  it("stops quietly when the run lost its lock, even if the job was canceled", () => {
+    expect(decideOutcome(new LockLostError("job_1"), first)).toEqual({ action: "stop" });
+    expect(decideOutcome(new LockLostError("job_1"), { ...first, canceled: true })).toEqual({
+      action: "stop",
+    });
   });
 
   it("reports a cancel as canceled whatever the error", () => {

@@ -127,14 +127,6 @@ export function createBatchStore(options: { redis: Redis; prefix: string; ttlSec
     return BatchRecordSchema.parse(raw);
   }
 
-  const touch = (id: string) =>
-    redis
-      .multi()
-      .expire(keys.batch(id), ttlSeconds)
-      .expire(keys.batchChildren(id), ttlSeconds)
-      .expire(keys.batchLineErrors(id), ttlSeconds)
-      .exec();
-
   return {
     get,
     async create(batch: BatchRecord): Promise<void> {
@@ -176,23 +168,30 @@ export function createBatchStore(options: { redis: Redis; prefix: string; ttlSec
       const args = encode({ ...patch, status: to });
       return (await redis.eval(TRANSITION, 1, keys.batch(id), JSON.stringify(from), ...args)) === 1;
     },
-    /** Adds to the request counts (lines taken as jobs, lines failed at validation). */
-    async count(id: string, field: (typeof COUNTS)[number], by: number): Promise<void> {
-      if (by !== 0) await redis.hincrby(keys.batch(id), field, by);
-    },
-    /** Appends child job ids in line order. */
-    async addChildren(id: string, jobIds: string[]): Promise<void> {
-      if (jobIds.length === 0) return;
-      await redis.rpush(keys.batchChildren(id), ...jobIds);
-      await touch(id);
+    /**
+     * Queues one ingested chunk's bookkeeping on `multi`: its child ids, the
+     * error lines of lines that never became jobs, and the counts. Sent in the
+     * same MULTI as the children's records, so a crash never leaves records
+     * the batch does not list or counts that miss them (docs/guarantees.md).
+     */
+    recordChunkInto(
+      multi: ReturnType<Redis["multi"]>,
+      id: string,
+      chunk: { jobIds: string[]; lineErrors: string[] },
+    ): void {
+      const { jobIds, lineErrors } = chunk;
+      if (jobIds.length > 0) multi.rpush(keys.batchChildren(id), ...jobIds);
+      if (lineErrors.length > 0) multi.rpush(keys.batchLineErrors(id), ...lineErrors);
+      multi.hincrby(keys.batch(id), "total", jobIds.length + lineErrors.length);
+      if (lineErrors.length > 0) multi.hincrby(keys.batch(id), "failed", lineErrors.length);
+      multi
+        .expire(keys.batch(id), ttlSeconds)
+        .expire(keys.batchChildren(id), ttlSeconds)
+        .expire(keys.batchLineErrors(id), ttlSeconds);
     },
     /** Child job ids `start`..`end` (inclusive), in line order. */
     children(id: string, start: number, end: number): Promise<string[]> {
       return redis.lrange(keys.batchChildren(id), start, end);
-    },
-    /** Records a line that never became a job (its error line, JSON). */
-    async addLineErrors(id: string, lines: string[]): Promise<void> {
-      if (lines.length > 0) await redis.rpush(keys.batchLineErrors(id), ...lines);
     },
     lineErrors(id: string, start: number, end: number): Promise<string[]> {
       return redis.lrange(keys.batchLineErrors(id), start, end);

@@ -90,6 +90,12 @@ export const EnvSchema = z
     PROVIDERS_FILE: OptionalText,
     /** Milliseconds a worker holds a job's lock; a crashed worker's jobs are picked up again after it. */
     WORKER_LOCK_MS: Int(1000).default(30_000),
+    /** Times a job may stall (its worker died or lost its lock) before it fails with processing_interrupted. */
+    WORKER_MAX_STALLS: Int(1).default(5),
+    /** Milliseconds a failing store step (storage, record write) is retried after the upstream delivered. */
+    STORE_RETRY_WINDOW_MS: Int(0).default(600_000),
+    /** Milliseconds between reconciler sweeps over open jobs whose queue entry may be gone; 0 = off. */
+    RECONCILE_INTERVAL_MS: Int(0).default(30_000),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
@@ -137,6 +143,12 @@ export type Config = {
   routes: Record<string, ProviderId[]>;
   /** BullMQ lock and stalled-check period of the worker role. */
   workerLockMs: number;
+  /** Stalls a job survives before it fails (BullMQ maxStalledCount). */
+  workerMaxStalls: number;
+  /** How long the store step is retried once the upstream delivered. */
+  storeRetryWindowMs: number;
+  /** Period of the reconciler's sweep; 0 = off. */
+  reconcileIntervalMs: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
 };
 
@@ -217,6 +229,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: mergeProviderLimits(file),
     routes: file?.routes ?? {},
     workerLockMs: e.WORKER_LOCK_MS,
+    workerMaxStalls: e.WORKER_MAX_STALLS,
+    storeRetryWindowMs: e.STORE_RETRY_WINDOW_MS,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

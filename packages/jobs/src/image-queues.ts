@@ -11,6 +11,9 @@ import { type ImageJobData, imageQueueName, PRIORITY } from "./queues";
 
 export type ImageQueues = ReturnType<typeof createImageQueues>;
 
+/** Queue entry states that will still run. */
+const LIVE_STATES = new Set(["waiting", "delayed", "prioritized", "active", "waiting-children"]);
+
 /** BullMQ options of an image job on a provider with these limits. */
 export function imageJobOptions(
   jobId: string,
@@ -47,22 +50,23 @@ export function createImageQueues(options: {
     }
     return queue;
   };
+  /** Enqueues job `data.jobId` on the queue of `data.route[data.routeIndex]`. */
+  async function enqueue(
+    data: ImageJobData,
+    priority: keyof typeof PRIORITY = "interactive",
+  ): Promise<void> {
+    const provider = data.route[data.routeIndex];
+    if (!provider) throw new Error(`route index ${data.routeIndex} out of range`);
+    // A failover re-adds the same job id to another queue: ids are unique per queue.
+    await get(provider).add(
+      "image",
+      data,
+      imageJobOptions(data.jobId, options.limits[provider], priority),
+    );
+  }
   return {
     get,
-    /** Enqueues job `data.jobId` on the queue of `data.route[data.routeIndex]`. */
-    async enqueue(
-      data: ImageJobData,
-      priority: keyof typeof PRIORITY = "interactive",
-    ): Promise<void> {
-      const provider = data.route[data.routeIndex];
-      if (!provider) throw new Error(`route index ${data.routeIndex} out of range`);
-      // A failover re-adds the same job id to another queue: ids are unique per queue.
-      await get(provider).add(
-        "image",
-        data,
-        imageJobOptions(data.jobId, options.limits[provider], priority),
-      );
-    },
+    enqueue,
     /**
      * Pauses a provider after a 429: BullMQ's manual rate limit stops its
      * workers fetching, and our own pause key (which a job checks before it
@@ -98,6 +102,37 @@ export function createImageQueues(options: {
         if (typeof rank?.[1] === "number") return waiting + rank[1];
       }
       return null;
+    },
+    /**
+     * Where the queue entries of `jobId` are on `providers`' queues: the
+     * first one that will still run (waiting, delayed, prioritized, active),
+     * else the last state seen ("completed", "failed"), else "missing".
+     */
+    async entryState(jobId: string, providers: readonly ProviderId[]): Promise<string> {
+      let seen = "missing";
+      for (const provider of providers) {
+        const state = await get(provider).getJobState(jobId);
+        if (LIVE_STATES.has(state)) return state;
+        if (state !== "unknown") seen = state;
+      }
+      return seen;
+    },
+    /**
+     * Puts a job back on a queue (the reconciler): drops its old entries on
+     * `data.route`'s queues, whatever their state, then adds a fresh one.
+     */
+    async requeue(
+      data: ImageJobData,
+      priority: keyof typeof PRIORITY = "interactive",
+    ): Promise<void> {
+      await Promise.all(
+        data.route.map((p) =>
+          get(p)
+            .remove(data.jobId)
+            .catch(() => 0),
+        ),
+      );
+      await enqueue(data, priority);
     },
     /** Removes a job still waiting on any of `providers`' queues (a cancel); active ones stay. */
     async remove(jobId: string, providers: readonly ProviderId[]): Promise<void> {

@@ -1,39 +1,75 @@
 /**
  * The job store: job records in Redis hashes — the fields fixed at creation
  * in one JSON `doc`, each changing field as its own JSON value (so a worker's
- * progress update and an API cancel never overwrite each other) —
- * a per-owner sorted set for listing, upstream tasks saved per call (never
- * pay twice), and a per-job pub/sub channel for state changes. Status changes
- * go through one Lua script so a canceled job cannot later "succeed".
+ * progress update and an API cancel never overwrite each other), each
+ * accepted upstream task as a `task:…` field (the ledger: never pay twice) —
+ * a per-owner sorted set for listing, a sorted set of open jobs for the
+ * reconciler, and a per-job pub/sub channel for state changes. Status changes
+ * go through one Lua script so a canceled job cannot later "succeed", and a
+ * run's writes can be fenced by its token (docs/guarantees.md).
  */
 import type { Redis } from "ioredis";
 import { redisKeys } from "./keys";
-import { isFinal, type JobPatch, type JobRecord, JobRecordSchema, type JobStatus } from "./records";
+import { LockLostError } from "./lock-lost-error";
+import {
+  isFinal,
+  type JobPatch,
+  type JobRecord,
+  JobRecordSchema,
+  type JobStatus,
+  type UpstreamTaskEntry,
+  upstreamTaskField,
+} from "./records";
 
-/** Moves a job to a new status if its current one is allowed; sets fields in the same step. */
+/**
+ * Moves a job to a new status if its current one is allowed, setting fields
+ * in the same step. With a fence (ARGV[2], the JSON of a run token) only the
+ * run that owns the job may do it. A final status leaves the open index.
+ * KEYS: job hash, open index. ARGV: allowed statuses (JSON), fence or "",
+ * id when the new status is final or "", then field/value pairs.
+ * Returns 1 done, 0 status not allowed, -1 no record, -2 fenced off.
+ */
 const TRANSITION = `
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return -1 end
-local allowed = cjson.decode(ARGV[1])
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'run') ~= ARGV[2] then return -2 end
 local ok = false
-for _, s in ipairs(allowed) do if ('"' .. s .. '"') == current then ok = true end end
+for _, s in ipairs(cjson.decode(ARGV[1])) do if ('"' .. s .. '"') == current then ok = true end end
 if not ok then return 0 end
-for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+if ARGV[3] ~= '' then redis.call('ZREM', KEYS[2], ARGV[3]) end
 return 1
 `;
 
 /**
- * Creates a record and indexes it under its owner in one script: a single
- * command is far cheaper for ioredis than a MULTI pipeline on the submit path.
- * KEYS: job hash, owner index. ARGV: ttl, score, id, then field/value pairs.
+ * Sets fields of an existing record (never resurrects an expired one),
+ * optionally fenced as TRANSITION is. KEYS: job hash. ARGV: fence or "",
+ * then field/value pairs. Returns 1, -1 no record, -2 fenced off.
+ */
+const UPDATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'run') ~= ARGV[1] then return -2 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1
+`;
+
+/**
+ * Creates a record, indexes it under its owner and among open jobs, in one
+ * script: a single command is far cheaper for ioredis than a MULTI pipeline
+ * on the submit path. KEYS: job hash, owner index, open index.
+ * ARGV: ttl, owner score, id, open score, then field/value pairs.
  */
 const CREATE = `
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
 return 1
 `;
+
+/** When the reconciler first looks at a new job that is still open (docs/guarantees.md). */
+export const OPEN_JOB_FIRST_CHECK_MS = 60_000;
 
 /** A state-change event on a job's channel. */
 export type JobEvent = { id: string; status: JobStatus; progress: number };
@@ -73,6 +109,8 @@ const MUTABLE_DEFAULTS = {
   error: null,
   attempt_log: [],
   webhook: null,
+  run: null,
+  reconciled: 0,
 };
 
 function encode(patch: Record<string, unknown>): string[] {
@@ -96,12 +134,23 @@ function encodeNew(record: JobRecord): string[] {
 function decode(hash: Record<string, string>): JobRecord | null {
   if (!hash.doc) return null;
   const raw: Record<string, unknown> = { ...MUTABLE_DEFAULTS };
+  const tasks: UpstreamTaskEntry[] = [];
   for (const [k, v] of Object.entries(hash)) {
     if (k === "doc") Object.assign(raw, JSON.parse(v));
+    else if (k.startsWith("task:")) tasks.push(JSON.parse(v));
     else raw[k] = JSON.parse(v);
   }
+  raw.upstream_tasks = tasks.sort(
+    (a, b) => a.submitted_at_ms - b.submitted_at_ms || a.call_index - b.call_index,
+  );
   return JobRecordSchema.parse(raw);
 }
+
+/** A fence argument: the JSON of the run token, or "" for an unfenced write. */
+const fenceArg = (fence: string | undefined) => (fence === undefined ? "" : JSON.stringify(fence));
+
+/** Options of a write a run makes: `fence` is its token (LockLostError when another run owns the job). */
+export type WriteOptions = { fence?: string | undefined };
 
 export type JobStore = ReturnType<typeof createJobStore>;
 
@@ -111,12 +160,25 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
   const scripts = redis as Redis & {
     imagegateCreateJob(...args: (string | number)[]): Promise<number>;
     imagegateTransition(...args: string[]): Promise<number>;
+    imagegateUpdateJob(...args: string[]): Promise<number>;
   };
   // defineCommand sends EVALSHA and falls back to EVAL once per connection.
-  if (!("imagegateCreateJob" in redis)) {
-    redis.defineCommand("imagegateCreateJob", { numberOfKeys: 2, lua: CREATE });
-    redis.defineCommand("imagegateTransition", { numberOfKeys: 1, lua: TRANSITION });
+  if (!("imagegateUpdateJob" in redis)) {
+    redis.defineCommand("imagegateCreateJob", { numberOfKeys: 3, lua: CREATE });
+    redis.defineCommand("imagegateTransition", { numberOfKeys: 2, lua: TRANSITION });
+    redis.defineCommand("imagegateUpdateJob", { numberOfKeys: 1, lua: UPDATE });
   }
+
+  const createArgs = (record: JobRecord): (string | number)[] => [
+    keys.job(record.id),
+    keys.ownerJobs(record.owner),
+    keys.openJobs(),
+    ttlSeconds,
+    record.created_at * 1000,
+    record.id,
+    Date.now() + OPEN_JOB_FIRST_CHECK_MS,
+    ...encodeNew(record),
+  ];
 
   async function publish(record: Pick<JobRecord, "id" | "status" | "progress">): Promise<void> {
     const event: JobEvent = { id: record.id, status: record.status, progress: record.progress };
@@ -124,46 +186,29 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
   }
 
   /** Sets fields without changing the status (progress, provider, attempts…). */
-  async function update(id: string, patch: JobPatch): Promise<void> {
+  async function update(id: string, patch: JobPatch, options: WriteOptions = {}): Promise<void> {
     const { status: _ignored, ...rest } = patch;
     const args = encode(rest);
     if (args.length === 0) return;
-    // Only existing jobs: an update must never resurrect an expired record.
-    if (await redis.exists(keys.job(id))) await redis.hset(keys.job(id), ...args);
+    const result = await scripts.imagegateUpdateJob(keys.job(id), fenceArg(options.fence), ...args);
+    if (result === -2) throw new LockLostError(id);
   }
 
   return {
     update,
 
-    /** Saves a new record and indexes it under its owner. */
+    /** Saves a new record and indexes it under its owner and among open jobs. */
     async create(record: JobRecord): Promise<void> {
-      await scripts.imagegateCreateJob(
-        keys.job(record.id),
-        keys.ownerJobs(record.owner),
-        ttlSeconds,
-        record.created_at * 1000,
-        record.id,
-        ...encodeNew(record),
-      );
+      await scripts.imagegateCreateJob(...createArgs(record));
     },
 
-    /** Saves many new records in one round trip (batch ingestion). */
-    async createMany(records: JobRecord[]): Promise<void> {
-      if (records.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const record of records) {
-        (
-          pipeline as unknown as { imagegateCreateJob(...args: (string | number)[]): void }
-        ).imagegateCreateJob(
-          keys.job(record.id),
-          keys.ownerJobs(record.owner),
-          ttlSeconds,
-          record.created_at * 1000,
-          record.id,
-          ...encodeNew(record),
-        );
-      }
-      await pipeline.exec();
+    /**
+     * Queues the creation of many records on `pipeline` (a MULTI, so a batch
+     * chunk's records and its batch bookkeeping land together or not at all).
+     */
+    createInto(pipeline: ReturnType<Redis["multi"]>, records: JobRecord[]): void {
+      const p = pipeline as unknown as { imagegateCreateJob(...args: (string | number)[]): void };
+      for (const record of records) p.imagegateCreateJob(...createArgs(record));
     },
 
     /** Reads many records in one round trip (null for missing ones). */
@@ -182,29 +227,55 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
 
     /**
      * Moves the job to `to` when its status is one of `from`, setting `patch`
-     * atomically; publishes the change. Returns false when the status did not allow it.
+     * atomically; publishes the change. Returns false when the status did not
+     * allow it; throws LockLostError when `fence` is not the owning run.
      */
     async transition(
       id: string,
       from: JobStatus[],
       to: JobStatus,
       patch: JobPatch = {},
+      options: WriteOptions = {},
     ): Promise<boolean> {
       const result = await scripts.imagegateTransition(
         keys.job(id),
+        keys.openJobs(),
         JSON.stringify(from),
+        fenceArg(options.fence),
+        isFinal(to) ? id : "",
         ...encode({ ...patch, status: to }),
       );
+      if (result === -2) throw new LockLostError(id);
       if (result !== 1) return false;
       const progress = patch.progress ?? (isFinal(to) ? 1 : 0);
       await publish({ id, status: to, progress });
       return true;
     },
 
+    /** Throws LockLostError unless the run with token `fence` owns job `id`. */
+    async assertRun(id: string, fence: string): Promise<void> {
+      if ((await redis.hget(keys.job(id), "run")) !== JSON.stringify(fence)) {
+        throw new LockLostError(id);
+      }
+    },
+
     /** Announces progress of a running job. */
     async progress(id: string, progress: number): Promise<void> {
       await update(id, { progress });
       await publish({ id, status: "in_progress", progress });
+    },
+
+    /**
+     * Records an upstream task (new, or its new state). Never fenced: a task
+     * the provider accepted is a fact worth keeping whichever run learnt it.
+     */
+    async saveTask(id: string, entry: UpstreamTaskEntry): Promise<void> {
+      await scripts.imagegateUpdateJob(
+        keys.job(id),
+        "",
+        upstreamTaskField(entry),
+        JSON.stringify(entry),
+      );
     },
 
     /** The owner's jobs, newest first, after the cursor id, optionally of one status. */
@@ -239,21 +310,19 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
       }
     },
 
-    /** Saves an upstream task id the moment submit returns. */
-    async saveTask(id: string, taskKey: string, task: unknown): Promise<void> {
-      const key = keys.jobTasks(id);
-      await redis.multi().hset(key, taskKey, JSON.stringify(task)).expire(key, ttlSeconds).exec();
+    /** Ids of open jobs due for a reconciler look at `nowMs`, oldest due first. */
+    async dueOpenJobs(nowMs: number, limit: number): Promise<string[]> {
+      return redis.zrangebyscore(keys.openJobs(), 0, nowMs, "LIMIT", 0, limit);
     },
 
-    /** The upstream tasks saved for a job, by task key. */
-    async getTasks(id: string): Promise<Record<string, unknown>> {
-      const hash = await redis.hgetall(keys.jobTasks(id));
-      return Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, JSON.parse(v)]));
+    /** Sets when the reconciler looks at open job `id` next. */
+    async scheduleCheck(id: string, atMs: number): Promise<void> {
+      await redis.zadd(keys.openJobs(), "XX", atMs, id);
     },
 
-    /** Forgets one saved upstream task (the upstream said it failed: the retry submits anew). */
-    async forgetTask(id: string, taskKey: string): Promise<void> {
-      await redis.hdel(keys.jobTasks(id), taskKey);
+    /** Drops `id` from the open jobs (its record is final or gone). */
+    async forgetOpen(id: string): Promise<void> {
+      await redis.zrem(keys.openJobs(), id);
     },
 
     /** The pub/sub channel of a job's state changes. */

@@ -2,8 +2,11 @@
 export function redisKeys(prefix: string) {
   return {
     job: (id: string) => `${prefix}:job:${id}`,
-    jobTasks: (id: string) => `${prefix}:job:${id}:tasks`,
     jobEvents: (id: string) => `${prefix}:job:${id}:events`,
+    /** Jobs not final yet, scored by when the reconciler should next look at them. */
+    openJobs: () => `${prefix}:jobs:open`,
+    /** The reconciler's lock: one sweep at a time across worker processes. */
+    reconcilerLock: () => `${prefix}:reconciler:lock`,
     ownerJobs: (owner: string) => `${prefix}:owner:${owner}:jobs`,
     secret: (name: string) => `${prefix}:secret:${name}`,
     idempotency: (owner: string, key: string) => `${prefix}:idem:${owner}:${key}`,

@@ -5,7 +5,7 @@
  * its image is kept.
  */
 import type { ResponseFormat } from "@imagegate/params";
-import type { JobRecord } from "./records";
+import type { JobRecord, UpstreamTaskEntry } from "./records";
 
 /** The OpenAI images response of a succeeded job. */
 export type ImagesResponse = {
@@ -56,6 +56,19 @@ export async function presentImages(
   };
 }
 
+/** A ledger entry as the job object shows it (no resume URLs; times in unix seconds). */
+export function presentUpstreamTask(entry: UpstreamTaskEntry) {
+  return {
+    provider: entry.provider,
+    call_index: entry.call_index,
+    task_id: entry.task_id,
+    submitted_at: Math.floor(entry.submitted_at_ms / 1000),
+    state: entry.state,
+    cost_usd: entry.cost_usd,
+    ...(entry.error ? { error: entry.error } : {}),
+  };
+}
+
 /** The public job object; `responseFormat` overrides the request's (webhooks always use links). */
 export async function presentJob(
   record: JobRecord,
@@ -85,6 +98,7 @@ export async function presentJob(
       record.status === "succeeded" ? await presentImages(record, options, responseFormat) : null,
     error: record.error,
     attempt_log: record.attempt_log,
+    upstream_tasks: record.upstream_tasks.map(presentUpstreamTask),
     webhook: record.webhook
       ? {
           url: record.webhook.url,

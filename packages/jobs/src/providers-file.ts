@@ -15,8 +15,14 @@ export const ProviderLimitsSchema = z.object({
     .nullable(),
   /** Upstream calls in flight across all workers (BullMQ global concurrency). */
   concurrency: z.number().int().positive(),
-  /** One upstream call's timeout, submit to download. */
+  /**
+   * Timeout of one upstream request (a submit, a poll, a download) and of a
+   * synchronous upstream's whole call. An accepted task is waited for up to
+   * `taskLifetimeMs` instead: it is never resubmitted for being slow.
+   */
   timeoutMs: z.number().int().positive(),
+  /** How long an accepted upstream task is polled (across retries and restarts) before the job fails with upstream_timeout. */
+  taskLifetimeMs: z.number().int().positive(),
   /** Attempts on this provider before failing over to the next. */
   attempts: z.number().int().positive(),
   /** Delay between status polls. */
@@ -27,15 +33,18 @@ export const ProviderLimitsSchema = z.object({
 export type ProviderLimits = z.infer<typeof ProviderLimitsSchema>;
 
 /**
- * Defaults from each provider's published limits (`../shared/providers.md`):
+ * Defaults from each provider's published limits (docs/providers.md):
  * BFL caps active tasks at 24 per account; Replicate allows 600 creates/min;
  * fal queues over-limit work itself, so we only bound what we keep in flight.
+ * Task lifetimes follow how long each keeps a result: BFL's sample link lives
+ * 10 minutes after the task is ready, Replicate deletes outputs after an hour.
  */
 export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
   bfl: {
     rateLimit: null,
     concurrency: 24,
     timeoutMs: 180_000,
+    taskLifetimeMs: 1_200_000,
     attempts: 3,
     pollIntervalMs: 500,
     backoffMs: 1000,
@@ -44,6 +53,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     rateLimit: null,
     concurrency: 40,
     timeoutMs: 300_000,
+    taskLifetimeMs: 3_600_000,
     attempts: 3,
     pollIntervalMs: 500,
     backoffMs: 1000,
@@ -52,6 +62,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     rateLimit: { max: 10, durationMs: 1_000 },
     concurrency: 50,
     timeoutMs: 300_000,
+    taskLifetimeMs: 3_600_000,
     attempts: 3,
     pollIntervalMs: 500,
     backoffMs: 1000,
@@ -60,6 +71,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     rateLimit: null,
     concurrency: 16,
     timeoutMs: 300_000,
+    taskLifetimeMs: 300_000,
     attempts: 3,
     pollIntervalMs: 500,
     backoffMs: 1000,
@@ -68,6 +80,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     rateLimit: null,
     concurrency: 4,
     timeoutMs: 60_000,
+    taskLifetimeMs: 60_000,
     attempts: 2,
     pollIntervalMs: 50,
     backoffMs: 200,

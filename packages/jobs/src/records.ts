@@ -70,6 +70,55 @@ export const WebhookStateSchema = z.object({
 });
 export type WebhookState = z.infer<typeof WebhookStateSchema>;
 
+/** Where an upstream task is: accepted and running, delivered, or ended without images. */
+export const UPSTREAM_TASK_STATES = [
+  "running",
+  "succeeded",
+  "failed",
+  "canceled",
+  "expired",
+] as const;
+export const UpstreamTaskStateSchema = z.enum(UPSTREAM_TASK_STATES);
+export type UpstreamTaskState = z.infer<typeof UpstreamTaskStateSchema>;
+
+/**
+ * One accepted upstream task of a job: the ledger behind "never paid twice"
+ * (docs/guarantees.md). A call index has at most one task that is running or
+ * succeeded; a new one is submitted only once the provider said the last one
+ * failed. `urls` are what the adapter needs to resume it (not shown publicly).
+ */
+export const UpstreamTaskEntrySchema = z.object({
+  provider: ProviderIdSchema,
+  call_index: z.number().int().min(0),
+  /** BFL `id`, fal `request_id`, Replicate prediction `id`; null for synchronous upstreams. */
+  task_id: z.string().nullable(),
+  /** Unix milliseconds of the accepted submit. */
+  submitted_at_ms: z.number().int(),
+  state: UpstreamTaskStateSchema,
+  /** What the provider says the task cost, when it says (BFL `cost`, credits / 100). */
+  cost_usd: z.number().nullable(),
+  urls: z.record(z.string(), z.string()),
+  /** Why it ended without images. */
+  error: z.string().nullable().default(null),
+});
+export type UpstreamTaskEntry = z.infer<typeof UpstreamTaskEntrySchema>;
+
+/** The hash field of a task entry: unique per provider task. */
+export function upstreamTaskField(
+  entry: Pick<UpstreamTaskEntry, "provider" | "call_index" | "task_id">,
+): string {
+  return `task:${entry.provider}:${entry.task_id ?? `call-${entry.call_index}`}`;
+}
+
+/**
+ * True for a task that still counts as its call's: accepted (it has an id),
+ * running or delivered. That call is resumed, never submitted again. (A
+ * synchronous upstream's call has no id: it cannot be resumed.)
+ */
+export function isLiveTask(entry: UpstreamTaskEntry): boolean {
+  return entry.task_id !== null && (entry.state === "running" || entry.state === "succeeded");
+}
+
 export const JobRecordSchema = z.object({
   id: z.string(),
   /** Hash of the API key that created the job; only that key can see it. */
@@ -97,10 +146,16 @@ export const JobRecordSchema = z.object({
   custom_id: z.string().nullable().default(null),
   metadata: z.record(z.string(), z.string()).nullable(),
   request_id: z.string().nullable(),
+  /** Accepted upstream tasks, oldest first (each is its own hash field). */
+  upstream_tasks: z.array(UpstreamTaskEntrySchema).default([]),
+  /** Token of the run that owns the job now: writes of any other run are refused (fencing). */
+  run: z.string().nullable().default(null),
+  /** Times the reconciler put the job back on a queue after its queue entry vanished. */
+  reconciled: z.number().int().default(0),
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 
 /** Fields of a record that may change after creation. */
 export type JobPatch = Partial<
-  Omit<JobRecord, "id" | "owner" | "created_at" | "request" | "operation">
+  Omit<JobRecord, "id" | "owner" | "created_at" | "request" | "operation" | "upstream_tasks">
 >;

@@ -44,3 +44,10 @@ export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean>
     client.disconnect();
   }
 }
+
+/** Runs a MULTI (or pipeline) and throws the first command error, which `exec` only reports. */
+export async function execOrThrow(multi: ReturnType<Redis["multi"]>): Promise<unknown[]> {
+  const rows = (await multi.exec()) ?? [];
+  for (const [err] of rows) if (err) throw err;
+  return rows.map(([, value]) => value);
+}

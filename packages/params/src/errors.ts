@@ -33,15 +33,19 @@ export const ERROR_CODES = {
   content_policy_violation: [422, "invalid_request_error"],
   rate_limit_exceeded: [429, "rate_limit_error"],
   internal_error: [500, "server_error"],
+  processing_interrupted: [500, "server_error"],
   upstream_error: [502, "upstream_error"],
   upstream_auth_failed: [502, "upstream_error"],
+  upstream_invalid_image: [502, "upstream_error"],
   upstream_unavailable: [503, "upstream_error"],
+  storage_unavailable: [503, "server_error"],
   no_provider: [503, "server_error"],
   canceled: [409, "invalid_request_error"],
   batch_cancelled: [409, "invalid_request_error"],
   batch_expired: [409, "invalid_request_error"],
   timeout: [504, "timeout_error"],
   sync_timeout: [504, "timeout_error"],
+  upstream_timeout: [504, "timeout_error"],
 } as const satisfies Record<string, readonly [number, string]>;
 
 /** A known error code (the envelope's `code`). */

@@ -9,21 +9,32 @@ import type { ProviderId } from "@imagegate/params";
 /** How an upstream failure is handled. */
 export type ProviderErrorKind = "retryable" | "rate_limited" | "permanent" | "content_refused";
 
+/** Details of a ProviderError beyond its kind and message. */
+export type ProviderErrorOptions = {
+  /** The upstream's HTTP status, when it answered. */
+  upstreamStatus?: number | undefined;
+  /** How long the upstream asked us to wait (Retry-After). */
+  retryAfterMs?: number | undefined;
+  /** A more precise envelope code (e.g. `upstream_auth_failed`). */
+  code?: string | undefined;
+  cause?: unknown;
+};
+
 export class ProviderError extends Error {
   override readonly name = "ProviderError";
+  readonly upstreamStatus: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly code: string | undefined;
 
   constructor(
     readonly provider: ProviderId,
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly upstreamStatus: number | undefined = undefined,
-    readonly retryAfterMs: number | undefined = undefined,
-    options?: { cause?: unknown; code?: string },
+    options: ProviderErrorOptions = {},
   ) {
-    super(message, { cause: options?.cause });
-    this.code = options?.code;
+    super(message, { cause: options.cause });
+    this.upstreamStatus = options.upstreamStatus;
+    this.retryAfterMs = options.retryAfterMs;
+    this.code = options.code;
   }
-
-  /** A more precise error code for the envelope (e.g. `upstream_auth_failed`). */
-  readonly code: string | undefined;
 }

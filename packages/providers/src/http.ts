@@ -50,24 +50,17 @@ export async function requestJson(
       provider,
       "retryable",
       `cannot reach ${new URL(url).host}: ${(err as Error).message}`,
-      undefined,
-      undefined,
       { cause: err },
     );
   }
   const body = await readBody(res);
   if (res.ok) return { status: res.status, headers: res.headers, body };
   const verdict = classifyResponse(res.status, res.headers, body);
-  throw new ProviderError(
-    provider,
-    verdict.kind,
-    verdict.message,
-    res.status,
-    verdict.retryAfterMs,
-    {
-      ...(verdict.code ? { code: verdict.code } : {}),
-    },
-  );
+  throw new ProviderError(provider, verdict.kind, verdict.message, {
+    upstreamStatus: res.status,
+    retryAfterMs: verdict.retryAfterMs,
+    code: verdict.code,
+  });
 }
 
 /** Downloads an image (http(s) or data: URI) up to `maxBytes`; returns its bytes and type. */
@@ -93,8 +86,6 @@ export async function downloadImage(
       provider,
       "retryable",
       `cannot download the result: ${(err as Error).message}`,
-      undefined,
-      undefined,
       { cause: err },
     );
   }
@@ -104,7 +95,7 @@ export async function downloadImage(
       provider,
       res.status >= 500 || res.status === 404 ? "retryable" : "permanent",
       `result download failed: HTTP ${res.status}`,
-      res.status,
+      { upstreamStatus: res.status },
     );
   }
   const declared = Number(res.headers.get("content-length") ?? "0");

@@ -2,8 +2,11 @@
  * The provider contract: one adapter per upstream, all behind `ImageProvider`.
  * An adapter makes one upstream call of a plan (`n` fans out in the worker),
  * waits for it, downloads the images at once (upstream URLs expire) and
- * returns their bytes. It reports the upstream task id through `ctx.onTask`
- * the moment submit returns, so a re-run resumes that task (never pay twice).
+ * returns their bytes. It reports the upstream task through `ctx.onTask` the
+ * moment submit returns, so a re-run resumes that task (never pay twice), and
+ * calls `ctx.taskFailed` only when the provider itself says the task ended
+ * without images — the one case where the worker may submit that call again
+ * (docs/guarantees.md).
  */
 import type { ProviderId, ProviderPlan, UpstreamCall } from "@imagegate/params";
 
@@ -25,6 +28,8 @@ export type UpstreamTask = {
   /** URLs the provider returned for this task (BFL `polling_url`, fal `status_url`, …). */
   urls: Record<string, string>;
   submittedAt: number;
+  /** What the provider says the task costs, in USD, when it says (BFL `cost` credits / 100). */
+  costUsd?: number | null;
 };
 
 /** An input image of an edit as adapters see it. */
@@ -39,16 +44,26 @@ export type ProviderInputImage = {
 /** Everything an adapter may use besides the plan. */
 export type ProviderContext = {
   fetch: typeof fetch;
-  /** Aborts on per-call timeout and on job cancel. */
+  /** Aborts the run: job canceled, the run's lock lost, or a sibling call failed before this one submitted. */
   signal: AbortSignal;
+  /**
+   * Bounds the submit request alone (its timeout). A submit on the wire is
+   * never aborted by a cancel: its answer must be recorded, then canceled.
+   */
+  submitSignal: AbortSignal;
+  /** The signal for waiting on an accepted task: the run's, plus the task's lifetime. */
+  waitSignal: (task: UpstreamTask) => AbortSignal;
   logger: Logger;
   now: () => number;
   /** Saves the upstream task on the job before anything else happens. */
   onTask: (task: UpstreamTask) => Promise<void>;
-  /** Waits for a slot under the provider's rate limit; adapters call it right before each submit. */
+  /**
+   * Waits for a slot under the provider's rate limit and checks that the run
+   * may still submit; adapters call it right before each submit request.
+   */
   acquireSubmitSlot: () => Promise<void>;
-  /** Drops the saved task once the upstream says it failed, so a retry submits afresh. */
-  forgetTask: () => Promise<void>;
+  /** The provider said the task ended without images (`reason`): a retry may submit this call anew. */
+  taskFailed: (reason: string) => Promise<void>;
   /** A task an earlier run of this job submitted: poll it instead of submitting again. */
   resume: UpstreamTask | undefined;
   /** Input images of an edit, in order. */

@@ -6,7 +6,7 @@
  * worker re-reads once more before skipping, in case a queue ever gets its
  * own connection).
  */
-import { type JobRecord, routeFor } from "@imagegate/jobs";
+import { type JobRecord, newJobRecord, routeFor } from "@imagegate/jobs";
 import { checkUrl, UnsafeUrlError } from "@imagegate/net";
 import { GatewayError, type NormalizedRequest, newId, requireModel } from "@imagegate/params";
 import type { ApiDeps } from "../deps";
@@ -45,32 +45,15 @@ export async function submitImageJob(
   await checkWebhookUrl(deps, request.webhook_url);
   const model = requireModel(request.model);
   const route = routeFor(model, deps.enabled, deps.config.routes);
-  const record: JobRecord = {
+  const record = newJobRecord({
     id: context.jobId ?? newId("job"),
     owner: context.owner,
-    operation: request.operation,
-    status: "queued",
-    model: model.id,
-    provider: null,
-    route,
-    attempts: 0,
-    progress: 0,
-    created_at: Math.floor(Date.now() / 1000),
-    started_at: null,
-    completed_at: null,
     request,
-    applied: null,
-    result: null,
-    error: null,
-    attempt_log: [],
-    webhook: request.webhook_url
-      ? { url: request.webhook_url, status: "pending", attempts: 0, last_status_code: null }
-      : null,
-    batch_id: context.batchId ?? null,
-    custom_id: null,
-    metadata: request.metadata ?? null,
-    request_id: context.requestId,
-  };
+    model: model.id,
+    route,
+    requestId: context.requestId,
+    batchId: context.batchId ?? null,
+  });
   await Promise.all([
     deps.store.create(record),
     deps.queues.enqueue({ jobId: record.id, route, routeIndex: 0 }),

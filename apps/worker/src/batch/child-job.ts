@@ -5,10 +5,9 @@
  * `custom_id`. Webhooks are per batch, not per line.
  */
 import { checkEditInputs, jsonInputs, storeEditInputs } from "@imagegate/inputs";
-import { type JobRecord, routeFor } from "@imagegate/jobs";
+import { type JobRecord, newJobRecord, routeFor } from "@imagegate/jobs";
 import { newId, normalizeImageRequest, requireModel } from "@imagegate/params";
 import type { BatchDeps } from "./deps";
-import { nowS } from "./deps";
 
 /** Builds the child job of a valid line; throws GatewayError for a bad body. */
 export async function childJob(
@@ -37,28 +36,14 @@ export async function childJob(
     request = normalizeImageRequest(rest);
   }
   const model = requireModel(request.model);
-  return {
+  return newJobRecord({
     id,
     owner: batch.owner,
-    operation: request.operation,
-    status: "queued",
-    model: model.id,
-    provider: null,
-    route: routeFor(model, deps.enabled, deps.config.routes),
-    attempts: 0,
-    progress: 0,
-    created_at: nowS(),
-    started_at: null,
-    completed_at: null,
     request,
-    applied: null,
-    result: null,
-    error: null,
-    attempt_log: [],
-    webhook: null,
-    batch_id: batch.id,
-    custom_id: customId,
-    metadata: request.metadata ?? null,
-    request_id: newId("batchRequest"),
-  };
+    model: model.id,
+    route: routeFor(model, deps.enabled, deps.config.routes),
+    requestId: newId("batchRequest"),
+    batchId: batch.id,
+    customId,
+  });
 }

@@ -5,16 +5,21 @@ import type {
   Config,
   FileStore,
   ImageQueues,
+  JobLifecycle,
   JobStore,
   PresentOptions,
   WebhookQueue,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { BlobStore } from "@imagegate/storage";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
 export type BatchDeps = {
   config: Config;
+  /** For the MULTI that lands an ingested chunk whole. */
+  redis: Redis;
+  lifecycle: JobLifecycle;
   store: JobStore;
   batches: BatchStore;
   files: FileStore;
@@ -29,11 +34,3 @@ export type BatchDeps = {
 
 /** Unix seconds. */
 export const nowS = () => Math.floor(Date.now() / 1000);
-
-/** Queues the finalize step once every line is final and the batch is past validation. */
-export async function finalizeWhenDone(deps: BatchDeps, batchId: string): Promise<void> {
-  const batch = await deps.batches.get(batchId);
-  if (!batch || (batch.status !== "in_progress" && batch.status !== "cancelling")) return;
-  const { total, completed, failed } = batch.request_counts;
-  if (completed + failed >= total) await deps.batchQueue.finalize(batchId);
-}

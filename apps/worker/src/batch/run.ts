@@ -7,10 +7,10 @@
  * the whole batch with `errors`.
  */
 import { createInterface } from "node:readline";
-import type { JobRecord } from "@imagegate/jobs";
+import { execOrThrow, finalizeBatchWhenDone, type JobRecord } from "@imagegate/jobs";
 import { GatewayError, newId } from "@imagegate/params";
 import { childJob } from "./child-job";
-import { type BatchDeps, finalizeWhenDone, nowS } from "./deps";
+import { type BatchDeps, nowS } from "./deps";
 import { lineErrorRecord, parseBatchLine } from "./parse-line";
 
 /** Most lines a batch may have (OpenAI's limit). */
@@ -35,7 +35,7 @@ async function failBatch(
 /** Runs the ingestion of batch `batchId` (idempotent: only a validating batch is ingested). */
 export async function runBatch(deps: BatchDeps, batchId: string): Promise<string> {
   const batch = await deps.batches.get(batchId);
-  if (!batch || batch.status !== "validating") return "skipped";
+  if (batch?.status !== "validating") return "skipped";
   // A re-run after a crash starts over: children already made are kept, their lines skipped.
   const existing = new Set(
     (await deps.store.getMany(await deps.batches.children(batchId, 0, -1))).flatMap((r) =>
@@ -63,18 +63,20 @@ export async function runBatch(deps: BatchDeps, batchId: string): Promise<string
   let stopped = false;
 
   const flush = async () => {
-    await deps.store.createMany(chunk);
-    await deps.batches.addChildren(
-      batchId,
-      chunk.map((r) => r.id),
-    );
+    // Records, the batch's list of them and its counts land in one MULTI; the
+    // queue entries follow. A crash in between leaves listed, counted children
+    // without queue entries, which the reconciler enqueues (docs/guarantees.md).
+    const multi = deps.redis.multi();
+    deps.store.createInto(multi, chunk);
+    deps.batches.recordChunkInto(multi, batchId, {
+      jobIds: chunk.map((r) => r.id),
+      lineErrors: errors,
+    });
+    await execOrThrow(multi);
     await deps.queues.enqueueMany(
       chunk.map((r) => ({ jobId: r.id, route: r.route, routeIndex: 0 })),
       "batch",
     );
-    await deps.batches.addLineErrors(batchId, errors);
-    await deps.batches.count(batchId, "total", chunk.length + errors.length);
-    await deps.batches.count(batchId, "failed", errors.length);
     counted += chunk.length + errors.length;
     chunk = [];
     errors = [];
@@ -138,6 +140,6 @@ export async function runBatch(deps: BatchDeps, batchId: string): Promise<string
   }
   await deps.batches.transition(batchId, ["validating"], "in_progress", { in_progress_at: nowS() });
   deps.logger.info({ batchId, lines: lineNo, requests: counted }, "batch ingested");
-  await finalizeWhenDone(deps, batchId);
+  await finalizeBatchWhenDone(deps, batchId);
   return "ingested";
 }

@@ -4,7 +4,8 @@
  * with `batch_cancelled` / `batch_expired`); running ones finish and keep
  * their results. The batch then finalizes as `cancelled` or `expired`.
  */
-import { type BatchDeps, finalizeWhenDone, nowS } from "./deps";
+import { finalizeBatchWhenDone } from "@imagegate/jobs";
+import { type BatchDeps, nowS } from "./deps";
 
 const CHUNK = 500;
 
@@ -37,25 +38,18 @@ export async function stopBatch(
     if (ids.length === 0) break;
     const records = await deps.store.getMany(ids);
     for (const record of records) {
-      if (!record || record.status !== "queued") continue;
+      if (record?.status !== "queued") continue;
       const error = {
         message: `The batch was ${reason} before this request ran.`,
         type: "invalid_request_error",
         param: null,
         code,
       };
-      if (
-        !(await deps.store.transition(record.id, ["queued"], "canceled", {
-          completed_at: nowS(),
-          error,
-        }))
-      )
-        continue;
-      await deps.queues.remove(record.id, record.route);
-      await deps.batches.markChildFinal(batchId, record.id, false);
+      const ended = await deps.lifecycle.finishJob(record.id, ["queued"], "canceled", { error });
+      if (ended) await deps.queues.remove(record.id, record.route);
     }
   }
   deps.logger.info({ batchId, reason }, "batch stopped");
-  await finalizeWhenDone(deps, batchId);
+  await finalizeBatchWhenDone(deps, batchId);
   return "stopped";
 }

@@ -1,71 +1,165 @@
 /**
- * Call step: one upstream call of a plan through its adapter, with the
- * per-call timeout and the job's cancel signal, resuming a task an earlier
- * run saved (never pay twice) and saving a new one the moment it exists.
+ * Call step: one upstream call of a plan through its adapter, with the ledger
+ * rule of docs/guarantees.md enforced here, in one place:
+ * - a call whose task an earlier run saved (running or delivered) resumes it,
+ *   on the provider that accepted it, and never submits again;
+ * - a new task is written to the job the moment the provider accepts it;
+ * - a submit waits for its slot under the rate limit, and is skipped when the
+ *   run must stop first (a sibling failed, the job was canceled, the run lost
+ *   its lock) — but once on the wire it is not aborted, so its answer is kept;
+ * - an accepted task is waited for up to its provider's task lifetime, then
+ *   the call fails with `upstream_timeout` (never a resubmit).
  */
 
-import type { JobStore, ProviderLimits, SubmitLimiter } from "@imagegate/jobs";
+import type { JobStore, ProviderLimits, SubmitLimiter, UpstreamTaskEntry } from "@imagegate/jobs";
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
-import type {
-  ImageProvider,
-  Logger,
-  ProviderImage,
-  ProviderInputImage,
-  UpstreamTask,
+import {
+  type ImageProvider,
+  isAbortError,
+  type Logger,
+  ProviderError,
+  type ProviderImage,
+  type ProviderInputImage,
+  type UpstreamTask,
 } from "@imagegate/providers";
 
-/** Everything one call needs. */
-export type CallProviderInput = {
+/** What every call of one run shares. */
+export type CallRun = {
   jobId: string;
+  /** The run's token: a submit is refused once another run owns the job. */
+  fence: string;
+  store: JobStore;
+  submitLimiter: SubmitLimiter;
+  logger: Logger;
+  fetch: typeof fetch;
+  /** Aborts on cancel and on lock loss. */
+  runSignal: AbortSignal;
+  /** Aborts when a sibling call failed: calls that have not submitted yet stop. */
+  submitGate: AbortSignal;
+  images: ProviderInputImage[];
+  mask: ProviderInputImage | undefined;
+  onProgress: (callIndex: number, fraction: number) => void;
+};
+
+/** One call: the adapter and plan to use, and the task to resume, if any. */
+export type CallInput = {
   provider: ImageProvider;
   plan: ProviderPlan;
   call: UpstreamCall;
   limits: ProviderLimits;
-  store: JobStore;
-  /** Aborts when the job is canceled. */
-  cancelSignal: AbortSignal;
-  logger: Logger;
-  fetch: typeof fetch;
-  images: ProviderInputImage[];
-  mask: ProviderInputImage | undefined;
-  onProgress: (fraction: number) => void;
-  /** Shared limiter of upstream submits. */
-  submitLimiter: SubmitLimiter;
+  /** The call's live task from an earlier run (one with a task id), to resume. */
+  resume: UpstreamTaskEntry | undefined;
 };
 
-/** The saved-task key of one call: per provider, so a failover never resumes another's task. */
-export function taskKey(provider: string, callIndex: number): string {
-  return `${provider}:${callIndex}`;
+/** The ledger entry of a task. */
+export function taskEntry(task: UpstreamTask): UpstreamTaskEntry {
+  return {
+    provider: task.provider,
+    call_index: task.callIndex,
+    task_id: task.id,
+    submitted_at_ms: task.submittedAt,
+    state: "running",
+    cost_usd: task.costUsd ?? null,
+    urls: task.urls,
+    error: null,
+  };
 }
 
-/** Runs one upstream call; rejects with a ProviderError, an AbortError/TimeoutError or a bug. */
-export async function callProvider(input: CallProviderInput): Promise<ProviderImage[]> {
-  const { jobId, provider, plan, call, store } = input;
-  const key = taskKey(provider.id, call.index);
-  const saved = (await store.getTasks(jobId))[key] as UpstreamTask | undefined;
-  const signal = AbortSignal.any([input.cancelSignal, AbortSignal.timeout(input.limits.timeoutMs)]);
-  if (saved)
-    input.logger.info({ jobId, task: saved.id, provider: provider.id }, "resuming upstream task");
-  return provider.submit(plan, call, {
-    fetch: input.fetch,
-    signal,
-    logger: input.logger,
-    now: Date.now,
-    resume: saved,
-    onTask: async (task) => {
-      await store.saveTask(jobId, key, task);
-      input.logger.info({ jobId, task: task.id, provider: provider.id }, "upstream task submitted");
-    },
-    acquireSubmitSlot: async () => {
-      const rate = input.limits.rateLimit;
-      if (rate) await input.submitLimiter.acquire(provider.id, rate, signal);
-    },
-    forgetTask: async () => {
-      await store.forgetTask(jobId, key);
-    },
-    images: input.images,
-    mask: input.mask,
-    onProgress: input.onProgress,
-    pollIntervalMs: input.limits.pollIntervalMs,
-  });
+/** The adapter's view of a ledger entry. */
+export function entryTask(entry: UpstreamTaskEntry): UpstreamTask {
+  return {
+    provider: entry.provider,
+    callIndex: entry.call_index,
+    id: entry.task_id ?? "",
+    urls: entry.urls,
+    submittedAt: entry.submitted_at_ms,
+    costUsd: entry.cost_usd,
+  };
+}
+
+/** Runs one upstream call; rejects with a ProviderError, an abort reason or a bug. */
+export async function callProvider(input: CallInput, run: CallRun): Promise<ProviderImage[]> {
+  const { provider, call, limits } = input;
+  const startedAt = Date.now();
+  const log = run.logger;
+  // A resumed task lives in the ledger already; a new one is set by onTask.
+  let accepted: UpstreamTaskEntry | undefined = input.resume;
+  const save = async (entry: UpstreamTaskEntry) => {
+    accepted = entry;
+    await run.store.saveTask(run.jobId, entry);
+  };
+  const beforeSubmit = AbortSignal.any([run.runSignal, run.submitGate]);
+  const deadlineOf = (task: UpstreamTask) => task.submittedAt + limits.taskLifetimeMs;
+
+  if (accepted) {
+    log.info(
+      { jobId: run.jobId, task: accepted.task_id, provider: provider.id },
+      "resuming upstream task",
+    );
+  }
+  try {
+    const images = await provider.submit(input.plan, call, {
+      fetch: run.fetch,
+      signal: beforeSubmit,
+      submitSignal: AbortSignal.timeout(limits.timeoutMs),
+      waitSignal: (task) =>
+        AbortSignal.any([
+          run.runSignal,
+          AbortSignal.timeout(Math.max(0, deadlineOf(task) - Date.now())),
+        ]),
+      logger: log,
+      now: Date.now,
+      resume: accepted ? entryTask(accepted) : undefined,
+      onTask: async (task) => {
+        await save(taskEntry(task));
+        log.info(
+          { jobId: run.jobId, task: task.id, provider: provider.id },
+          "upstream task submitted",
+        );
+      },
+      acquireSubmitSlot: async () => {
+        beforeSubmit.throwIfAborted();
+        if (limits.rateLimit)
+          await run.submitLimiter.acquire(provider.id, limits.rateLimit, beforeSubmit);
+        await run.store.assertRun(run.jobId, run.fence);
+        beforeSubmit.throwIfAborted();
+      },
+      taskFailed: async (reason) => {
+        if (accepted) await save({ ...accepted, state: "failed", error: reason });
+      },
+      images: run.images,
+      mask: run.mask,
+      onProgress: (fraction) => run.onProgress(call.index, fraction),
+      pollIntervalMs: limits.pollIntervalMs,
+    });
+    if (accepted) {
+      if (accepted.state !== "succeeded") await save({ ...accepted, state: "succeeded" });
+    } else if (provider.id !== "local") {
+      // A synchronous upstream has no task id; the ledger still shows the paid call.
+      await save({
+        provider: provider.id,
+        call_index: call.index,
+        task_id: null,
+        submitted_at_ms: startedAt,
+        state: "succeeded",
+        cost_usd: null,
+        urls: {},
+        error: null,
+      });
+    }
+    return images;
+  } catch (err) {
+    const task = accepted;
+    if (task?.state === "running" && isAbortError(err) && !run.runSignal.aborted) {
+      if (Date.now() >= task.submitted_at_ms + limits.taskLifetimeMs) {
+        const message = `task ${task.task_id} did not finish within ${limits.taskLifetimeMs} ms`;
+        await save({ ...task, state: "expired", error: message });
+        throw new ProviderError(provider.id, "permanent", message, {
+          code: "upstream_timeout",
+          cause: err,
+        });
+      }
+    }
+    throw err;
+  }
 }

@@ -1,8 +1,10 @@
 /**
- * The image job processor: follows one job through the pipeline on the
- * provider its queue belongs to — plan → call the provider (`n` calls in
- * parallel) → post-process → store → record — and applies the outcome
- * mapper's decision when anything fails (retry, rate limit, failover, fail).
+ * The image job processor: follows one run of a job through the pipeline on
+ * the provider its queue belongs to — claim the job (fencing token) → plan →
+ * the calls (`n` in parallel, resuming the ledger's tasks) → post-process →
+ * store and record (retried within a window) → announce — and hands any
+ * failure to the outcome mapper (`outcome.ts`, applied by `apply-outcome.ts`).
+ * docs/architecture.md traces it; docs/guarantees.md says what it promises.
  */
 
 import {
@@ -10,24 +12,26 @@ import {
   ImageJobDataSchema,
   type ImageQueues,
   isFinal,
-  type JobError,
+  isLiveTask,
   type JobEvents,
+  type JobLifecycle,
   type JobRecord,
   type JobStore,
+  LockLostError,
   type ProviderLimits,
   type SubmitLimiter,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
-import type { ImageProvider, ProviderInputImage, UpstreamTask } from "@imagegate/providers";
+import type { ImageProvider, ProviderInputImage } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
-import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
+import { applyOutcome } from "../apply-outcome";
+import { attemptEntry, withAttempt } from "../attempt-log";
 import { decideOutcome } from "../outcome";
-import { callProvider } from "../pipeline/call-provider";
-import { failOver } from "../pipeline/failover";
+import { deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
-import { postProcess } from "../pipeline/post-process";
-import { type ProcessedImage, storeImages } from "../pipeline/store-result";
+import { runCalls } from "../pipeline/run-calls";
 
 /** What the processor needs. */
 export type ImageJobDeps = {
@@ -35,6 +39,7 @@ export type ImageJobDeps = {
   events: JobEvents;
   blobs: BlobStore;
   queues: ImageQueues;
+  lifecycle: JobLifecycle;
   providers: ReadonlyMap<ProviderId, ImageProvider>;
   limits: Record<ProviderId, ProviderLimits>;
   logger: Logger;
@@ -42,11 +47,9 @@ export type ImageJobDeps = {
   /** Lifetime of input-image links handed to providers. */
   urlTtlSeconds: number;
   submitLimiter: SubmitLimiter;
-  /** Called once a job reaches a final state (webhook delivery). */
-  onFinal: (record: JobRecord) => Promise<void>;
+  /** How long the store step is retried after the upstream delivered. */
+  storeRetryWindowMs: number;
 };
-
-const now = () => Math.floor(Date.now() / 1000);
 
 async function inputImages(deps: ImageJobDeps, record: JobRecord) {
   const toInput = async (key: string, mime: string): Promise<ProviderInputImage> => ({
@@ -67,36 +70,18 @@ async function readAgain(store: JobStore, id: string): Promise<JobRecord | null>
   return store.get(id);
 }
 
-async function finish(deps: ImageJobDeps, id: string): Promise<void> {
-  const record = await deps.store.get(id);
-  if (record && isFinal(record.status)) await deps.onFinal(record);
-}
-
-async function logAttempt(
-  deps: ImageJobDeps,
-  record: JobRecord,
-  provider: ProviderId,
-  outcome: JobRecord["attempt_log"][number]["outcome"],
-  error: JobError | null,
-  upstreamStatus: number | null,
-): Promise<JobRecord["attempt_log"]> {
-  const entry = {
-    provider,
-    at: now(),
-    outcome,
-    error: error
-      ? { code: error.code ?? "error", message: error.message, upstream_status: upstreamStatus }
-      : null,
-  };
-  const fresh = (await deps.store.get(record.id)) ?? record;
-  const log = [...fresh.attempt_log, entry];
-  await deps.store.update(record.id, { attempt_log: log });
-  return log;
-}
+/** The processor, and the hook that stops runs whose lock BullMQ could not renew. */
+export type ImageJobProcessor = {
+  process(job: Job<ImageJobData>, token?: string): Promise<string>;
+  /** Aborts the runs of these BullMQ job ids: their locks are gone. */
+  lockLost(jobIds: readonly string[]): void;
+};
 
 /** Builds the BullMQ processor for image jobs. */
-export function createImageJobProcessor(deps: ImageJobDeps) {
-  return async function processImageJob(job: Job<ImageJobData>, token?: string): Promise<string> {
+export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
+  const runs = new Map<string, AbortController>();
+
+  async function process(job: Job<ImageJobData>, token?: string): Promise<string> {
     const data = ImageJobDataSchema.parse(job.data);
     const providerId = data.route[data.routeIndex] as ProviderId;
     const log = deps.logger.child({ jobId: data.jobId, provider: providerId });
@@ -104,7 +89,7 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
     if (!record) return "skipped";
     if (isFinal(record.status)) {
       // A re-run after a crash between the final write and its announcement.
-      await deps.onFinal(record);
+      await deps.lifecycle.announceFinal(record);
       return "skipped";
     }
     const provider = deps.providers.get(providerId);
@@ -118,76 +103,72 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
       await job.moveToDelayed(Date.now() + pausedMs, token);
       throw new DelayedError();
     }
-
+    // The BullMQ lock token fences this run: once another run claims the job, our writes are refused.
+    const fence = token ?? `run-${job.id}-${Date.now()}`;
     const started = await deps.store.transition(
       record.id,
       ["queued", "in_progress"],
       "in_progress",
       {
         provider: providerId,
-        started_at: record.started_at ?? now(),
+        started_at: record.started_at ?? Math.floor(Date.now() / 1000),
+        run: fence,
       },
     );
     if (!started) return "skipped";
 
-    const cancel = new AbortController();
+    const control = new AbortController();
+    runs.set(job.id ?? record.id, control);
     const stopListening = await deps.events.listen(record.id, (event) => {
-      if (event.status === "canceled") cancel.abort(new Error("job canceled"));
+      if (event.status === "canceled") control.abort(new Error("job canceled"));
     });
-    const limits = deps.limits[providerId];
+    let delivered: "succeeded" | "not running";
     try {
       const { plan, applied } = planJob(record, providerId);
-      await deps.store.update(record.id, {
-        applied: applied as unknown as Record<string, unknown>,
-      });
+      await deps.store.update(
+        record.id,
+        { applied: applied as unknown as Record<string, unknown> },
+        { fence },
+      );
       const { images, mask } = await inputImages(deps, record);
       const progress = plan.calls.map(() => 0);
-      const raw = await Promise.all(
-        plan.calls.map((call) =>
-          callProvider({
-            jobId: record.id,
-            provider,
-            plan,
-            call,
-            limits,
-            store: deps.store,
-            cancelSignal: cancel.signal,
-            logger: log,
-            fetch: deps.fetch,
-            submitLimiter: deps.submitLimiter,
-            images,
-            mask,
-            onProgress: (fraction) => {
-              progress[call.index] = fraction;
-              const total = progress.reduce((a, b) => a + b, 0) / progress.length;
-              void deps.store.progress(record.id, Math.min(0.95, total));
-            },
-          }),
-        ),
-      );
-      const processed: ProcessedImage[] = await Promise.all(
-        raw.flat().map(async (image) => {
-          const out = await postProcess(image.data, plan.target, plan.output);
-          return { ...out, seed: image.seed, revisedPrompt: image.revisedPrompt };
-        }),
-      );
-      const stored = await storeImages(deps.blobs, record.id, processed);
-      const attemptLog = await logAttempt(deps, record, providerId, "succeeded", null, null);
-      const done = await deps.store.transition(record.id, ["in_progress"], "succeeded", {
-        provider: providerId,
-        attempts: attemptLog.filter((a) => a.outcome !== "rate_limited").length,
-        progress: 1,
-        completed_at: now(),
-        result: {
-          created: now(),
-          images: stored,
-          output_format: plan.output.format,
-          size: `${plan.target.width}x${plan.target.height}`,
+      const raw = await runCalls({
+        record,
+        providerId,
+        plan,
+        providers: deps.providers,
+        limits: deps.limits,
+        run: {
+          jobId: record.id,
+          fence,
+          store: deps.store,
+          submitLimiter: deps.submitLimiter,
+          logger: log,
+          fetch: deps.fetch,
+          runSignal: control.signal,
+          images,
+          mask,
+          onProgress: (index, fraction) => {
+            progress[index] = fraction;
+            const total = progress.reduce((a, b) => a + b, 0) / progress.length;
+            void deps.store.progress(record.id, Math.min(0.95, total));
+          },
         },
       });
-      log.info({ images: stored.length, done }, "image job succeeded");
-      await finish(deps, record.id);
-      return "succeeded";
+      const processed = await processImages(raw, plan);
+      delivered = await deliver({
+        jobId: record.id,
+        fence,
+        plan,
+        images: processed,
+        store: deps.store,
+        blobs: deps.blobs,
+        window: { windowMs: deps.storeRetryWindowMs, signal: control.signal, logger: log },
+        patch: {
+          provider: providerId,
+          ...withAttempt(record, attemptEntry(providerId, "succeeded")),
+        },
+      });
     } catch (err) {
       const latest = (await deps.store.get(record.id)) ?? record;
       const outcome = decideOutcome(err, {
@@ -195,101 +176,33 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
         attempts: job.opts.attempts ?? 1,
         hasNextProvider: data.routeIndex + 1 < data.route.length,
         canceled: latest.status === "canceled",
+        hasLiveTasks: latest.upstream_tasks.some(isLiveTask),
       });
-      const upstream = (err as { upstreamStatus?: number }).upstreamStatus ?? null;
       log.warn({ err, action: outcome.action }, "image job run failed");
-      switch (outcome.action) {
-        case "canceled":
-          await logAttempt(deps, record, providerId, "canceled", null, null);
-          await cancelUpstream(deps, provider, record.id, log);
-          return "canceled";
-        case "rate_limit": {
-          await logAttempt(deps, record, providerId, "rate_limited", outcome.error, upstream);
-          await deps.queues.pause(providerId, outcome.delayMs);
-          throw Worker.RateLimitError();
-        }
-        case "retry": {
-          const attemptLog = await logAttempt(
-            deps,
-            record,
-            providerId,
-            "retrying",
-            outcome.error,
-            upstream,
-          );
-          await deps.store.update(record.id, {
-            attempts: attemptLog.filter((a) => a.outcome !== "rate_limited").length,
-          });
-          throw err;
-        }
-        case "failover": {
-          const attemptLog = await logAttempt(
-            deps,
-            record,
-            providerId,
-            "failed_over",
-            outcome.error,
-            upstream,
-          );
-          await deps.store.update(record.id, {
-            attempts: attemptLog.filter((a) => a.outcome !== "rate_limited").length,
-          });
-          if (await failOver(deps.queues, data)) return "failed_over";
-          await fail(deps, record, outcome.error, attemptLog);
-          throw new UnrecoverableError(outcome.error.message);
-        }
-        case "fail": {
-          const attemptLog = await logAttempt(
-            deps,
-            record,
-            providerId,
-            "failed",
-            outcome.error,
-            upstream,
-          );
-          await fail(deps, record, outcome.error, attemptLog);
-          throw new UnrecoverableError(outcome.error.message);
-        }
-      }
+      return applyOutcome(deps, outcome, {
+        job,
+        data,
+        record: latest,
+        providerId,
+        fence,
+        err,
+        log,
+      });
     } finally {
+      runs.delete(job.id ?? record.id);
       await stopListening();
     }
+    if (delivered === "not running") return "canceled";
+    const final = await deps.store.get(record.id);
+    log.info({ images: final?.result?.images.length }, "image job succeeded");
+    if (final) await deps.lifecycle.announceFinal(final);
+    return "succeeded";
+  }
+
+  return {
+    process,
+    lockLost(jobIds) {
+      for (const id of jobIds) runs.get(id)?.abort(new LockLostError(id));
+    },
   };
-}
-
-/** Cancels the job's upstream tasks where the protocol has a cancel (fal, Replicate). */
-async function cancelUpstream(
-  deps: ImageJobDeps,
-  provider: ImageProvider,
-  jobId: string,
-  log: Logger,
-): Promise<void> {
-  if (!provider.cancel) return;
-  const tasks = Object.values(await deps.store.getTasks(jobId)) as UpstreamTask[];
-  await Promise.all(
-    tasks
-      .filter((task) => task.provider === provider.id)
-      .map((task) =>
-        provider
-          .cancel?.(task, { fetch: deps.fetch, signal: AbortSignal.timeout(10_000), logger: log })
-          .then(
-            () => log.info({ task: task.id }, "upstream task canceled"),
-            (err: Error) => log.warn({ task: task.id, err: err.message }, "upstream cancel failed"),
-          ),
-      ),
-  );
-}
-
-async function fail(
-  deps: ImageJobDeps,
-  record: JobRecord,
-  error: JobError,
-  attemptLog: JobRecord["attempt_log"],
-) {
-  await deps.store.transition(record.id, ["queued", "in_progress"], "failed", {
-    error,
-    completed_at: now(),
-    attempts: attemptLog.filter((a) => a.outcome !== "rate_limited").length,
-  });
-  await finish(deps, record.id);
 }

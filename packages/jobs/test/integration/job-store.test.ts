@@ -5,7 +5,10 @@ import {
   createRedis,
   type JobRecord,
   type JobStore,
+  LockLostError,
+  newJobRecord,
   sharedSecret,
+  type UpstreamTaskEntry,
 } from "@imagegate/jobs";
 import { newId, normalizeImageRequest } from "@imagegate/params";
 import type { Redis } from "ioredis";
@@ -17,28 +20,28 @@ const prefix = `test-${randomUUID()}`;
 
 function record(owner: string, overrides: Partial<JobRecord> = {}): JobRecord {
   return {
-    id: newId("job"),
-    owner,
-    operation: "generation",
-    status: "queued",
-    model: "flux.2-max",
-    provider: null,
-    route: ["local"],
-    attempts: 0,
-    progress: 0,
-    created_at: Math.floor(Date.now() / 1000),
-    started_at: null,
-    completed_at: null,
-    request: normalizeImageRequest({ prompt: "p" }),
-    applied: null,
-    result: null,
+    ...newJobRecord({
+      id: newId("job"),
+      owner,
+      request: normalizeImageRequest({ prompt: "p" }),
+      model: "flux.2-max",
+      route: ["local"],
+      requestId: null,
+    }),
+    ...overrides,
+  };
+}
+
+function task(callIndex: number, overrides: Partial<UpstreamTaskEntry> = {}): UpstreamTaskEntry {
+  return {
+    provider: "bfl",
+    call_index: callIndex,
+    task_id: `task-${callIndex}`,
+    submitted_at_ms: 1_764_000_000_000 + callIndex,
+    state: "running",
+    cost_usd: 0.07,
+    urls: { polling_url: "https://api.bfl.ai/v1/get_result" },
     error: null,
-    attempt_log: [],
-    webhook: null,
-    batch_id: null,
-    custom_id: null,
-    metadata: null,
-    request_id: null,
     ...overrides,
   };
 }
@@ -107,14 +110,56 @@ describe("job store", () => {
     expect(done.data.map((r) => r.id)).toEqual([made[3]?.id, made[1]?.id]);
   });
 
-  it("keeps upstream tasks per call", async () => {
+  it("keeps the ledger of upstream tasks on the record, each task its own field", async () => {
     const r = record("owner-a");
-    await store.saveTask(r.id, "bfl:0", { id: "task-1" });
-    await store.saveTask(r.id, "bfl:1", { id: "task-2" });
-    expect(await store.getTasks(r.id)).toEqual({
-      "bfl:0": { id: "task-1" },
-      "bfl:1": { id: "task-2" },
-    });
+    await store.create(r);
+    await store.saveTask(r.id, task(1));
+    await store.saveTask(r.id, task(0));
+    await store.saveTask(r.id, task(0, { state: "succeeded" }));
+    const ledger = (await store.get(r.id))?.upstream_tasks;
+    expect(ledger?.map((t) => [t.call_index, t.state])).toEqual([
+      [0, "succeeded"],
+      [1, "running"],
+    ]);
+    // A task of an expired record is not written back into existence.
+    await store.saveTask("job_gone", task(0));
+    expect(await redis.exists(`${prefix}:job:job_gone`)).toBe(0);
+  });
+
+  it("fences writes to the run that owns the job", async () => {
+    const r = record("owner-a");
+    await store.create(r);
+    await store.transition(r.id, ["queued"], "in_progress", { run: "run-1" });
+    await store.update(r.id, { progress: 0.3 }, { fence: "run-1" });
+    await store.assertRun(r.id, "run-1");
+    // Another run claims the job: the first one's writes are refused from now on.
+    await store.transition(r.id, ["in_progress"], "in_progress", { run: "run-2" });
+    await expect(store.update(r.id, { progress: 0.9 }, { fence: "run-1" })).rejects.toBeInstanceOf(
+      LockLostError,
+    );
+    await expect(store.assertRun(r.id, "run-1")).rejects.toBeInstanceOf(LockLostError);
+    await expect(
+      store.transition(r.id, ["in_progress"], "succeeded", {}, { fence: "run-1" }),
+    ).rejects.toBeInstanceOf(LockLostError);
+    expect(await store.transition(r.id, ["in_progress"], "succeeded", {}, { fence: "run-2" })).toBe(
+      true,
+    );
+    expect(await store.get(r.id)).toMatchObject({ status: "succeeded", run: "run-2" });
+  });
+
+  it("indexes open jobs for the reconciler until they end", async () => {
+    const r = record("owner-a");
+    await store.create(r);
+    const later = Date.now() + 10 * 60_000;
+    expect(await store.dueOpenJobs(Date.now(), 1000)).not.toContain(r.id);
+    expect(await store.dueOpenJobs(later, 1000)).toContain(r.id);
+    await store.scheduleCheck(r.id, Date.now() - 1);
+    expect(await store.dueOpenJobs(Date.now(), 1000)).toContain(r.id);
+    await store.transition(r.id, ["queued"], "failed");
+    expect(await store.dueOpenJobs(later, 1000)).not.toContain(r.id);
+    // Scheduling a check never re-adds a job that left the index.
+    await store.scheduleCheck(r.id, Date.now() - 1);
+    expect(await store.dueOpenJobs(later, 1000)).not.toContain(r.id);
   });
 });
 

@@ -1,13 +1,15 @@
 /**
  * The Black Forest Labs adapter: submit, save the task, poll the returned
  * `polling_url` (another host than the submit one), download `result.sample`
- * at once (it expires in 10 minutes). A resumed job polls its saved task.
+ * at once (it expires in 10 minutes). A resumed job polls its saved task; a
+ * failed poll or download is tried again, never resubmitted. Only BFL's own
+ * `Error` / `Task not found` ends the task for a new submit.
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import { ProviderError } from "../errors";
 import { downloadImage, parseReply, requestJson } from "../http";
 import { urlOrBase64 } from "../inputs";
-import { pollUntil } from "../poll";
+import { pollUntil, retryTransient } from "../poll";
 import type { ImageProvider, ProviderContext, ProviderImage, UpstreamTask } from "../types";
 import { assertTrustedUpstreamUrl } from "../upstream-url";
 import { bflHeaders, bflSubmitRequest } from "./request";
@@ -30,7 +32,12 @@ export function createBflProvider(options: BflOptions): ImageProvider {
     const images = await Promise.all(ctx.images.map(urlOrBase64));
     const request = bflSubmitRequest(plan, call, { ...options, images });
     await ctx.acquireSubmitSlot();
-    const res = await requestJson("bfl", ctx, request.url, request.init);
+    const res = await requestJson(
+      "bfl",
+      { ...ctx, signal: ctx.submitSignal },
+      request.url,
+      request.init,
+    );
     const body = parseReply("bfl", BflSubmitSchema, res.body, "submit");
     const task: UpstreamTask = {
       provider: "bfl",
@@ -38,6 +45,8 @@ export function createBflProvider(options: BflOptions): ImageProvider {
       id: body.id,
       urls: { polling_url: body.polling_url },
       submittedAt: ctx.now(),
+      // BFL bills in credits; 1 credit = $0.01.
+      costUsd: typeof body.cost === "number" ? body.cost / 100 : null,
     };
     await ctx.onTask(task);
     return task;
@@ -47,6 +56,7 @@ export function createBflProvider(options: BflOptions): ImageProvider {
     id: "bfl",
     async submit(plan, call, ctx): Promise<ProviderImage[]> {
       const task = ctx.resume ?? (await submitTask(plan, call, ctx));
+      const wait = { ...ctx, signal: ctx.waitSignal(task) };
       const pollUrl = assertTrustedUpstreamUrl(
         "bfl",
         task.urls.polling_url ?? "",
@@ -55,7 +65,7 @@ export function createBflProvider(options: BflOptions): ImageProvider {
       );
       const outcome = await pollUntil(
         async () => {
-          const res = await requestJson("bfl", ctx, pollUrl, {
+          const res = await requestJson("bfl", wait, pollUrl, {
             headers: bflHeaders(options.apiKey),
           });
           const state = interpretBflResult(parseReply("bfl", BflResultSchema, res.body, "poll"));
@@ -65,21 +75,22 @@ export function createBflProvider(options: BflOptions): ImageProvider {
           }
           return state;
         },
-        { intervalMs: ctx.pollIntervalMs, signal: ctx.signal },
+        { intervalMs: ctx.pollIntervalMs, signal: wait.signal, logger: ctx.logger },
       );
       switch (outcome.state) {
         case "refused":
+          await ctx.taskFailed(outcome.message);
           throw new ProviderError("bfl", "content_refused", outcome.message);
         case "failed":
         case "lost":
-          // The task is over upstream: a retry must submit a new one.
-          await ctx.forgetTask();
+          // BFL says the task is over without an image: a retry may submit a new one.
+          await ctx.taskFailed(outcome.message);
           throw new ProviderError("bfl", "retryable", `${outcome.message} (task ${task.id})`);
         case "ready": {
-          const image = await downloadImage("bfl", ctx, outcome.sampleUrl).catch(async (err) => {
-            // The sample link lives 10 minutes; once it is gone only a new task helps.
-            await ctx.forgetTask();
-            throw err;
+          const image = await retryTransient(() => downloadImage("bfl", wait, outcome.sampleUrl), {
+            signal: wait.signal,
+            logger: ctx.logger,
+            what: "download",
           });
           ctx.onProgress(1);
           return [

@@ -2,13 +2,15 @@
  * The fal.ai queue adapter: submit, save the request, poll `status_url`
  * until COMPLETED, then fetch `response_url` — failures (validation, content
  * policy) only show up there. All three URLs are used verbatim, since they
- * drop the sub-path of `/edit` model ids. Cancel is `PUT cancel_url`.
+ * drop the sub-path of `/edit` model ids. Cancel is `PUT cancel_url`. Polls,
+ * the result fetch and downloads ride out transient failures; a request is
+ * submitted anew only after fal reports it failed.
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import { ProviderError } from "../errors";
 import { downloadImage, parseReply, requestJson } from "../http";
 import { urlOrDataUri } from "../inputs";
-import { pollUntil } from "../poll";
+import { pollUntil, retryTransient } from "../poll";
 import type { ImageProvider, ProviderContext, ProviderImage, UpstreamTask } from "../types";
 import { assertTrustedUpstreamUrl } from "../upstream-url";
 import { falHeaders, falSubmitRequest } from "./request";
@@ -33,7 +35,12 @@ export function createFalProvider(options: FalOptions): ImageProvider {
     const images = await Promise.all(ctx.images.map(urlOrDataUri));
     const request = falSubmitRequest(plan, call, { ...options, images });
     await ctx.acquireSubmitSlot();
-    const res = await requestJson("fal", ctx, request.url, request.init);
+    const res = await requestJson(
+      "fal",
+      { ...ctx, signal: ctx.submitSignal },
+      request.url,
+      request.init,
+    );
     const body = parseReply("fal", FalSubmitSchema, res.body, "submit");
     const task: UpstreamTask = {
       provider: "fal",
@@ -54,30 +61,41 @@ export function createFalProvider(options: FalOptions): ImageProvider {
     id: "fal",
     async submit(plan, call, ctx): Promise<ProviderImage[]> {
       const task = ctx.resume ?? (await submitTask(plan, call, ctx));
+      const wait = { ...ctx, signal: ctx.waitSignal(task) };
+      const retrying = { signal: wait.signal, logger: ctx.logger };
       const headers = falHeaders(options.apiKey);
       const status = await pollUntil(
         async () => {
-          const res = await requestJson("fal", ctx, trusted(task.urls.status_url), { headers });
+          const res = await requestJson("fal", wait, trusted(task.urls.status_url), { headers });
           const s = parseReply("fal", FalStatusSchema, res.body, "status").status;
           if (s === "IN_PROGRESS") ctx.onProgress(0.5);
           return isFalDone(s) || isFalAborted(s) ? s : undefined;
         },
-        { intervalMs: ctx.pollIntervalMs, signal: ctx.signal },
+        { ...retrying, intervalMs: ctx.pollIntervalMs },
       );
       if (isFalAborted(status)) {
-        await ctx.forgetTask();
+        await ctx.taskFailed(`request ended ${status}`);
         throw new ProviderError("fal", "retryable", `request ${task.id} ended ${status}`);
       }
       let output: ReturnType<typeof falImages>;
       try {
-        const res = await requestJson("fal", ctx, trusted(task.urls.response_url), { headers });
+        const res = await retryTransient(
+          () => requestJson("fal", wait, trusted(task.urls.response_url), { headers }),
+          { ...retrying, what: "result" },
+        );
         output = falImages(parseReply("fal", FalOutputSchema, res.body, "result"));
       } catch (err) {
-        // The request is finished upstream either way: a retry needs a new one.
-        if (err instanceof ProviderError && err.kind === "retryable") await ctx.forgetTask();
+        // An error answer on the result URL is fal reporting the request failed (validation, content policy).
+        if (err instanceof ProviderError && err.upstreamStatus !== undefined) {
+          await ctx.taskFailed(err.message);
+        }
         throw err;
       }
-      const images = await Promise.all(output.urls.map((url) => downloadImage("fal", ctx, url)));
+      const images = await Promise.all(
+        output.urls.map((url) =>
+          retryTransient(() => downloadImage("fal", wait, url), { ...retrying, what: "download" }),
+        ),
+      );
       ctx.onProgress(1);
       return images.map((image, k) => ({
         data: image.data,

@@ -1,7 +1,8 @@
 /**
  * The OpenAI-compatible adapter: any upstream that speaks the OpenAI Images
  * API. The call is synchronous (no task to save or resume); `n` is native,
- * results come back as base64 (or URLs, fetched at once).
+ * results come back as base64 (or URLs, fetched at once). The call runs
+ * under the submit signal: once on the wire it is not aborted by a cancel.
  */
 import { ProviderError } from "../errors";
 import { downloadImage, parseReply, requestJson } from "../http";
@@ -41,12 +42,13 @@ export function createOpenAIProvider(options: OpenAIOptions): ImageProvider {
         request = openaiGenerateRequest(plan, call, options);
       }
       await ctx.acquireSubmitSlot();
-      const res = await requestJson("openai", ctx, request.url, request.init);
+      const onWire = { ...ctx, signal: ctx.submitSignal };
+      const res = await requestJson("openai", onWire, request.url, request.init);
       const items = openaiItems(parseReply("openai", OpenAIImagesSchema, res.body, "images"));
       const images = await Promise.all(
         items.map(async (item) => {
           if (item.b64) return { data: Buffer.from(item.b64, "base64"), contentType: undefined };
-          if (item.url) return downloadImage("openai", ctx, item.url);
+          if (item.url) return downloadImage("openai", onWire, item.url);
           throw new ProviderError(
             "openai",
             "retryable",

@@ -1,13 +1,15 @@
 /**
  * The Replicate adapter: create a prediction on the official model, save it,
  * poll `urls.get` until it is terminal, download the output at once (file
- * URLs expire after about an hour). Cancel is `POST urls.cancel`.
+ * URLs expire after about an hour). Cancel is `POST urls.cancel`. Polls and
+ * downloads ride out transient failures; only a `failed` or `canceled`
+ * prediction lets a retry create a new one.
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import { ProviderError } from "../errors";
 import { downloadImage, parseReply, requestJson } from "../http";
 import { urlOrDataUri } from "../inputs";
-import { pollUntil } from "../poll";
+import { pollUntil, retryTransient } from "../poll";
 import type { ImageProvider, ProviderContext, ProviderImage, UpstreamTask } from "../types";
 import { assertTrustedUpstreamUrl } from "../upstream-url";
 import { replicateCreateRequest, replicateHeaders } from "./request";
@@ -32,7 +34,12 @@ export function createReplicateProvider(options: ReplicateOptions): ImageProvide
     const images = await Promise.all(ctx.images.map(urlOrDataUri));
     const request = replicateCreateRequest(plan, call, { ...options, images });
     await ctx.acquireSubmitSlot();
-    const res = await requestJson("replicate", ctx, request.url, request.init);
+    const res = await requestJson(
+      "replicate",
+      { ...ctx, signal: ctx.submitSignal },
+      request.url,
+      request.init,
+    );
     const prediction = parseReply("replicate", ReplicatePredictionSchema, res.body, "create");
     const task: UpstreamTask = {
       provider: "replicate",
@@ -52,10 +59,12 @@ export function createReplicateProvider(options: ReplicateOptions): ImageProvide
     id: "replicate",
     async submit(plan, call, ctx): Promise<ProviderImage[]> {
       const task = ctx.resume ?? (await createPrediction(plan, call, ctx));
+      const wait = { ...ctx, signal: ctx.waitSignal(task) };
+      const retrying = { signal: wait.signal, logger: ctx.logger };
       const headers = replicateHeaders(options.apiKey);
       const outcome = await pollUntil(
         async () => {
-          const res = await requestJson("replicate", ctx, trusted(task.urls.get), { headers });
+          const res = await requestJson("replicate", wait, trusted(task.urls.get), { headers });
           const state = interpretPrediction(
             parseReply("replicate", ReplicatePredictionSchema, res.body, "prediction"),
           );
@@ -65,14 +74,15 @@ export function createReplicateProvider(options: ReplicateOptions): ImageProvide
           }
           return state;
         },
-        { intervalMs: ctx.pollIntervalMs, signal: ctx.signal },
+        { ...retrying, intervalMs: ctx.pollIntervalMs },
       );
       switch (outcome.state) {
         case "refused":
+          await ctx.taskFailed(outcome.message);
           throw new ProviderError("replicate", "content_refused", outcome.message);
         case "failed":
         case "canceled":
-          await ctx.forgetTask();
+          await ctx.taskFailed(outcome.state === "failed" ? outcome.message : "canceled upstream");
           throw new ProviderError(
             "replicate",
             "retryable",
@@ -82,7 +92,12 @@ export function createReplicateProvider(options: ReplicateOptions): ImageProvide
           );
         case "succeeded": {
           const images = await Promise.all(
-            outcome.urls.map((url) => downloadImage("replicate", ctx, url)),
+            outcome.urls.map((url) =>
+              retryTransient(() => downloadImage("replicate", wait, url), {
+                ...retrying,
+                what: "download",
+              }),
+            ),
           );
           ctx.onProgress(1);
           return images.map((image) => ({

@@ -19,10 +19,12 @@ function ctx(overrides: Partial<ProviderContext> = {}): ProviderContext {
   return {
     fetch,
     signal: new AbortController().signal,
+    submitSignal: new AbortController().signal,
+    waitSignal: () => new AbortController().signal,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     now: Date.now,
     onTask: async () => {},
-    forgetTask: async () => {},
+    taskFailed: async () => {},
     acquireSubmitSlot: async () => {},
     resume: undefined,
     images: [],

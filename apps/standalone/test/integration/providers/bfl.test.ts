@@ -19,4 +19,5 @@ describeProviderContract({
     expect(input.input_image_3).toBeUndefined();
   },
   submitsForTwo: 2,
+  tasks: true,
 });

@@ -29,6 +29,8 @@ export type ProviderSpec = {
   submitsForTwo: number;
   /** Checks how an edit's two input images reached the upstream. */
   expectEdit(call: FakeRequest, input: Record<string, unknown>): void;
+  /** True for queue/task protocols (an accepted task is resumed); false for a synchronous call. */
+  tasks: boolean;
 };
 
 /** Fast polling and backoff so the suite runs in seconds. */
@@ -168,20 +170,67 @@ export function describeProviderContract(spec: ProviderSpec): void {
   });
 
   describe(`${spec.id} adapter limits and credentials`, () => {
-    it("times out a call that takes too long (504)", async () => {
-      const slow = await startGateway({
+    const slowGateway = (limits: Record<string, number>) =>
+      startGateway({
         env: spec.env(fake, key),
-        providersFile: fastLimits(spec.id, { timeoutMs: 300, attempts: 1 }),
+        providersFile: fastLimits(spec.id, { attempts: 1, ...limits }),
       });
-      try {
-        fake.delayNext(3_000);
-        const res = await slow.post("/v1/images/generations", { prompt: "slow", size: "256x256" });
-        expect(res.body.error).toMatchObject({ code: "timeout" });
-        expect(res.status).toBe(504);
-      } finally {
-        await slow.close();
-      }
-    });
+
+    if (spec.tasks) {
+      it("waits for a task slower than the request timeout: one task, no resubmit", async () => {
+        const slow = await slowGateway({ timeoutMs: 300, taskLifetimeMs: 20_000 });
+        try {
+          fake.delayNext(1_500);
+          const before = fake.submits().length;
+          const res = await slow.post("/v1/images/generations", {
+            prompt: "slow",
+            size: "256x256",
+          });
+          expect(res.status).toBe(200);
+          expect(fake.submits().length - before).toBe(1);
+          const job = await slow.get(`/v1/jobs/${res.body.job_id}`);
+          expect(job.body.upstream_tasks).toMatchObject([
+            { provider: spec.id, state: "succeeded" },
+          ]);
+        } finally {
+          await slow.close();
+        }
+      });
+
+      it("ends a task past its lifetime with 504 upstream_timeout, never resubmitting", async () => {
+        const slow = await slowGateway({ timeoutMs: 300, taskLifetimeMs: 800 });
+        try {
+          fake.delayNext(5_000);
+          const before = fake.submits().length;
+          const res = await slow.post("/v1/images/generations", {
+            prompt: "slow",
+            size: "256x256",
+          });
+          expect(res.status).toBe(504);
+          expect(res.body.error).toMatchObject({ code: "upstream_timeout" });
+          expect(fake.submits().length - before).toBe(1);
+          const job = await slow.get(`/v1/jobs/${res.headers.get("x-imagegate-job-id")}`);
+          expect(job.body.upstream_tasks).toMatchObject([{ state: "expired" }]);
+        } finally {
+          await slow.close();
+        }
+      });
+    } else {
+      it("times out a synchronous call that takes too long (504)", async () => {
+        const slow = await slowGateway({ timeoutMs: 300 });
+        try {
+          fake.delayNext(3_000);
+          const res = await slow.post("/v1/images/generations", {
+            prompt: "slow",
+            size: "256x256",
+          });
+          expect(res.body.error).toMatchObject({ code: "timeout" });
+          expect(res.status).toBe(504);
+        } finally {
+          await slow.close();
+        }
+      });
+    }
 
     it("fails clearly on bad credentials, naming the provider", async () => {
       const wrong = await startGateway({

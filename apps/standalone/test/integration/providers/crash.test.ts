@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { createJobStore, createRedis } from "@imagegate/jobs";
 import { type BflFake, startBflFake, waitFor } from "@imagegate/testkit";
 import { startGateway, type TestGateway } from "../gateway";
 
@@ -66,12 +65,10 @@ describe("a worker killed after submit", () => {
       message: "the first worker submits",
     });
     // Kill only once the task id is saved: that is the window "never pay twice" covers.
-    const redis = createRedis({ url: gateway.config.redis.url });
-    const store = createJobStore({ redis, prefix: gateway.config.queuePrefix, ttlSeconds: 60 });
-    await waitFor(async () => Object.keys(await store.getTasks(res.body.id)).length === 1, {
-      timeoutMs: 5_000,
-    });
-    redis.disconnect();
+    await waitFor(
+      async () => (await gateway.get(`/v1/jobs/${res.body.id}`)).body.upstream_tasks.length === 1,
+      { timeoutMs: 5_000 },
+    );
     first.kill("SIGKILL");
     await exited(first);
 

@@ -15,4 +15,5 @@ describeProviderContract({
     ]);
   },
   submitsForTwo: 2,
+  tasks: true,
 });

@@ -14,4 +14,5 @@ describeProviderContract({
     expect(form.get("prompt")).toBe("edit me");
   },
   submitsForTwo: 1,
+  tasks: false,
 });

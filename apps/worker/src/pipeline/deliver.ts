@@ -1,0 +1,116 @@
+/**
+ * Deliver step: what runs after the upstream delivered — post-process, store
+ * the images, write the succeeded record. The upstream is never called again
+ * from here: a failing store or record write is retried with backoff, with
+ * the processed bytes kept in memory, for a bounded window
+ * (STORE_RETRY_WINDOW_MS); only then the job fails with
+ * `storage_unavailable` (docs/guarantees.md, "after the upstream delivered").
+ */
+import { type JobResult, type JobStore, LockLostError } from "@imagegate/jobs";
+import { GatewayError, type ProviderPlan } from "@imagegate/params";
+import { type ProviderImage, sleep } from "@imagegate/providers";
+import type { BlobStore } from "@imagegate/storage";
+import type { Logger } from "pino";
+import { postProcess } from "./post-process";
+import { type ProcessedImage, storeImages } from "./store-result";
+
+/** First and largest pause between tries of the store step. */
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 10_000;
+
+/** Options of `retryWithin`. */
+export type RetryWindow = { windowMs: number; signal: AbortSignal; logger: Logger };
+
+/**
+ * Runs `fn` until it succeeds, retrying any failure with exponential backoff
+ * until `windowMs` has passed since the first one; then throws
+ * `storage_unavailable`. A lost lock or an abort stops it at once.
+ */
+export async function retryWithin<T>(fn: () => Promise<T>, options: RetryWindow): Promise<T> {
+  let firstFailureAt: number | undefined;
+  for (let tries = 0; ; tries++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof LockLostError || options.signal.aborted) throw err;
+      firstFailureAt ??= Date.now();
+      const left = firstFailureAt + options.windowMs - Date.now();
+      if (left <= 0) {
+        throw new GatewayError(
+          "storage_unavailable",
+          `The images were made but could not be stored for ${Math.round(options.windowMs / 1000)} s: ${(err as Error).message}`,
+          null,
+          { cause: err },
+        );
+      }
+      const waitMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** tries, left);
+      options.logger.warn({ err: (err as Error).message, waitMs }, "store step failed; retrying");
+      await sleep(waitMs, options.signal);
+    }
+  }
+}
+
+/** Post-processes every image; an image sharp cannot read is the upstream's fault. */
+export async function processImages(
+  images: ProviderImage[],
+  plan: ProviderPlan,
+): Promise<ProcessedImage[]> {
+  return Promise.all(
+    images.map(async (image, index) => {
+      try {
+        const out = await postProcess(image.data, plan.target, plan.output);
+        return { ...out, seed: image.seed, revisedPrompt: image.revisedPrompt };
+      } catch (err) {
+        throw new GatewayError(
+          "upstream_invalid_image",
+          `The upstream delivered image ${index} in a form that cannot be processed: ${(err as Error).message}`,
+          null,
+          { cause: err },
+        );
+      }
+    }),
+  );
+}
+
+/** What the deliver step needs. */
+export type DeliverInput = {
+  jobId: string;
+  fence: string;
+  plan: ProviderPlan;
+  images: ProcessedImage[];
+  store: JobStore;
+  blobs: BlobStore;
+  window: RetryWindow;
+  /** The record fields of success besides the result (provider, attempts, log). */
+  patch: Parameters<JobStore["transition"]>[3];
+};
+
+/**
+ * Stores the images and writes the succeeded record, retrying within the
+ * window. Resolves "succeeded", or "not running" when the job had left
+ * `in_progress` meanwhile (a cancel).
+ */
+export async function deliver(input: DeliverInput): Promise<"succeeded" | "not running"> {
+  const { plan } = input;
+  return retryWithin(async () => {
+    const stored = await storeImages(input.blobs, input.jobId, input.images);
+    const now = Math.floor(Date.now() / 1000);
+    const result: JobResult = {
+      created: now,
+      images: stored,
+      output_format: plan.output.format,
+      size: `${plan.target.width}x${plan.target.height}`,
+    };
+    const moved = await input.store.transition(
+      input.jobId,
+      ["in_progress"],
+      "succeeded",
+      { ...input.patch, progress: 1, completed_at: now, result },
+      { fence: input.fence },
+    );
+    if (moved) return "succeeded";
+    // The write may have landed before a lost reply was resent: the record tells.
+    const record = await input.store.get(input.jobId);
+    return record?.status === "succeeded" ? "succeeded" : "not running";
+  }, input.window);
+}

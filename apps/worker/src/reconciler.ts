@@ -1,0 +1,152 @@
+/**
+ * The reconciler: every job ends (docs/guarantees.md, "every job ends").
+ * A job whose record is open (queued or in progress) must have a queue entry
+ * that will still run it. When the entry failed outside our processor (the
+ * stall limit: the job keeps killing workers) the job fails with
+ * `processing_interrupted`; when the entry vanished, or ended while the
+ * record stayed open (a crash between two writes), the job is put back on
+ * the queue of the provider that holds its live tasks — which resumes them —
+ * at most `maxRequeues` times, then it fails the same way. Its webhook and
+ * batch accounting go out through the job lifecycle.
+ *
+ * It runs on BullMQ's `failed` events and as a sweep over the open-jobs index
+ * every `intervalMs`, one worker process at a time (a Redis lock).
+ */
+import {
+  type ImageQueues,
+  isFinal,
+  isLiveTask,
+  type JobLifecycle,
+  type JobRecord,
+  type JobStore,
+} from "@imagegate/jobs";
+import { GatewayError } from "@imagegate/params";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+
+/** Options of `createReconciler`. */
+export type ReconcilerOptions = {
+  store: JobStore;
+  queues: ImageQueues;
+  lifecycle: JobLifecycle;
+  redis: Redis;
+  /** Key of the sweep lock. */
+  lockKey: string;
+  logger: Logger;
+  /** Sweep period; 0 = no sweeps (events only). */
+  intervalMs: number;
+  /** Times a job is put back on a queue before it fails. @defaultValue 3 */
+  maxRequeues?: number;
+  /** Open jobs looked at per sweep. @defaultValue 1000 */
+  batchSize?: number;
+};
+
+/** How long until a healthy open job is looked at again: running ones sooner. */
+const RECHECK_ACTIVE_MS = 120_000;
+const RECHECK_WAITING_MS = 600_000;
+
+/** BullMQ's reason for an entry that stalled more than WORKER_MAX_STALLS times. */
+const STALL_LIMIT = "stalled more than allowable limit";
+
+export type Reconciler = ReturnType<typeof createReconciler>;
+
+/** Creates the reconciler; `start()` begins the sweeps. */
+export function createReconciler(options: ReconcilerOptions) {
+  const { store, queues, lifecycle, logger } = options;
+  const maxRequeues = options.maxRequeues ?? 3;
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | undefined;
+
+  async function interrupt(record: JobRecord, why: string): Promise<void> {
+    const error = new GatewayError(
+      "processing_interrupted",
+      `The job was interrupted and could not be resumed (${why}).`,
+    ).toEnvelope().error;
+    const ended = await lifecycle.finishJob(record.id, ["queued", "in_progress"], "failed", {
+      error,
+    });
+    if (ended) logger.warn({ jobId: record.id, why }, "job failed by the reconciler");
+  }
+
+  /** Makes sure job `id` ends: leaves healthy jobs alone, resumes or fails stranded ones. */
+  async function reconcile(id: string, reason?: string): Promise<string> {
+    const record = await store.get(id);
+    if (!record || isFinal(record.status)) {
+      await store.forgetOpen(id);
+      return "closed";
+    }
+    if (reason?.includes(STALL_LIMIT)) {
+      await interrupt(record, "its workers stopped while running it too many times");
+      return "interrupted";
+    }
+    const state = await queues.entryState(id, record.route);
+    if (state !== "missing" && state !== "completed" && state !== "failed") {
+      const next = state === "active" ? RECHECK_ACTIVE_MS : RECHECK_WAITING_MS;
+      await store.scheduleCheck(id, Date.now() + next);
+      return "healthy";
+    }
+    if (record.reconciled >= maxRequeues) {
+      await interrupt(record, `its queue entry was lost ${record.reconciled + 1} times`);
+      return "interrupted";
+    }
+    // Resume where the job's live tasks are (never another provider: they would be paid again).
+    const live = record.upstream_tasks.find(isLiveTask)?.provider ?? record.provider;
+    const routeIndex = Math.max(0, live ? record.route.indexOf(live) : 0);
+    await store.update(id, { reconciled: record.reconciled + 1 });
+    await queues.requeue(
+      { jobId: id, route: record.route, routeIndex },
+      record.batch_id ? "batch" : "interactive",
+    );
+    await store.scheduleCheck(id, Date.now() + RECHECK_WAITING_MS);
+    logger.warn({ jobId: id, state, routeIndex }, "job re-queued by the reconciler");
+    return "requeued";
+  }
+
+  /** One sweep over the due open jobs, if no other process is sweeping. */
+  async function sweep(): Promise<number> {
+    const lockMs = Math.max(10_000, options.intervalMs);
+    const got = await options.redis.set(options.lockKey, "1", "PX", lockMs, "NX");
+    if (got !== "OK") return 0;
+    try {
+      const ids = await store.dueOpenJobs(Date.now(), options.batchSize ?? 1000);
+      for (const id of ids) {
+        try {
+          await reconcile(id);
+        } catch (err) {
+          logger.error({ jobId: id, err }, "reconcile failed");
+        }
+      }
+      return ids.length;
+    } finally {
+      await options.redis.del(options.lockKey);
+    }
+  }
+
+  return {
+    reconcile,
+    sweep,
+    /** Reacts to a failed queue entry (BullMQ `failed`): the job must still end. */
+    onEntryFailed(id: string, reason: string): void {
+      reconcile(id, reason).catch((err) => logger.error({ jobId: id, err }, "reconcile failed"));
+    },
+    /** Starts the periodic sweeps. */
+    start(): void {
+      if (options.intervalMs <= 0 || timer) return;
+      timer = setInterval(() => {
+        sweeping ??= sweep()
+          .then(() => undefined)
+          .catch((err) => logger.error({ err }, "reconciler sweep failed"))
+          .finally(() => {
+            sweeping = undefined;
+          });
+      }, options.intervalMs);
+      timer.unref();
+    },
+    /** Stops the sweeps and waits for one in progress. */
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await sweeping;
+    },
+  };
+}

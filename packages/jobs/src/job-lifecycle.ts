@@ -1,0 +1,82 @@
+/**
+ * The one way a job ends (docs/architecture.md, "job lifecycle"): the final
+ * write, then its announcement — the webhook delivery and, for a batch
+ * child, the batch's counts and its finalize step once every line is final.
+ * The worker, the API's cancel, a batch stop and the reconciler all end jobs
+ * through `finishJob`; a re-run that finds its job already final calls
+ * `announceFinal` again, which is idempotent (webhook message ids are fixed,
+ * batch counts are guarded by a set).
+ */
+import type { BatchQueue } from "./batch-queue";
+import type { BatchStore } from "./batch-store";
+import type { JobStore, WriteOptions } from "./job-store";
+import type { JobPatch, JobRecord, JobStatus } from "./records";
+import type { WebhookQueue } from "./webhook-queue";
+
+/** What ending a job touches. */
+export type JobLifecycleDeps = {
+  store: JobStore;
+  webhooks: WebhookQueue;
+  batches: BatchStore;
+  batchQueue: BatchQueue;
+};
+
+export type JobLifecycle = ReturnType<typeof createJobLifecycle>;
+
+/** Queues a batch's finalize step once every line is final and the batch is past validation. */
+export async function finalizeBatchWhenDone(
+  deps: Pick<JobLifecycleDeps, "batches" | "batchQueue">,
+  batchId: string,
+): Promise<void> {
+  const batch = await deps.batches.get(batchId);
+  if (!batch || (batch.status !== "in_progress" && batch.status !== "cancelling")) return;
+  const { total, completed, failed } = batch.request_counts;
+  if (completed + failed >= total) await deps.batchQueue.finalize(batchId);
+}
+
+/** Creates the job lifecycle over its stores and queues. */
+export function createJobLifecycle(deps: JobLifecycleDeps) {
+  /** Announces a final job: its webhook, and its batch's bookkeeping. Safe to repeat. */
+  async function announceFinal(record: JobRecord): Promise<void> {
+    await deps.webhooks.announce(record);
+    if (!record.batch_id) return;
+    const counts = await deps.batches.markChildFinal(
+      record.batch_id,
+      record.id,
+      record.status === "succeeded",
+    );
+    if (counts.completed + counts.failed >= counts.total) {
+      await finalizeBatchWhenDone(deps, record.batch_id);
+    }
+  }
+
+  return {
+    announceFinal,
+
+    /**
+     * Moves job `id` from one of `from` to the final status `to` with `patch`,
+     * then announces it. Returns the final record, or null when the status did
+     * not allow it (already final, or unknown). LockLostError when fenced off.
+     */
+    async finishJob(
+      id: string,
+      from: JobStatus[],
+      to: Extract<JobStatus, "succeeded" | "failed" | "canceled">,
+      patch: JobPatch,
+      options: WriteOptions = {},
+    ): Promise<JobRecord | null> {
+      const now = Math.floor(Date.now() / 1000);
+      const moved = await deps.store.transition(
+        id,
+        from,
+        to,
+        { completed_at: now, ...patch },
+        options,
+      );
+      if (!moved) return null;
+      const record = await deps.store.get(id);
+      if (record) await announceFinal(record);
+      return record;
+    },
+  };
+}
