@@ -35,7 +35,13 @@ const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 15_000;
 
 /** Options of `retryTransient` and `pollUntil`. */
-export type WaitOptions = { signal: AbortSignal; logger?: Logger | undefined; what?: string };
+export type WaitOptions = {
+  signal: AbortSignal;
+  logger?: Logger | undefined;
+  what?: string;
+  /** Narrows which transient-looking failures are retried (a protocol's own rule). */
+  retryIf?: (err: ProviderError) => boolean;
+};
 
 /** Runs `fn`, trying again after transient upstream failures until it succeeds or the signal aborts. */
 export async function retryTransient<T>(fn: () => Promise<T>, options: WaitOptions): Promise<T> {
@@ -44,6 +50,7 @@ export async function retryTransient<T>(fn: () => Promise<T>, options: WaitOptio
       return await fn();
     } catch (err) {
       if (!isTransient(err) || options.signal.aborted) throw err;
+      if (options.retryIf && !options.retryIf(err)) throw err;
       const backoff = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** tries);
       const waitMs = Math.max(backoff, err.retryAfterMs ?? 0);
       options.logger?.warn(

@@ -38,6 +38,16 @@ describe("retryTransient", () => {
     expect(f.calls()).toBe(1);
   });
 
+  it("rethrows a transient-looking failure the protocol's own rule says is final", async () => {
+    const modelFailed = new ProviderError("fal", "retryable", "500", { upstreamStatus: 500 });
+    const f = flaky([modelFailed], "ok");
+    const retryIf = (err: ProviderError) => err.upstreamStatus !== 500;
+    await expect(
+      retryTransient(f.fn, { signal: new AbortController().signal, retryIf }),
+    ).rejects.toBe(modelFailed);
+    expect(f.calls()).toBe(1);
+  });
+
   it("waits at least the upstream's Retry-After", async () => {
     const f = flaky([transient("rate_limited", 300)], "ok");
     const started = Date.now();

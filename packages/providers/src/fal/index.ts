@@ -22,6 +22,16 @@ export type FalOptions = { apiKey: string; baseUrl: string };
 
 const FAL_DOMAINS = ["fal.run", "fal.ai", "falrun.com"];
 
+/**
+ * A completed request's result URL answers the model's own failure as an
+ * error status (a 500 is the model failing, not the queue): only what fal's
+ * client retries (429, 502–504, no answer) is tried again.
+ */
+function isFalRetryableResult(err: ProviderError): boolean {
+  const status = err.upstreamStatus;
+  return status === undefined || [429, 502, 503, 504].includes(status);
+}
+
 /** Creates the fal provider. */
 export function createFalProvider(options: FalOptions): ImageProvider {
   const trusted = (url: string | undefined) =>
@@ -81,7 +91,7 @@ export function createFalProvider(options: FalOptions): ImageProvider {
       try {
         const res = await retryTransient(
           () => requestJson("fal", wait, trusted(task.urls.response_url), { headers }),
-          { ...retrying, what: "result" },
+          { ...retrying, what: "result", retryIf: isFalRetryableResult },
         );
         output = falImages(parseReply("fal", FalOutputSchema, res.body, "result"));
       } catch (err) {

@@ -49,6 +49,8 @@ export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
     if (req.method === "GET" && req.path === "/v1/get_result") {
       const denied = unauthorized(req);
       if (denied) return denied;
+      const pollFault = book.takePollFault();
+      if (pollFault) return { status: pollFault, body: { detail: `fake failure ${pollFault}` } };
       const task = book.find(req.query.get("id") ?? "");
       if (!task)
         return {
@@ -94,6 +96,8 @@ export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
     if (req.method === "GET" && delivery) {
       const task = book.find(delivery[1] as string);
       if (!task) return { status: 404, body: { detail: "gone" } };
+      const fault = await book.takeDownloadFault();
+      if (fault) return { status: fault, body: { detail: `fake failure ${fault}` } };
       const {
         width = 1024,
         height = 768,

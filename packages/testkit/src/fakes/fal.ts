@@ -27,6 +27,8 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
     if (req.method === "GET" && req.path.startsWith("/files/")) {
       const task = book.find(req.path.slice(7).replace(/\.\w+$/, ""));
       if (!task) return { status: 404, body: { detail: "Not Found" } };
+      const fault = await book.takeDownloadFault();
+      if (fault) return { status: fault, body: { detail: `fake failure ${fault}` } };
       const { width, height } = (task.input.image_size ?? { width: 1024, height: 768 }) as {
         width: number;
         height: number;
@@ -59,6 +61,8 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
         cancel_url: `${origin}/${request[1]}/requests/${task.id}/cancel`,
       };
       if (request[3] === "/status") {
+        const pollFault = book.takePollFault();
+        if (pollFault) return { status: pollFault, body: { detail: `fake failure ${pollFault}` } };
         if (state === "pending")
           return { status: 202, body: { ...urls, status: "IN_PROGRESS", logs: [] } };
         return {
@@ -68,6 +72,9 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
       }
       if (state === "pending")
         return { status: 400, body: { detail: "Request is still in progress" } };
+      const resultFault = book.takeResultFault();
+      if (resultFault)
+        return { status: resultFault, body: { detail: `fake failure ${resultFault}` } };
       if (state === "moderated") {
         return {
           status: 422,

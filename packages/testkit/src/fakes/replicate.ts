@@ -115,6 +115,8 @@ export async function startReplicateFake(token = "r8_test_token"): Promise<Repli
     if (req.method === "GET" && file) {
       const task = book.find(file[1] as string);
       if (!task) return { status: 404, body: { detail: "Not found" } };
+      const fault = await book.takeDownloadFault();
+      if (fault) return { status: fault, body: { detail: `fake failure ${fault}` } };
       const { width, height } = outputSize(task.input);
       const format = file[2] === "jpg" ? "jpeg" : (file[2] as "webp" | "png");
       return {
@@ -140,6 +142,12 @@ export async function startReplicateFake(token = "r8_test_token"): Promise<Repli
         return {
           status: 404,
           body: { title: "Not found", detail: "Prediction not found", status: 404 },
+        };
+      const pollFault = req.method === "GET" ? book.takePollFault() : undefined;
+      if (pollFault)
+        return {
+          status: pollFault,
+          body: { title: "Error", detail: `fake failure ${pollFault}`, status: pollFault },
         };
       if (prediction[2] && req.method === "POST") {
         if (book.stateOf(task) === "pending") {

@@ -1,7 +1,8 @@
 /**
  * The state every fake upstream shares: its async tasks (each finishes after
  * `taskMs`, or ends moderated or failed when told to), the faults queued for
- * the next submits (an HTTP error, a 429 with Retry-After), and the most
+ * the next submits (an HTTP error, a 429 with Retry-After), polls, result
+ * fetches and downloads (transient errors while a task runs), and the most
  * tasks it ever saw active at once — for the concurrency tests.
  */
 import sharp from "sharp";
@@ -34,6 +35,14 @@ export type FakeControls = {
   moderateNext(): void;
   /** The next task ends failed upstream. */
   failTaskNext(): void;
+  /** The next `times` status polls answer `status` (a transient fault while a task runs). */
+  failPollNext(status: number, times?: number): void;
+  /** The next `times` result fetches (fal's `response_url`) answer `status`. */
+  failResultNext(status: number, times?: number): void;
+  /** The next `times` result image downloads answer `status`. */
+  failDownloadNext(status: number, times?: number): void;
+  /** Extra time every result image download takes. @defaultValue 0 ms */
+  downloadDelayMs: number;
   /** How long a task runs. @defaultValue 30 ms */
   taskMs: number;
   /** Tasks created so far, in order. */
@@ -50,7 +59,13 @@ export function createTaskBook(prefix: string) {
   const faults: SubmitFault[] = [];
   const delays: number[] = [];
   const outcomes: TaskOutcome[] = [];
+  const pollFaults: number[] = [];
+  const resultFaults: number[] = [];
+  const downloadFaults: number[] = [];
   let maxActive = 0;
+  const repeat = (list: number[], status: number, times: number) => {
+    for (let i = 0; i < times; i++) list.push(status);
+  };
 
   const controls: FakeControls = {
     failNext(status, times = 1) {
@@ -68,6 +83,16 @@ export function createTaskBook(prefix: string) {
     failTaskNext() {
       outcomes.push("failed");
     },
+    failPollNext(status, times = 1) {
+      repeat(pollFaults, status, times);
+    },
+    failResultNext(status, times = 1) {
+      repeat(resultFaults, status, times);
+    },
+    failDownloadNext(status, times = 1) {
+      repeat(downloadFaults, status, times);
+    },
+    downloadDelayMs: 0,
     taskMs: 30,
     tasks,
     get maxActive() {
@@ -82,6 +107,21 @@ export function createTaskBook(prefix: string) {
     /** The fault for this submit, if one is queued. */
     takeFault(): SubmitFault | undefined {
       return faults.shift();
+    },
+    /** The HTTP status to fail this status poll with, if one is queued. */
+    takePollFault(): number | undefined {
+      return pollFaults.shift();
+    },
+    /** The HTTP status to fail this result fetch with, if one is queued. */
+    takeResultFault(): number | undefined {
+      return resultFaults.shift();
+    },
+    /** Waits out the download delay; then the status to fail this download with, if one is queued. */
+    async takeDownloadFault(): Promise<number | undefined> {
+      if (controls.downloadDelayMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, controls.downloadDelayMs));
+      }
+      return downloadFaults.shift();
     },
     /** Creates a task for an accepted submit. */
     create(input: Record<string, unknown>): FakeTask {

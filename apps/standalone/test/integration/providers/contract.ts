@@ -158,6 +158,31 @@ export function describeProviderContract(spec: ProviderSpec): void {
       expect(job.body.attempts).toBe(1);
     });
 
+    if (spec.tasks) {
+      it("rides out failing polls, result fetches and downloads without a second submit", async () => {
+        fake.failPollNext(503, 2);
+        if (spec.id === "fal") fake.failResultNext(502);
+        fake.failDownloadNext(500);
+        const before = fake.submits().length;
+        const res = await generate({ size: "256x256" });
+        expect(res.status).toBe(200);
+        expect(fake.submits().length - before).toBe(1);
+        const job = await gateway.get(`/v1/jobs/${res.body.job_id}`);
+        expect(job.body.upstream_tasks).toMatchObject([{ provider: spec.id, state: "succeeded" }]);
+        expect(job.body.attempts).toBe(1);
+      });
+
+      it("submits anew only after the provider says the task failed", async () => {
+        fake.failTaskNext();
+        const before = fake.submits().length;
+        const res = await generate({ size: "256x256" });
+        expect(res.status).toBe(200);
+        expect(fake.submits().length - before).toBe(2);
+        const job = await gateway.get(`/v1/jobs/${res.body.job_id}`);
+        expect(job.body.upstream_tasks.map((t: Json) => t.state)).toEqual(["failed", "succeeded"]);
+      });
+    }
+
     it("answers a moderation refusal with 422 and never submits twice", async () => {
       fake.moderateNext();
       const before = fake.submits().length;
