@@ -89,9 +89,14 @@ function applyModel() {
   if (tiers.includes(keep)) resolution.value = keep;
 }
 
+/** Bumped per key change: an answer for an older key must not overwrite a newer one. */
+let generation = 0;
+
 async function loadModels() {
+  const mine = ++generation;
   try {
     const list = await api.models();
+    if (mine !== generation) return;
     models = list.data ?? [];
     const keep = model.value;
     model.replaceChildren(
@@ -101,7 +106,7 @@ async function loadModels() {
     applyModel();
     clearError();
   } catch (err) {
-    showError(err);
+    if (mine === generation) showError(err);
   }
 }
 
