@@ -169,6 +169,17 @@ describe("the playground", () => {
     const src = (await image.getAttribute("src")) as string;
     const fromPage = Buffer.from(await (await fetch(src)).arrayBuffer());
     expect(sha(fromCurl)).toBe(sha(fromPage));
+
+    // After a reload, the history shows the job again and loads its parameters.
+    await page.reload();
+    await page.locator("#history button").first().click();
+    await page.waitForFunction(() => !!document.querySelector("#images-out img")?.naturalWidth);
+    expect(await image.evaluate((img: Node) => [img.naturalWidth, img.naturalHeight])).toEqual([
+      1365, 768,
+    ]);
+    expect(await page.getByLabel("Prompt").inputValue()).toBe("a lighthouse at dusk");
+    expect(await page.getByLabel("Size or aspect ratio").inputValue()).toBe("16:9");
+    expect(await page.getByLabel("Seed").inputValue()).toBe("7");
   });
 
   it("shows the gateway's message for a wrong API key", async () => {
