@@ -5,16 +5,16 @@
  * does the type checking. SWC is used instead of ts-jest's transpile-only mode
  * because it is several times faster on these 2-core machines.
  */
-const transform = {
-  "^.+\\.ts$": [
-    "@swc/jest",
-    {
-      jsc: { parser: { syntax: "typescript" }, target: "es2022" },
-      module: { type: "commonjs" },
-      sourceMaps: "inline",
-    },
-  ],
-};
+const swc = [
+  "@swc/jest",
+  {
+    jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+    module: { type: "commonjs" },
+    sourceMaps: "inline",
+  },
+];
+// The playground's browser modules are plain ES modules: SWC makes them CommonJS for their unit tests.
+const transform = { "^.+\\.ts$": swc, "^.+/playground/assets/.+\\.js$": swc };
 const common = {
   transform,
   testEnvironment: "node",

@@ -21,6 +21,7 @@ import { jobsRouter } from "./routes/jobs";
 import { metricsRouter } from "./routes/metrics";
 import { modelsRouter } from "./routes/models";
 import { openApiRouter } from "./routes/openapi";
+import { playgroundRouter } from "./routes/playground";
 import { webhooksRouter } from "./routes/webhooks";
 
 /** Builds the HTTP app. */
@@ -38,6 +39,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(openApiRouter());
   app.use(adminRouter(deps));
   app.use(fileLinksRouter(deps));
+  app.use(playgroundRouter());
   app.use(auth(deps.config.apiKeys));
   app.use(imagesRouter(deps));
   app.use(editsRouter(deps));

@@ -1,103 +1,110 @@
 /**
- * The items of `imagegate batch run`: one request per line of a `.txt`
- * (a prompt per line), `.csv` (a header row: `prompt` plus any of
- * `custom_id`, `size`, `model`, `seed`, `n`, `output_format`, …) or `.jsonl`
- * (`{custom_id, prompt, …}` or OpenAI batch lines `{custom_id, body}`).
- * Items without a custom_id are named after their line.
+ * The items of `imagegate batch run|submit`: one request per prompt of a
+ * `.txt` (a prompt per line), per row of a `.csv` (csv-items.ts) or per line
+ * of a `.jsonl` (`{custom_id, prompt, …}` or OpenAI batch lines
+ * `{custom_id, body}`). `-` reads standard input, in the format given or, when
+ * none is, JSONL if it starts with `{` and plain prompts otherwise. Items
+ * without a custom_id are named after their line (`line-N`) or row (`row-N`).
  */
 import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { readCsvItems } from "./csv-items";
 
 /** One request to make. */
 export type BatchItem = { customId: string; body: Record<string, unknown> };
 
-const NUMERIC = new Set([
-  "n",
-  "seed",
-  "output_compression",
-  "safety_tolerance",
-  "output_quality",
-  "width",
-  "height",
-]);
+/** The formats of a batch input. */
+export const INPUT_FORMATS = ["txt", "csv", "jsonl"] as const;
+/** A batch input format. */
+export type InputFormat = (typeof INPUT_FORMATS)[number];
 
-/** Splits one CSV line (RFC 4180 quotes). */
-export function splitCsv(line: string): string[] {
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      out.push(field);
-      field = "";
-    } else field += c;
-  }
-  out.push(field);
-  return out;
+/** Where the items come from: a path, or `-` with the stream to read. */
+export type ItemSource = { path: string; format?: InputFormat; stdin?: Readable };
+
+/** The format of a file path by its extension; throws for anything else. */
+export function formatOfPath(path: string): InputFormat {
+  const kind = extname(path).toLowerCase().slice(1);
+  if (!(INPUT_FORMATS as readonly string[]).includes(kind))
+    throw new Error(`${path}: use a .txt, .csv or .jsonl file (or --input-format)`);
+  return kind as InputFormat;
 }
 
-/** Reads every item of `path`, by its extension. */
-export async function readBatchItems(path: string): Promise<BatchItem[]> {
-  const kind = extname(path).toLowerCase();
-  if (![".txt", ".csv", ".jsonl"].includes(kind))
-    throw new Error(`${path}: use a .txt, .csv or .jsonl file`);
+/** The format of standard input by its first characters: JSONL if it starts with `{`. */
+export function sniffFormat(text: string): InputFormat {
+  return text.trimStart().startsWith("{") ? "jsonl" : "txt";
+}
+
+/** The item of one JSONL line (flat or an OpenAI batch line). */
+export function jsonlItem(line: string, fallback: string, where: string): BatchItem {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new Error(`${where}: not valid JSON`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new Error(`${where}: each line must be a JSON object`);
+  const { custom_id: id, body, method: _m, url: _u, ...rest } = value as Record<string, unknown>;
+  return {
+    customId: typeof id === "string" && id ? id : fallback,
+    body: body && typeof body === "object" ? (body as Record<string, unknown>) : rest,
+  };
+}
+
+async function readLineItems(input: Readable, format: "txt" | "jsonl", name: string) {
   const items: BatchItem[] = [];
-  let header: string[] | null = null;
   let lineNo = 0;
-  const lines = createInterface({
-    input: createReadStream(path),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const raw of lines) {
+  for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     lineNo++;
     const line = raw.trim();
     if (!line) continue;
     const fallback = `line-${lineNo}`;
-    if (kind === ".txt") {
-      items.push({ customId: fallback, body: { prompt: line } });
-    } else if (kind === ".csv") {
-      if (!header) {
-        header = splitCsv(line).map((h) => h.trim());
-        if (!header.includes("prompt"))
-          throw new Error(`${path}: the header needs a 'prompt' column`);
-        continue;
-      }
-      const cells = splitCsv(raw);
-      const body: Record<string, unknown> = {};
-      header.forEach((name, i) => {
-        const value = cells[i]?.trim();
-        if (value && name !== "custom_id") body[name] = NUMERIC.has(name) ? Number(value) : value;
-      });
-      const id = cells[header.indexOf("custom_id")]?.trim();
-      items.push({ customId: id || fallback, body });
-    } else {
-      let value: Record<string, unknown>;
-      try {
-        value = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new Error(`${path}:${lineNo}: not valid JSON`);
-      }
-      const { custom_id: id, body, method: _m, url: _u, ...rest } = value;
-      items.push({
-        customId: typeof id === "string" && id ? id : fallback,
-        body: body && typeof body === "object" ? (body as Record<string, unknown>) : rest,
-      });
-    }
+    items.push(
+      format === "txt"
+        ? { customId: fallback, body: { prompt: line } }
+        : jsonlItem(line, fallback, `${name}:${lineNo}`),
+    );
   }
+  return items;
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads every item of a source; custom_ids must be unique. */
+export async function readBatchItems(source: ItemSource | string): Promise<BatchItem[]> {
+  const { path, format: given, stdin } = typeof source === "string" ? { path: source } : source;
+  let input: Readable;
+  let format: InputFormat;
+  const name = path === "-" ? "stdin" : path;
+  if (path === "-") {
+    // Read whole: the format may have to be sniffed, and a pipe cannot be re-read.
+    const text = await readAll(stdin ?? process.stdin);
+    format = given ?? sniffFormat(text);
+    input = Readable.from([text]);
+  } else {
+    format = given ?? formatOfPath(path);
+    input = createReadStream(path);
+  }
+  const items =
+    format === "csv" ? await readCsvItems(input, name) : await readLineItems(input, format, name);
   const seen = new Set<string>();
   for (const item of items) {
     if (seen.has(item.customId))
-      throw new Error(`${path}: custom_id '${item.customId}' appears twice`);
+      throw new Error(`${name}: custom_id '${item.customId}' appears twice`);
     seen.add(item.customId);
   }
   return items;
+}
+
+/** Reads all of a stream (a prompt from standard input), trimmed; throws when it is empty. */
+export async function readPrompt(stdin: Readable): Promise<string> {
+  const text = (await readAll(stdin)).trim();
+  if (!text) throw new Error("no prompt on standard input");
+  return text;
 }

@@ -1,33 +1,45 @@
 /**
- * The `imagegate` command line (commander): generate, edit, batch run.
+ * The `imagegate` command line (commander): generate, edit, jobs, batch.
  * Configured by --url / --api-key or IMAGEGATE_URL / IMAGEGATE_API_KEY.
+ * Results go to stdout (paths, or JSON with --json), everything else to
+ * stderr, so the command fits in a pipeline.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { readPrompt } from "./batch-items";
 import { ApiError, createClient } from "./client";
-import { batchRunCommand } from "./commands/batch";
 import { editCommand } from "./commands/edit";
-import { generateCommand, type ImageOptions } from "./commands/generate";
-import { loadSettings } from "./settings";
+import { generateCommand, type ImageOptions, type ImageOutcome } from "./commands/generate";
+import { integer } from "./flags";
+import { type CommandContext, type Io, processIo } from "./io";
+import { registerBatchCommands } from "./program-batch";
+import { registerJobCommands } from "./program-jobs";
+import { loadSettings, type SettingsFlags } from "./settings";
+import { cliVersion } from "./version";
 
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError("expected an integer");
-  return n;
+type OutputFlags = { json?: boolean };
+
+function printOutcome(io: Io, outcome: ImageOutcome, flags: OutputFlags) {
+  if (flags.json) io.out(JSON.stringify(outcome));
+  else for (const path of outcome.files) io.out(path);
 }
 
-type GlobalFlags = { url?: string; apiKey?: string };
-
-/** Builds the program; `env` and `out` are injectable for tests. */
-export function createProgram(
-  env: Record<string, string | undefined>,
-  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
-) {
+/** Builds the program; `env` and `io` are injectable for tests. */
+export function createProgram(env: Record<string, string | undefined>, io: Io = processIo()) {
   const program = new Command("imagegate")
     .description("Generate and edit images through an imagegate gateway")
+    .version(cliVersion(), "-V, --version", "print the version")
     .option("--url <url>", "gateway URL (env IMAGEGATE_URL, default http://localhost:8080)")
     .option("--api-key <key>", "API key (env IMAGEGATE_API_KEY)")
+    .option("--retries <n>", "retries on connection errors and 5xx, with backoff", "4")
     .showHelpAfterError();
-  const client = () => createClient(loadSettings(program.opts<GlobalFlags>(), env));
+  const context: CommandContext = {
+    io,
+    client: () =>
+      createClient(loadSettings(program.opts<SettingsFlags>(), env), {
+        onRetry: (message) => io.err(`imagegate: ${message}`),
+      }),
+  };
+  const prompt = (value: string) => (value === "-" ? readPrompt(io.stdin) : Promise.resolve(value));
   const imageOptions = (cmd: Command) =>
     cmd
       .option("-m, --model <model>", "model id", "flux.2-max")
@@ -35,85 +47,62 @@ export function createProgram(
       .option("-n, --n <n>", "number of images", integer)
       .option("-f, --format <format>", "png, jpeg, webp, avif or gif")
       .option("--seed <seed>", "seed", integer)
-      .option("-o, --out <dir>", "directory for the images", ".");
+      .option("-o, --out <dir>", "directory for the images", ".")
+      .option("--idempotency-key <key>", "Idempotency-Key (default: a new one per run)")
+      .option("--json", "print {job_id, provider, files, applied, …} instead of paths");
 
   imageOptions(
-    program.command("generate").argument("<prompt>", "what to draw").description("Generate images"),
-  ).action(async (prompt: string, options: ImageOptions) => {
-    for (const path of await generateCommand(client(), prompt, options)) out(path);
+    program
+      .command("generate")
+      .argument("<prompt>", "what to draw ('-' reads it from stdin)")
+      .description("Generate images"),
+  ).action(async (text: string, options: ImageOptions & OutputFlags) => {
+    const outcome = await generateCommand(context.client(), await prompt(text), options);
+    printOutcome(io, outcome, options);
   });
 
   imageOptions(
     program
       .command("edit")
       .argument("<images...>", "input images (PNG, JPEG, WebP)")
-      .requiredOption("-p, --prompt <prompt>", "the edit to make")
+      .requiredOption("-p, --prompt <prompt>", "the edit to make ('-' reads it from stdin)")
       .option("--mask <file>", "mask (transparent = edit here)")
       .description("Edit images"),
-  ).action(async (images: string[], options: ImageOptions & { prompt: string; mask?: string }) => {
-    for (const path of await editCommand(client(), images, options)) out(path);
-  });
+  ).action(
+    async (
+      images: string[],
+      options: ImageOptions & OutputFlags & { prompt: string; mask?: string },
+    ) => {
+      const outcome = await editCommand(context.client(), images, {
+        ...options,
+        prompt: await prompt(options.prompt),
+      });
+      printOutcome(io, outcome, options);
+    },
+  );
 
-  program
-    .command("batch")
-    .description("Bulk generation")
-    .command("run")
-    .argument("<file>", "prompts as .jsonl, .csv or .txt")
-    .requiredOption("-o, --out <dir>", "directory for images and results.jsonl")
-    .option("-c, --concurrency <n>", "requests in flight", integer, 8)
-    .option("-m, --model <model>", "default model")
-    .option("-s, --size <size>", "default size")
-    .option("-f, --format <format>", "default output format")
-    .option("--no-progress", "no progress bar")
-    .action(
-      async (
-        file: string,
-        options: {
-          out: string;
-          concurrency: number;
-          model?: string;
-          size?: string;
-          format?: string;
-          progress: boolean;
-        },
-      ) => {
-        const defaults = {
-          ...(options.model ? { model: options.model } : {}),
-          ...(options.size ? { size: options.size } : {}),
-          ...(options.format ? { output_format: options.format } : {}),
-        };
-        const controller = new AbortController();
-        const onSignal = () => controller.abort();
-        process.once("SIGINT", onSignal);
-        const summary = await batchRunCommand(client(), {
-          file,
-          out: options.out,
-          concurrency: options.concurrency,
-          defaults,
-          progress: options.progress,
-          signal: controller.signal,
-        });
-        process.off("SIGINT", onSignal);
-        out(JSON.stringify(summary));
-        if (summary.failed > 0 || summary.interrupted) process.exitCode = 1;
-      },
-    );
+  registerJobCommands(program, context);
+  registerBatchCommands(program, context);
   return program;
 }
 
-/** Runs the program on `argv`, printing errors as one line. */
+/** The one-line message of an error. */
+export function errorMessage(err: unknown): string {
+  return err instanceof ApiError
+    ? `error ${err.status}${err.code ? ` ${err.code}` : ""}: ${err.message}`
+    : `error: ${(err as Error).message}`;
+}
+
+/** Runs the program on `argv`, printing errors as one line on stderr (exit code 1). */
 export async function runCli(
   argv: string[],
   env: Record<string, string | undefined>,
+  io: Io = processIo(),
 ): Promise<void> {
   try {
-    await createProgram(env).parseAsync(argv);
+    await createProgram(env, io).parseAsync(argv);
   } catch (err) {
-    const message =
-      err instanceof ApiError
-        ? `error ${err.status}${err.code ? ` ${err.code}` : ""}: ${err.message}`
-        : `error: ${(err as Error).message}`;
-    process.stderr.write(`${message}\n`);
+    io.err(errorMessage(err));
     process.exitCode = 1;
   }
 }

@@ -7,17 +7,22 @@
  * instead of generating twice.
  */
 import { createHash } from "node:crypto";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type BatchItem, readBatchItems } from "../batch-items";
+import { type BatchItem, type ItemSource, readBatchItems } from "../batch-items";
 import type { Client, JsonObject } from "../client";
 import { safeName } from "../files";
 import { createProgress, type Progress } from "../progress";
+import { appendResult, finishedIds, type ResultLine } from "../results-file";
 import { saveImages } from "./generate";
 
 /** Options of `batch run`. */
 export type BatchRunOptions = {
+  /** A path, or `-` for standard input. */
   file: string;
+  /** The input format (needed for CSV on stdin). @defaultValue by extension, or sniffed on stdin */
+  format?: ItemSource["format"];
+  stdin?: ItemSource["stdin"];
   out: string;
   /** Requests in flight. @defaultValue 8 */
   concurrency?: number;
@@ -26,15 +31,6 @@ export type BatchRunOptions = {
   progress?: boolean;
   /** Stops submitting new items (in-flight ones are left to a re-run). */
   signal?: AbortSignal;
-};
-
-/** One line of results.jsonl. */
-export type ResultLine = {
-  custom_id: string;
-  status: string;
-  job_id: string | null;
-  files: string[];
-  error: string | null;
 };
 
 /** What a run did. */
@@ -47,28 +43,6 @@ export type BatchRunSummary = {
 };
 
 const FINAL = new Set(["succeeded", "failed", "canceled"]);
-
-/** custom_ids that already succeeded, from an earlier run's results. */
-async function finished(resultsPath: string): Promise<Set<string>> {
-  const done = new Set<string>();
-  let text = "";
-  try {
-    text = await readFile(resultsPath, "utf8");
-  } catch {
-    return done;
-  }
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as ResultLine;
-      if (r.status === "succeeded") done.add(r.custom_id);
-      else done.delete(r.custom_id);
-    } catch {
-      // A line cut short by an interrupted run: the item is simply redone.
-    }
-  }
-  return done;
-}
 
 /** The Idempotency-Key of an item: the same item always maps to the same job. */
 export function itemKey(item: BatchItem): string {
@@ -88,7 +62,7 @@ async function runItem(
     const job = await client.post(
       "/v1/images/generations",
       { ...options.defaults, ...item.body, response_format: "url" },
-      { prefer: "respond-async", "idempotency-key": itemKey(item) },
+      { headers: { prefer: "respond-async" }, idempotencyKey: itemKey(item) },
     );
     let current: JsonObject = job;
     while (!FINAL.has(String(current.status)))
@@ -121,8 +95,12 @@ export async function batchRunCommand(
 ): Promise<BatchRunSummary> {
   await mkdir(options.out, { recursive: true });
   const resultsPath = join(options.out, "results.jsonl");
-  const items = await readBatchItems(options.file);
-  const done = await finished(resultsPath);
+  const items = await readBatchItems({
+    path: options.file,
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+  });
+  const done = await finishedIds(resultsPath);
   const todo = items.filter((item) => !done.has(item.customId));
   const summary: BatchRunSummary = {
     total: items.length,
@@ -151,7 +129,7 @@ export async function batchRunCommand(
         summary.interrupted = true;
         return;
       }
-      await appendFile(resultsPath, `${JSON.stringify(result)}\n`);
+      await appendResult(resultsPath, result);
       if (result.status === "succeeded") summary.succeeded++;
       else summary.failed++;
       progress.update(summary.skipped + summary.succeeded, summary.failed);

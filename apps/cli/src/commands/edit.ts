@@ -2,14 +2,21 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Client } from "../client";
-import { type ImageOptions, imageFields, saveImages } from "./generate";
+import {
+  type ImageOptions,
+  type ImageOutcome,
+  imageFields,
+  outcomeOf,
+  runKey,
+  saveImages,
+} from "./generate";
 
-/** Runs `edit`; returns the written paths. */
+/** Runs `edit`. */
 export async function editCommand(
   client: Client,
   images: string[],
   options: ImageOptions & { prompt: string; mask?: string },
-): Promise<string[]> {
+): Promise<ImageOutcome> {
   const form = new FormData();
   form.append("prompt", options.prompt);
   form.append("response_format", "b64_json");
@@ -27,6 +34,9 @@ export async function editCommand(
       new Blob([new Uint8Array(await readFile(options.mask))]),
       basename(options.mask),
     );
-  const response = await client.postForm("/v1/images/edits", form);
-  return saveImages(client, response, options.out, String(response.job_id ?? "edit"));
+  const response = await client.postForm("/v1/images/edits", form, {
+    idempotencyKey: runKey(options),
+  });
+  const files = await saveImages(client, response, options.out, String(response.job_id ?? "edit"));
+  return outcomeOf(response, files);
 }

@@ -34,7 +34,7 @@ function prompts(count: number): string {
   ).join("\n");
 }
 
-const client = () => createClient({ url: gateway.url, apiKey: gateway.apiKey });
+const client = () => createClient({ url: gateway.url, apiKey: gateway.apiKey, retries: 4 });
 const images = (out: string) => readdirSync(out).filter((f) => f.endsWith(".png"));
 const results = (out: string) =>
   readFileSync(join(out, "results.jsonl"), "utf8")
