@@ -26,7 +26,7 @@ import { decideOutcome } from "../outcome";
 import { callProvider } from "../pipeline/call-provider";
 import { failOver } from "../pipeline/failover";
 import { planJob } from "../pipeline/plan";
-import { postProcess } from "../pipeline/post-process";
+import { postProcess, sizeLabel } from "../pipeline/post-process";
 import { type ProcessedImage, storeImages } from "../pipeline/store-result";
 
 /** What the processor needs. */
@@ -182,7 +182,7 @@ export function createImageJobProcessor(deps: ImageJobDeps) {
           created: now(),
           images: stored,
           output_format: plan.output.format,
-          size: `${plan.target.width}x${plan.target.height}`,
+          size: sizeLabel(processed),
         },
       });
       log.info({ images: stored.length, done }, "image job succeeded");
