@@ -87,7 +87,7 @@ export function createBflProvider(options: BflOptions): ImageProvider {
               data: image.data,
               contentType: image.contentType,
               seed: outcome.seed ?? call.seed,
-              revisedPrompt: undefined,
+              revisedPrompt: outcome.prompt,
             },
           ];
         }
