@@ -1,7 +1,8 @@
+import type { ParamHandling } from "@imagegate/params";
 import { findOverrides, landingField, quote, stripRoot } from "../../src/plan/overrides";
 
 describe("landingField", () => {
-  it.each([
+  it.each<[string, ParamHandling, string | undefined, string | null]>([
     ["guidance", { kind: "passthrough" }, undefined, "guidance"],
     ["seed", { kind: "renamed", to: "input.seed" }, "input", "seed"],
     [
@@ -18,7 +19,7 @@ describe("landingField", () => {
       null,
     ],
     ["n", { kind: "emulated", note: "x" }, undefined, null],
-  ] as const)("sends %s with %j (root %s) to %s", (name, handling, root, field) => {
+  ])("sends %s with %j (root %s) to %s", (name, handling, root, field) => {
     expect(landingField(name, handling, root)).toBe(field);
   });
 
