@@ -1,16 +1,20 @@
 /**
  * Turns a raw request body into a `NormalizedRequest`: validate (400 naming
  * the field), find the model (404), resolve the size (DESIGN §4), and in
- * `strict` mode refuse any coercion of the size fields. Provider-dependent
- * coercions (a dropped parameter) are checked when a provider is planned.
+ * `strict` mode refuse any coercion that does not depend on the provider
+ * (a snapped ratio or tier, a field that lost to `size`, compression of a
+ * lossless format). Provider-dependent coercions (a dropped or overridden
+ * parameter) are checked when a provider is planned.
  */
 import { findModel } from "./catalog/models";
 import type { ModelEntry } from "./catalog/types";
 import { fromZodError, GatewayError } from "./errors";
+import { compressionCoercions } from "./resolve/compression";
 import { resolveSize } from "./resolve/size";
 import type { Operation } from "./schemas/common";
 import { GenerationRequestSchema, KNOWN_PARAMS } from "./schemas/generation";
 import type { InputImage, NormalizedRequest } from "./schemas/normalized";
+import { refuseCoercion } from "./strict";
 
 /** Gateway-consumed fields that never reach `params`. */
 const OWN_FIELDS = new Set([
@@ -76,25 +80,14 @@ export function normalizeImageRequest(
   }
   const first = options.images?.[0];
   const size = resolveSize(model, req, first ? `${first.width}:${first.height}` : undefined);
-  if (req.strict && size.coercions[0]) {
-    const c = size.coercions[0];
-    throw GatewayError.invalidRequest(
-      c.param,
-      `strict: ${c.param} '${c.requested}' would become '${c.applied}' (${c.reason}).`,
-      "parameter_coerced",
-    );
-  }
+  const coercions = compressionCoercions(req);
+  if (req.strict) refuseCoercion(size.coercions[0] ?? coercions[0]);
   const params: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(req)) {
     if (value === undefined || OWN_FIELDS.has(key) || IMAGE_FIELDS.has(key)) continue;
     if (KNOWN_PARAMS.has(key)) params[key] = value;
     else extra[key] = value;
-  }
-  // width/height that did not make the size (one without the other) stay provider extras.
-  if (size.source !== "width_height") {
-    if (req.width !== undefined) params.width = req.width;
-    if (req.height !== undefined) params.height = req.height;
   }
   return {
     operation,
@@ -108,6 +101,7 @@ export function normalizeImageRequest(
     ...(req.output_compression !== undefined ? { output_compression: req.output_compression } : {}),
     params,
     extra,
+    coercions,
     ...(options.images ? { images: options.images } : {}),
     ...(options.mask ? { mask: options.mask } : {}),
     ...(req.webhook_url !== undefined ? { webhook_url: req.webhook_url } : {}),

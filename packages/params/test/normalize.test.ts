@@ -111,9 +111,41 @@ describe("normalizeImageRequest", () => {
     });
   });
 
-  it("keeps a lone width as a provider extra", () => {
-    expect(normalizeImageRequest({ prompt: "p", width: 512 }).params).toEqual({ width: 512 });
-    expect(normalizeImageRequest({ prompt: "p", width: 512, height: 256 }).params).toEqual({});
+  it("never passes width/height on: together they are the size, alone they are overridden", () => {
+    const lone = normalizeImageRequest({ prompt: "p", width: 512 });
+    expect(lone.params).toEqual({});
+    expect(lone.size.coercions).toEqual([
+      expect.objectContaining({ param: "width", requested: "512", kind: "overridden" }),
+    ]);
+    const pair = normalizeImageRequest({ prompt: "p", width: 512, height: 256 });
+    expect([pair.params, pair.size.width, pair.size.height]).toEqual([{}, 512, 256]);
+  });
+
+  it.each([
+    [{ output_format: "png", output_compression: 50 }, [["output_compression", "dropped"]]],
+    [{ output_format: "gif", output_quality: 50 }, [["output_quality", "dropped"]]],
+    [
+      { output_compression: 10, output_quality: 20 },
+      [
+        ["output_compression", "dropped"],
+        ["output_quality", "dropped"],
+      ],
+    ],
+    [
+      { output_format: "webp", output_compression: 10, output_quality: 20 },
+      [["output_quality", "overridden"]],
+    ],
+    [{ output_format: "webp", output_compression: 10, output_quality: 10 }, []],
+    [{ output_format: "jpeg", output_quality: 20 }, []],
+    [{ output_format: "avif", output_compression: 0 }, []],
+  ])("reports compression that is not applied in %j", (fields, expected) => {
+    const r = normalizeImageRequest({ prompt: "p", ...fields });
+    expect(r.coercions.map((c) => [c.param, c.kind])).toEqual(expected);
+  });
+
+  it("records only the size fields as given", () => {
+    const r = normalizeImageRequest({ prompt: "p", size: "16:9", output_format: "webp", n: 2 });
+    expect(r.size.requested).toEqual({ size: "16:9" });
   });
 
   it("keeps webhook_url and metadata for the gateway", () => {
@@ -133,6 +165,14 @@ describe("normalizeImageRequest", () => {
       [{ aspect_ratio: "7:1" }, "aspect_ratio"],
       [{ size: "7:1" }, "size"],
       [{ resolution: "4K" }, "resolution"],
+      [{ size: "64x64", width: 800 }, "width"],
+      [{ height: 800 }, "height"],
+      [{ size: "1024x1024", aspect_ratio: "16:9" }, "aspect_ratio"],
+      [{ size: "auto", resolution: "1K" }, "resolution"],
+      [{ size: "16:9", aspect_ratio: "1:1" }, "aspect_ratio"],
+      [{ output_format: "png", output_compression: 50 }, "output_compression"],
+      [{ output_format: "gif", output_quality: 50 }, "output_quality"],
+      [{ output_format: "jpeg", output_compression: 50, output_quality: 60 }, "output_quality"],
     ])("refuses the coercion of %j naming %s", (fields, param) => {
       expect(refuse({ prompt: "p", strict: true, ...fields })).toMatchObject({
         status: 400,
@@ -141,10 +181,24 @@ describe("normalizeImageRequest", () => {
       });
     });
 
+    it("says what would have happened in the refusal", () => {
+      expect(
+        refuse({ prompt: "p", strict: true, output_format: "png", output_compression: 50 }).message,
+      ).toBe(
+        "strict: 'output_compression' would not be applied (png is lossless; output_compression applies to jpeg, webp and avif).",
+      );
+      expect(refuse({ prompt: "p", strict: true, size: "64x64", width: 800 }).message).toBe(
+        "strict: 'width' 800 would be overridden by 64 (size '64x64' sets the output size).",
+      );
+    });
+
     it.each([
       { size: "1000x700" },
       { aspect_ratio: "16:9", resolution: "1K" },
       { aspect_ratio: "32:18" },
+      { width: 640, height: 480 },
+      { size: "auto", aspect_ratio: "auto" },
+      { output_format: "webp", output_compression: 50 },
       {},
     ])("accepts %j, which needs no coercion", (fields) => {
       expect(() => normalizeImageRequest({ prompt: "p", strict: true, ...fields })).not.toThrow();

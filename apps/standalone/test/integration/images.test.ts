@@ -123,6 +123,24 @@ describe("POST /v1/images/generations through the openai SDK", () => {
     expect(applied.size.aspect_ratio).toEqual({ requested: "7:1", applied: "16:9" });
     expect(applied.coerced.map((c) => c.param)).toContain("aspect_ratio");
   });
+
+  it.each([
+    [{ size: "64x64", width: 800 }, "width", "overridden", "64x64"],
+    [
+      { size: "64x64", output_format: "png", output_compression: 50 },
+      "output_compression",
+      "dropped",
+      "64x64",
+    ],
+  ])("makes %j, naming %s as %s in applied.coerced", async (fields, param, kind, size) => {
+    const res = (await generate({ prompt: "coerced", ...fields })) as unknown as {
+      size: string;
+      applied: { coerced: { param: string }[]; parameters: Record<string, { kind: string }> };
+    };
+    expect(res.size).toBe(size);
+    expect(res.applied.coerced.map((c) => c.param)).toEqual([param]);
+    expect(res.applied.parameters[param]?.kind).toBe(kind);
+  });
 });
 
 describe("bad input through the openai SDK", () => {
@@ -150,6 +168,9 @@ describe("bad input through the openai SDK", () => {
     [{ response_format: "file" }, "response_format"],
     [{ aspect_ratio: "wide" }, "aspect_ratio"],
     [{ strict: true, aspect_ratio: "7:1" }, "aspect_ratio"],
+    [{ strict: true, size: "64x64", width: 800 }, "width"],
+    [{ strict: true, output_format: "png", output_compression: 50 }, "output_compression"],
+    [{ strict: true, size: "64x64", guidance: 3 }, "guidance"],
   ])("refuses %j with 400 naming %s", async (fields, param) => {
     await expectError(generate({ prompt: "p", ...fields }), 400, param);
   });

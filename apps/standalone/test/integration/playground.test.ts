@@ -140,13 +140,18 @@ describe("the playground", () => {
       .evaluateAll((trs) =>
         (trs as unknown as Node[]).map((tr) => Array.from(tr.children, (td) => td.textContent)),
       );
+    // `size: "16:9"` is a ratio: the row says how it became the model's pixels.
     expect(rows).toContainEqual([
-      "aspect_ratio",
+      "size",
       "converted",
-      "resolved to the model's size → width = 1365, height = 768",
+      "rendered at the model's size for the ratio and tier → width = 1365, height = 768",
     ]);
     expect(rows).toContainEqual(["seed", "passthrough", "sent as seed = 7"]);
-    expect(rows).toContainEqual(["n", "emulated", "one upstream call per image, in parallel"]);
+    expect(rows).toContainEqual([
+      "n",
+      "emulated",
+      "one upstream call per image, in parallel (seeds seed, seed+1, …)",
+    ]);
 
     await page.locator("#history button").first().waitFor();
     expect(await page.locator("#history li").count()).toBe(1);

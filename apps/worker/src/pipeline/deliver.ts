@@ -11,7 +11,7 @@ import { GatewayError, type ProviderPlan } from "@imagegate/params";
 import { type ProviderImage, sleep } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
 import type { Logger } from "pino";
-import { postProcess } from "./post-process";
+import { postProcess, sizeLabel } from "./post-process";
 import { type ProcessedImage, storeImages } from "./store-result";
 
 /** First and largest pause between tries of the store step. */
@@ -99,7 +99,8 @@ export async function deliver(input: DeliverInput): Promise<"succeeded" | "not r
       created: now,
       images: stored,
       output_format: plan.output.format,
-      size: `${plan.target.width}x${plan.target.height}`,
+      // What came back: with `size: auto` the provider chose it.
+      size: sizeLabel(input.images),
     };
     const moved = await input.store.transition(
       input.jobId,

@@ -2,8 +2,9 @@
  * Post-process step: whatever the upstream returned → exactly the pixels and
  * encoding asked for. Resizes with `cover` (centre crop) when the upstream
  * shape differs (covering shapes, presets), converts formats the provider
- * lacks, applies `output_compression`, strips metadata. An image that is
- * already right is passed through untouched: no second lossy encode, no cost.
+ * lacks, applies `output_compression`, strips metadata. Without a target
+ * (`size: "auto"` picked by the provider) the image keeps its size. An image
+ * that is already right is passed through untouched: no second lossy encode.
  */
 import { MIME_TYPES, type OutputFormat } from "@imagegate/params";
 import sharp, { type Sharp } from "sharp";
@@ -83,16 +84,28 @@ export async function decodeInfo(input: Buffer, limitInputPixels = DEFAULT_LIMIT
   };
 }
 
-/** Turns an upstream image into exactly `target` pixels in `output` encoding. */
+/** The response's `size`: what the first image came out as (`WxH`). */
+export function sizeLabel(images: readonly { width: number; height: number }[]): string {
+  const first = images[0];
+  return first ? `${first.width}x${first.height}` : "0x0";
+}
+
+/** Turns an upstream image into exactly `target` pixels (or its own, when null) in `output` encoding. */
 export async function postProcess(
   input: Buffer,
-  target: { width: number; height: number },
+  wanted: { width: number; height: number } | null,
   output: OutputSpec,
   options: { limitInputPixels?: number } = {},
 ): Promise<PostProcessed> {
   const limitInputPixels = options.limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS;
   const info = await decodeInfo(input, limitInputPixels);
   const upright = !info.orientation || info.orientation === 1;
+  // EXIF orientations 5–8 turn the image a quarter: its upright size is swapped.
+  const turned = (info.orientation ?? 1) >= 5;
+  const target = wanted ?? {
+    width: turned ? info.height : info.width,
+    height: turned ? info.width : info.height,
+  };
   const sameSize = info.width === target.width && info.height === target.height;
   const done = {
     format: output.format,

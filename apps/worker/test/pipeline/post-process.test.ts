@@ -1,6 +1,6 @@
 import { decodeImage, makeImage } from "@imagegate/testkit";
 import sharp from "sharp";
-import { postProcess } from "../../src/pipeline/post-process";
+import { postProcess, sizeLabel } from "../../src/pipeline/post-process";
 
 describe("postProcess", () => {
   it.each(["png", "jpeg", "webp", "avif", "gif"] as const)(
@@ -25,6 +25,36 @@ describe("postProcess", () => {
       { format: "png" },
     );
     expect(await decodeImage(out.data)).toEqual({ format: "png", width: tw, height: th });
+  });
+
+  it.each([
+    [1536, 1024, "png", "webp"],
+    [300, 200, "jpeg", "png"],
+  ] as const)(
+    "keeps a provider-picked %i×%i (no target) while converting %s to %s",
+    async (w, h, from, to) => {
+      const out = await postProcess(await makeImage(w, h, from), null, { format: to });
+      expect(await decodeImage(out.data)).toEqual({ format: to, width: w, height: h });
+      expect(out).toMatchObject({ width: w, height: h });
+    },
+  );
+
+  it("keeps an upright provider-picked size when EXIF turns the image a quarter", async () => {
+    const input = await sharp(await makeImage(60, 40, "jpeg"))
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    const out = await postProcess(input, null, { format: "png" });
+    expect(await decodeImage(out.data)).toEqual({ format: "png", width: 40, height: 60 });
+  });
+
+  it("labels the response size with the first image's pixels", () => {
+    expect(
+      sizeLabel([
+        { width: 1536, height: 1024 },
+        { width: 1, height: 1 },
+      ]),
+    ).toBe("1536x1024");
   });
 
   it("returns the bytes untouched when they are already right", async () => {

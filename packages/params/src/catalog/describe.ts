@@ -1,6 +1,10 @@
-/** The public view of a catalog entry (`GET /v1/models` and `/v1/models/{id}`). */
-import type { ProviderId } from "../schemas/common";
-import type { ModelEntry, ParamHandling } from "./types";
+/**
+ * The public view of a catalog entry (`GET /v1/models` and `/v1/models/{id}`):
+ * sizes, and per provider every parameter's handling with its fallback, how
+ * unknown fields travel, and whether `size: "auto"` reaches the provider.
+ */
+import type { Operation, ProviderId } from "../schemas/common";
+import type { ModelEntry, ParamHandling, ParamRule } from "./types";
 
 /** A model as `GET /v1/models/{id}` shows it. */
 export type ModelView = {
@@ -24,7 +28,12 @@ export type ModelView = {
     native_model: string;
     native_edit_model?: string;
     native_formats: readonly string[];
-    parameters: Readonly<Record<string, ParamHandling>>;
+    /** Each public parameter: its usual handling, and its `fallback` for requests the provider cannot serve natively. */
+    parameters: Readonly<Record<string, ParamRule>>;
+    /** How fields the gateway does not know reach the provider. */
+    unknown_parameters: ParamHandling;
+    /** Operations where `size: "auto"` is sent as-is and the provider picks the size (elsewhere the gateway picks). */
+    auto_size: readonly Operation[];
   }[];
 };
 
@@ -60,6 +69,8 @@ export function describeModel(model: ModelEntry, enabled: ReadonlySet<ProviderId
       ...(r.nativeEditModel ? { native_edit_model: r.nativeEditModel } : {}),
       native_formats: r.nativeFormats,
       parameters: r.params,
+      unknown_parameters: r.unknownParams,
+      auto_size: r.autoSize,
     })),
   };
 }

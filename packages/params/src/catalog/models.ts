@@ -4,7 +4,7 @@
  * rule (`tier-sizes.ts`). Every FLUX.2 model is served by BFL, fal, Replicate,
  * an OpenAI-compatible upstream and the local renderer, in that default order.
  */
-import { flux2Routes } from "./provider-params";
+import { flux2Routes } from "./flux2-routes";
 import { sizeTable } from "./tier-sizes";
 import type { ModelEntry, ResolutionTier } from "./types";
 

@@ -1,60 +1,67 @@
 /**
  * Parameter handling per provider for the FLUX.2 family, as data. Field names
- * follow each provider's protocol (`../shared/providers.md` §1–4 and the
- * adapter notes); `GET /v1/models/{id}` shows these tables and every job's
- * `applied` report quotes them for the parameters it used.
+ * follow each provider's protocol (BFL's width/height and input_image…,
+ * fal's image_size and image_urls, Replicate's `input` object, the OpenAI
+ * Images API). `GET /v1/models/{id}` shows these tables; `planRequest` picks
+ * each rule's usual handling or its fallback for a request, and the job's
+ * `applied.parameters` shows the one that ran.
  */
-import type { ParamHandling, ProviderRoute } from "./types";
+import {
+  convertedFormats,
+  coverAndCrop,
+  dropped,
+  fanOut,
+  GATEWAY_PARAMS,
+  gatewayEncodes,
+  nestIn,
+  pass,
+  reencodedFallback,
+} from "./handling-rules";
+import type { ParamRule } from "./types";
 
-const pass: ParamHandling = { kind: "passthrough" };
-const fanOut: ParamHandling = {
-  kind: "emulated",
-  note: "one upstream call per image, in parallel",
-};
-const hosted: ParamHandling = {
-  kind: "emulated",
-  note: "the gateway stores the image and returns a signed URL or base64",
-};
-const reencoded: ParamHandling = {
-  kind: "emulated",
-  note: "the gateway encodes the image at this quality",
-};
-const gatewayOnly = (note: string): ParamHandling => ({ kind: "emulated", note });
-const dropped = (note: string): ParamHandling => ({ kind: "dropped", note });
-
-/** Parameters the gateway itself consumes, the same for every provider. */
-const GATEWAY_PARAMS: Record<string, ParamHandling> = {
-  model: { kind: "converted", to: ["model"], note: "catalog id → the provider's model id" },
-  response_format: hosted,
-  webhook_url: gatewayOnly("the gateway delivers a signed webhook when the job ends"),
-  metadata: gatewayOnly("kept on the job, never sent upstream"),
-  strict: gatewayOnly("refuses any coercion before the job is queued"),
+/** The model id travels in the request path on BFL, fal and Replicate. */
+const modelInPath: ParamRule = {
+  kind: "converted",
+  to: [],
+  note: "catalog id → the provider's model id in the request path (applied.native_model)",
 };
 
-/** Sizes as explicit width/height in multiples of 16 (BFL FLUX.2 and fal). */
-const widthHeight16: ParamHandling = {
+/** Sizes as explicit width/height in multiples of 16 (BFL FLUX.2, fal). */
+const SIXTEEN = "a side that is not a multiple of 16, under 64 px, or a shape over 4 MP";
+
+const bflSize: ParamRule = {
   kind: "converted",
   to: ["width", "height"],
-  note: "the nearest multiple-of-16 shape covering the target, then cropped to the exact pixels",
+  note: "WxH → width and height",
+  fallback: coverAndCrop(SIXTEEN),
 };
 
-export const BFL_PARAMS: Record<string, ParamHandling> = {
+const bflTable: ParamRule = {
+  kind: "converted",
+  to: ["width", "height"],
+  note: "the model's size for the ratio and tier, asked as the covering multiple-of-16 shape and cropped to it",
+};
+
+export const BFL_PARAMS: Record<string, ParamRule> = {
   ...GATEWAY_PARAMS,
+  model: modelInPath,
   prompt: pass,
   seed: pass,
-  size: widthHeight16,
-  aspect_ratio: widthHeight16,
-  resolution: widthHeight16,
+  size: bflSize,
+  width: bflSize,
+  height: bflSize,
+  aspect_ratio: bflTable,
+  resolution: bflTable,
   n: fanOut,
-  output_format: {
-    kind: "converted",
-    to: ["output_format"],
-    note: "png and jpeg natively; webp, avif and gif converted by the gateway",
-  },
-  output_compression: reencoded,
-  output_quality: reencoded,
+  output_format: { ...pass, fallback: convertedFormats("webp, avif or gif") },
+  output_compression: gatewayEncodes,
+  output_quality: gatewayEncodes,
   safety_tolerance: pass,
-  image: { kind: "converted", to: ["input_image", "input_image_2…8"], note: "URL per reference" },
+  image: {
+    kind: "converted",
+    to: ["input_image", ...[2, 3, 4, 5, 6, 7, 8].map((i) => `input_image_${i}`)],
+    note: "one field per reference, as a URL or base64",
+  },
   quality: pass,
   style: pass,
   background: pass,
@@ -63,21 +70,15 @@ export const BFL_PARAMS: Record<string, ParamHandling> = {
   sync_mode: dropped("fal only"),
 };
 
-export const FAL_PARAMS: Record<string, ParamHandling> = {
-  ...GATEWAY_PARAMS,
-  prompt: pass,
-  seed: pass,
-  size: { ...widthHeight16, to: ["image_size"] },
-  aspect_ratio: { ...widthHeight16, to: ["image_size"] },
-  resolution: { ...widthHeight16, to: ["image_size"] },
-  n: fanOut,
-  output_format: {
-    kind: "converted",
-    to: ["output_format"],
-    note: "png and jpeg natively; webp, avif and gif converted by the gateway",
-  },
-  output_compression: reencoded,
-  output_quality: reencoded,
+const falSize: ParamRule = { ...bflSize, to: ["image_size"], note: "WxH → {width, height}" };
+
+export const FAL_PARAMS: Record<string, ParamRule> = {
+  ...BFL_PARAMS,
+  size: falSize,
+  width: falSize,
+  height: falSize,
+  aspect_ratio: { ...bflTable, to: ["image_size"] },
+  resolution: { ...bflTable, to: ["image_size"] },
   safety_tolerance: {
     kind: "converted",
     to: ["safety_tolerance"],
@@ -86,47 +87,57 @@ export const FAL_PARAMS: Record<string, ParamHandling> = {
   enable_safety_checker: pass,
   sync_mode: pass,
   image: { kind: "converted", to: ["image_urls"], note: "the /edit model id with a URL list" },
-  quality: pass,
-  style: pass,
-  background: pass,
-  user: pass,
 };
 
-export const REPLICATE_PARAMS: Record<string, ParamHandling> = {
+const replicateSize: ParamRule = {
+  kind: "converted",
+  to: ["aspect_ratio", "width", "height"],
+  note: 'WxH → aspect_ratio "custom" with width and height',
+  fallback: coverAndCrop("a side that is not a multiple of 32, or outside 256–2048 px"),
+};
+
+export const REPLICATE_PARAMS: Record<string, ParamRule> = {
   ...GATEWAY_PARAMS,
-  prompt: pass,
-  seed: pass,
-  size: {
-    kind: "converted",
-    to: ["aspect_ratio", "width", "height"],
-    note: 'aspect_ratio "custom" with multiple-of-32 width/height covering the target, then cropped',
-  },
-  aspect_ratio: { kind: "converted", to: ["aspect_ratio"], note: "the nearest preset ratio" },
-  resolution: {
-    kind: "converted",
-    to: ["resolution"],
-    note: 'tier → "0.5 MP" | "1 MP" | "2 MP" | "4 MP"',
-  },
+  model: modelInPath,
+  ...nestIn("input", {
+    prompt: pass,
+    seed: pass,
+    size: replicateSize,
+    width: replicateSize,
+    height: replicateSize,
+    aspect_ratio: {
+      kind: "converted",
+      to: ["aspect_ratio"],
+      note: "the nearest preset ratio; the gateway resizes to the model's exact size",
+    },
+    resolution: {
+      kind: "converted",
+      to: ["resolution"],
+      note: 'tier → "0.5 MP" | "1 MP" | "4 MP"',
+    },
+    output_format: {
+      kind: "converted",
+      to: ["output_format"],
+      note: 'png and webp as they are, jpeg spelled "jpg"',
+      fallback: convertedFormats("avif or gif"),
+    },
+    output_compression: { kind: "renamed", to: "output_quality", fallback: reencodedFallback },
+    output_quality: { ...pass, fallback: reencodedFallback },
+    safety_tolerance: pass,
+    image: { kind: "converted", to: ["input_images"], note: "URL list" },
+    quality: pass,
+    style: pass,
+    background: pass,
+    user: pass,
+  }),
   n: fanOut,
-  output_format: {
-    kind: "converted",
-    to: ["output_format"],
-    note: 'png, webp natively, jpeg spelled "jpg"; avif and gif converted by the gateway',
-  },
-  output_compression: { kind: "renamed", to: "output_quality" },
-  output_quality: pass,
-  safety_tolerance: pass,
-  image: { kind: "converted", to: ["input_images"], note: "URL list" },
-  quality: pass,
-  style: pass,
-  background: pass,
-  user: pass,
   enable_safety_checker: dropped("fal only; Replicate moderation is set by safety_tolerance"),
   sync_mode: dropped("fal only"),
 };
 
-export const OPENAI_PARAMS: Record<string, ParamHandling> = {
+export const OPENAI_PARAMS: Record<string, ParamRule> = {
   ...GATEWAY_PARAMS,
+  model: { kind: "converted", to: ["model"], note: "catalog id → the upstream's model id" },
   response_format: {
     kind: "converted",
     to: ["response_format"],
@@ -134,17 +145,15 @@ export const OPENAI_PARAMS: Record<string, ParamHandling> = {
   },
   prompt: pass,
   seed: pass,
-  size: { kind: "converted", to: ["size"], note: '"WxH" of the exact target' },
-  aspect_ratio: { kind: "converted", to: ["size"], note: "resolved to the model's WxH" },
-  resolution: { kind: "converted", to: ["size"], note: "resolved to the model's WxH" },
+  size: pass,
+  width: { kind: "converted", to: ["size"], note: "width and height → size WxH" },
+  height: { kind: "converted", to: ["size"], note: "width and height → size WxH" },
+  aspect_ratio: { kind: "converted", to: ["size"], note: "the model's WxH for the ratio and tier" },
+  resolution: { kind: "converted", to: ["size"], note: "the model's WxH for the ratio and tier" },
   n: pass,
-  output_format: {
-    kind: "converted",
-    to: ["output_format"],
-    note: "png, jpeg, webp natively; avif and gif converted by the gateway",
-  },
-  output_compression: pass,
-  output_quality: reencoded,
+  output_format: { ...pass, fallback: convertedFormats("avif or gif") },
+  output_compression: { ...pass, fallback: reencodedFallback },
+  output_quality: { kind: "renamed", to: "output_compression", fallback: reencodedFallback },
   safety_tolerance: pass,
   enable_safety_checker: pass,
   sync_mode: pass,
@@ -155,96 +164,33 @@ export const OPENAI_PARAMS: Record<string, ParamHandling> = {
   user: pass,
 };
 
-export const LOCAL_PARAMS: Record<string, ParamHandling> = {
+const localSize: ParamRule = {
+  kind: "converted",
+  to: ["width", "height"],
+  note: "rendered at the exact pixels",
+};
+const localCannot = (what: string) => dropped(`the local renderer has ${what}`);
+
+export const LOCAL_PARAMS: Record<string, ParamRule> = {
   ...GATEWAY_PARAMS,
+  model: { kind: "emulated", note: "the local renderer draws every model" },
   prompt: pass,
   seed: pass,
-  size: { kind: "converted", to: ["width", "height"], note: "rendered at the exact pixels" },
-  aspect_ratio: {
-    kind: "converted",
-    to: ["width", "height"],
-    note: "resolved to the model's size",
-  },
-  resolution: { kind: "converted", to: ["width", "height"], note: "resolved to the model's size" },
+  size: localSize,
+  width: localSize,
+  height: localSize,
+  aspect_ratio: { ...localSize, note: "rendered at the model's size for the ratio and tier" },
+  resolution: { ...localSize, note: "rendered at the model's size for the ratio and tier" },
   n: fanOut,
   output_format: { kind: "emulated", note: "rendered losslessly, encoded by the gateway" },
-  output_compression: reencoded,
-  output_quality: reencoded,
+  output_compression: gatewayEncodes,
+  output_quality: gatewayEncodes,
   image: { kind: "converted", to: ["images"], note: "the first input fitted to the output size" },
-  safety_tolerance: dropped("the local renderer has no moderation"),
-  enable_safety_checker: dropped("the local renderer has no moderation"),
+  safety_tolerance: localCannot("no moderation"),
+  enable_safety_checker: localCannot("no moderation"),
   sync_mode: dropped("fal only"),
-  quality: dropped("the local renderer has one quality"),
-  style: dropped("the local renderer has one style"),
-  background: dropped("the local renderer draws an opaque background"),
+  quality: localCannot("one quality"),
+  style: localCannot("one style"),
+  background: localCannot("an opaque background"),
   user: dropped("not used by the local renderer"),
 };
-
-/** The route entries shared by every FLUX.2 model, given each provider's model ids. */
-export function flux2Routes(ids: {
-  bfl: string;
-  fal: string;
-  replicate: string;
-  openai: string;
-}): ProviderRoute[] {
-  return [
-    {
-      provider: "bfl",
-      nativeModel: ids.bfl,
-      nativeFormats: ["jpeg", "png"],
-      sizeRule: {
-        kind: "multiple",
-        multiple: 16,
-        minSide: 64,
-        maxSide: 14142,
-        maxPixels: 4_194_304,
-      },
-      nativeN: false,
-      maxInputImages: 8,
-      params: BFL_PARAMS,
-    },
-    {
-      provider: "fal",
-      nativeModel: ids.fal,
-      nativeEditModel: `${ids.fal}/edit`,
-      nativeFormats: ["jpeg", "png"],
-      sizeRule: {
-        kind: "multiple",
-        multiple: 16,
-        minSide: 64,
-        maxSide: 14142,
-        maxPixels: 4_194_304,
-      },
-      nativeN: false,
-      maxInputImages: 8,
-      params: FAL_PARAMS,
-    },
-    {
-      provider: "replicate",
-      nativeModel: ids.replicate,
-      nativeFormats: ["png", "jpeg", "webp"],
-      sizeRule: { kind: "preset-or-custom", multiple: 32, minSide: 256, maxSide: 2048 },
-      nativeN: false,
-      maxInputImages: 8,
-      params: REPLICATE_PARAMS,
-    },
-    {
-      provider: "openai",
-      nativeModel: ids.openai,
-      nativeFormats: ["png", "jpeg", "webp"],
-      sizeRule: { kind: "exact" },
-      nativeN: true,
-      maxInputImages: 16,
-      params: OPENAI_PARAMS,
-    },
-    {
-      provider: "local",
-      nativeModel: "local",
-      nativeFormats: ["png"],
-      sizeRule: { kind: "exact" },
-      nativeN: false,
-      maxInputImages: 16,
-      params: LOCAL_PARAMS,
-    },
-  ];
-}

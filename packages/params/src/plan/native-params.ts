@@ -1,9 +1,9 @@
 /**
  * The provider-specific half of a plan: how the resolved size, the encoding
- * and the converted parameters are spelled in each provider's body
- * (`../shared/providers.md` §7 "Adapter notes"). Pure functions of the plan's
- * inputs; the generic handling (passthrough, renamed, dropped) is in
- * `plan-request.ts`.
+ * and the converted parameters are spelled in each provider's body (BFL
+ * width/height, fal image_size, Replicate presets or "custom", OpenAI size
+ * strings). Pure functions of the plan's inputs; the generic handling
+ * (passthrough, renamed, dropped, overridden) is in `plan-request.ts`.
  */
 import type { OutputFormat, ProviderId } from "../schemas/common";
 import type { Dimensions } from "./upstream-size";
@@ -12,6 +12,8 @@ import type { Dimensions } from "./upstream-size";
 export type NativeInput = {
   nativeModel: string;
   upstreamSize: Dimensions | null;
+  /** True when the provider is asked to pick the size itself (`size: "auto"`). */
+  auto: boolean;
   upstreamFormat: OutputFormat;
   /** Applied aspect ratio and tier (only when the size came from the catalog table). */
   ratio: string | undefined;
@@ -37,7 +39,7 @@ export function nativeSizeAndFormat(provider: ProviderId, x: NativeInput): Recor
       return { width: size?.width, height: size?.height, output_format: x.upstreamFormat };
     case "fal":
       return {
-        image_size: { width: size?.width, height: size?.height },
+        image_size: x.auto ? "auto" : { width: size?.width, height: size?.height },
         output_format: x.upstreamFormat,
       };
     case "replicate": {
@@ -54,7 +56,7 @@ export function nativeSizeAndFormat(provider: ProviderId, x: NativeInput): Recor
     case "openai":
       return {
         model: x.nativeModel,
-        size: size ? `${size.width}x${size.height}` : "auto",
+        size: x.auto || !size ? "auto" : `${size.width}x${size.height}`,
         n: x.imagesPerCall,
         response_format: "b64_json",
         output_format: x.upstreamFormat,

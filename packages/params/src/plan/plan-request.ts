@@ -1,22 +1,27 @@
 /**
  * planRequest: a normalized request + a provider route → the provider plan.
- * Decides the upstream size (covering shape for exact sizes), the upstream
- * encoding (the requested one when the provider has it and nothing needs
- * re-encoding, else lossless PNG), the fan-out of `n`, the seeds, and each
- * parameter's handling. In `strict` mode a dropped parameter is refused.
+ * Decides the upstream size (covering shape for exact sizes, none when the
+ * provider picks it for `size: "auto"`), the upstream encoding (the requested
+ * one when the provider has it and nothing needs re-encoding, else lossless
+ * PNG), the fan-out of `n`, the seeds, and each parameter's handling. Every
+ * parameter the provider drops or the gateway overwrites is a coercion; in
+ * `strict` mode the first one is refused with a 400 naming it.
  */
-import type { ModelEntry, ParamHandling, ProviderRoute } from "../catalog/types";
-import { GatewayError } from "../errors";
+import type { ModelEntry, ProviderRoute } from "../catalog/types";
+import { LOSSY_FORMATS } from "../resolve/compression";
 import type { Coercion } from "../resolve/size";
 import type { OutputFormat } from "../schemas/common";
 import type { NormalizedRequest } from "../schemas/normalized";
+import { refuseCoercion } from "../strict";
+import { type HandlingFacts, requestHandling } from "./handling";
 import { convertParam, NATIVE_QUALITY, nativeSizeAndFormat } from "./native-params";
-import type { AppliedReport, ProviderPlan, UpstreamCall } from "./types";
+import { findOverrides, landingField, quote, type SentField, stripRoot } from "./overrides";
+import type { ProviderPlan, UpstreamCall } from "./types";
 import { upstreamSizeFor } from "./upstream-size";
 
-const PASSTHROUGH: ParamHandling = { kind: "passthrough" };
-const LOSSY: ReadonlySet<OutputFormat> = new Set(["jpeg", "webp", "avif"]);
 const SEED_SPACE = 2 ** 32;
+/** Known parameters the gateway spells itself (the provider's quality field). */
+const SPELLED_PARAMS = new Set(["output_quality"]);
 
 /** Options of `planRequest`. */
 export type PlanOptions = {
@@ -33,7 +38,7 @@ function pickUpstreamFormat(
   const native = route.nativeFormats.includes(format);
   const reencodeLossy = resized && format !== "png";
   const qualityOk =
-    quality === undefined || NATIVE_QUALITY.has(route.provider) || !LOSSY.has(format);
+    quality === undefined || NATIVE_QUALITY.has(route.provider) || !LOSSY_FORMATS.has(format);
   if (native && !reencodeLossy && qualityOk) return format;
   return route.nativeFormats.includes("png") ? "png" : (route.nativeFormats[0] ?? "png");
 }
@@ -45,6 +50,20 @@ function seedsFor(req: NormalizedRequest, count: number, opts: PlanOptions): Ups
   }));
 }
 
+/** The size decisions of a plan. */
+function planSize(req: NormalizedRequest, route: ProviderRoute) {
+  const providerAuto = req.size.source === "auto" && route.autoSize.includes(req.operation);
+  const target = providerAuto ? null : { width: req.size.width, height: req.size.height };
+  // Replicate makes catalog sizes from its own ratio + tier presets; everything else gets pixels.
+  const usePreset = route.sizeRule.kind === "preset-or-custom" && !req.size.exact;
+  const upstreamSize = !target || usePreset ? null : upstreamSizeFor(target, route.sizeRule);
+  const resized =
+    !!target &&
+    !!upstreamSize &&
+    (upstreamSize.width !== target.width || upstreamSize.height !== target.height);
+  return { providerAuto, target, upstreamSize, resized };
+}
+
 /** Plans `req` on one provider `route` of `model`. Throws 400 `parameter_coerced` when strict forbids it. */
 export function planRequest(
   req: NormalizedRequest,
@@ -52,77 +71,84 @@ export function planRequest(
   route: ProviderRoute,
   opts: PlanOptions,
 ): ProviderPlan {
-  const target = { width: req.size.width, height: req.size.height };
-  // Replicate makes catalog sizes from its own ratio + tier presets; everything else gets pixels.
-  const usePreset = route.sizeRule.kind === "preset-or-custom" && !req.size.exact;
-  const upstreamSize = usePreset ? null : upstreamSizeFor(target, route.sizeRule);
-  const resized =
-    upstreamSize !== null &&
-    (upstreamSize.width !== target.width || upstreamSize.height !== target.height);
-  const quality = LOSSY.has(req.output_format)
+  const { providerAuto, target, upstreamSize, resized } = planSize(req, route);
+  const quality = LOSSY_FORMATS.has(req.output_format)
     ? (req.output_compression ?? (req.params.output_quality as number | undefined))
     : undefined;
   const upstreamFormat = pickUpstreamFormat(route, req.output_format, resized, quality);
   const imagesPerCall = route.nativeN ? req.n : 1;
   const nativeModel =
     req.operation === "edit" && route.nativeEditModel ? route.nativeEditModel : route.nativeModel;
+  const spelled = nativeSizeAndFormat(route.provider, {
+    nativeModel,
+    upstreamSize,
+    auto: providerAuto,
+    upstreamFormat,
+    ratio: req.size.aspectRatio?.applied,
+    tier: req.size.resolution?.applied,
+    imagesPerCall,
+    quality,
+  });
+  const formatNative = upstreamFormat === req.output_format;
+  const facts: HandlingFacts = {
+    route,
+    req,
+    providerAuto,
+    target,
+    sizeNative: !resized,
+    formatNative,
+    qualityNative: quality !== undefined && formatNative && NATIVE_QUALITY.has(route.provider),
+  };
+  const handling = requestHandling(facts);
 
-  const handling: Record<string, ParamHandling> = {};
-  const coercions: Coercion[] = [...req.size.coercions];
-  const native: Record<string, unknown> = { ...req.extra, prompt: req.prompt };
-  const present = ["model", "prompt", "n", "response_format", "output_format"];
-  if (req.size.source === "size" || req.size.source === "width_height") present.push("size");
-  if (req.size.aspectRatio?.requested) present.push("aspect_ratio");
-  if (req.size.resolution?.requested) present.push("resolution");
-  if (req.seed !== undefined) present.push("seed");
-  if (req.output_compression !== undefined) present.push("output_compression");
-  if (req.images?.length) present.push("image");
-  if (req.webhook_url) present.push("webhook_url");
-  if (req.metadata) present.push("metadata");
-  for (const key of present) handling[key] = route.params[key] ?? PASSTHROUGH;
-  for (const key of Object.keys(req.extra)) handling[key] = PASSTHROUGH;
-
-  for (const [key, value] of Object.entries(req.params)) {
-    const h = route.params[key] ?? PASSTHROUGH;
-    handling[key] = h;
-    if (h.kind === "passthrough") native[key] = value;
-    else if (h.kind === "renamed") native[h.to] = value;
-    else if (h.kind === "converted")
-      Object.assign(native, convertParam(route.provider, key, value));
-    else if (h.kind === "dropped") {
+  // The caller's fields as the provider receives them, before the gateway writes its own.
+  const native: Record<string, unknown> = {};
+  const sent: SentField[] = [];
+  const coercions: Coercion[] = [];
+  const given = [
+    ...Object.entries(req.params).filter(([key]) => !SPELLED_PARAMS.has(key)),
+    ...Object.entries(req.extra),
+  ];
+  for (const [param, value] of given) {
+    const h = handling[param];
+    if (!h) continue;
+    const field = landingField(param, h, route.bodyRoot);
+    if (field !== null) {
+      native[field] = value;
+      sent.push({ param, field, value });
+    } else if (h.kind === "converted") {
+      Object.assign(native, convertParam(route.provider, param, value));
+    } else if (h.kind === "dropped") {
       coercions.push({
-        param: key,
-        requested: String(value),
+        param,
+        requested: quote(value),
         applied: "(not sent)",
         reason: h.note,
+        kind: "dropped",
       });
     }
   }
-  Object.assign(
-    native,
-    nativeSizeAndFormat(route.provider, {
-      nativeModel,
-      upstreamSize,
-      upstreamFormat,
-      ratio: req.size.aspectRatio?.applied,
-      tier: req.size.resolution?.applied,
-      imagesPerCall,
-      quality,
-    }),
-  );
 
-  if (req.strict) {
-    const dropped = coercions.find((c) => c.applied === "(not sent)");
-    if (dropped) {
-      throw GatewayError.invalidRequest(
-        dropped.param,
-        `strict: ${route.provider} cannot take '${dropped.param}' (${dropped.reason}).`,
-        "parameter_coerced",
-      );
-    }
-  }
+  const gateway = { prompt: req.prompt, ...spelled };
+  // An edit's references are written by the adapter, after these fields.
+  const imageRule = route.params.image;
+  const imageFields =
+    req.images?.length && imageRule?.kind === "converted"
+      ? imageRule.to.map((path) => stripRoot(path, route.bodyRoot))
+      : [];
+  const overrides = findOverrides(sent, gateway, new Set(imageFields), route.bodyRoot);
+  for (const c of overrides) handling[c.param] = { kind: "overridden", note: c.reason };
+  coercions.push(...overrides);
+  Object.assign(native, gateway);
 
-  const seedParam = route.params.seed?.kind === "passthrough" ? "seed" : null;
+  if (req.strict) refuseCoercion(coercions[0], route.provider);
+
+  // Adapters write the per-call seed under its field; only fields the provider takes count.
+  const seedRule = route.params.seed;
+  const seedParam =
+    seedRule?.kind === "passthrough" || seedRule?.kind === "renamed"
+      ? (landingField("seed", seedRule, route.bodyRoot) ?? "seed")
+      : null;
   return {
     provider: route.provider,
     model: model.id,
@@ -140,36 +166,6 @@ export function planRequest(
     images: req.images ?? [],
     mask: req.mask,
     handling,
-    coercions,
-  };
-}
-
-/** The `applied` report of a plan (DESIGN §4 "No silent coercion"). */
-export function appliedReport(plan: ProviderPlan, req: NormalizedRequest): AppliedReport {
-  return {
-    provider: plan.provider,
-    native_model: plan.nativeModel,
-    size: {
-      width: plan.target.width,
-      height: plan.target.height,
-      source: req.size.source,
-      exact: req.size.exact,
-      ...(req.size.aspectRatio ? { aspect_ratio: req.size.aspectRatio } : {}),
-      ...(req.size.resolution ? { resolution: req.size.resolution } : {}),
-      ignored: req.size.ignored,
-      upstream: plan.upstreamSize,
-    },
-    output_format: {
-      requested: plan.output.format,
-      upstream: plan.upstreamFormat,
-      converted: plan.output.format !== plan.upstreamFormat,
-    },
-    native: {
-      ...plan.nativeParams,
-      ...(plan.seedParam ? { [plan.seedParam]: plan.calls[0]?.seed ?? null } : {}),
-    },
-    seeds: plan.calls.map((c) => c.seed ?? null),
-    parameters: plan.handling,
-    coerced: plan.coercions,
+    coercions: [...req.size.coercions, ...req.coercions, ...coercions],
   };
 }

@@ -19,8 +19,8 @@ export type ProviderPlan = {
   nativeModel: string;
   operation: Operation;
   prompt: string;
-  /** Exact pixels of every output image. */
-  target: Dimensions;
+  /** Exact pixels of every output image; null when the provider picks the size (`size: "auto"`). */
+  target: Dimensions | null;
   /** Pixels asked of the provider, or null when it picks them from a preset (Replicate ratio + tier). */
   upstreamSize: Dimensions | null;
   /** Encoding asked of the provider; the worker converts when it differs from `output.format`. */
@@ -40,7 +40,7 @@ export type ProviderPlan = {
   mask: InputImage | undefined;
   /** How each parameter present in the request was handled. */
   handling: Record<string, ParamHandling>;
-  /** Size and parameter coercions (ratio snapped, tier changed, parameter dropped). */
+  /** Every coercion: ratio snapped, tier changed, parameter overridden or dropped. */
   coercions: Coercion[];
 };
 
@@ -49,10 +49,13 @@ export type AppliedReport = {
   provider: ProviderId;
   native_model: string;
   size: {
-    width: number;
-    height: number;
+    /** The output size; null when the provider picks it (the response's `size` says what came back). */
+    width: number | null;
+    height: number | null;
     source: string;
     exact: boolean;
+    /** With `size: "auto"`: who picked the size (`gateway` where the provider cannot). */
+    chosen_by?: "provider" | "gateway";
     aspect_ratio?: { requested: string | null; applied: string };
     resolution?: { requested: string | null; applied: string };
     ignored: string[];

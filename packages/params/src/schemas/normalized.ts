@@ -11,11 +11,13 @@ import {
   ResponseFormatSchema,
 } from "./common";
 
-const CoercionSchema = z.object({
+/** One coercion (`resolve/size.ts` `Coercion`). */
+export const CoercionSchema = z.object({
   param: z.string(),
   requested: z.string(),
   applied: z.string(),
   reason: z.string(),
+  kind: z.enum(["overridden", "dropped"]).optional(),
 });
 
 export const SizeResolutionSchema = z.object({
@@ -23,6 +25,16 @@ export const SizeResolutionSchema = z.object({
   height: z.number().int(),
   source: z.enum(["size", "width_height", "aspect_ratio", "resolution", "auto", "default"]),
   exact: z.boolean(),
+  /** The size fields as given (absent on jobs stored before it existed). */
+  requested: z
+    .object({
+      size: z.string().optional(),
+      aspect_ratio: z.string().optional(),
+      resolution: z.string().optional(),
+      width: z.number().int().optional(),
+      height: z.number().int().optional(),
+    })
+    .default({}),
   aspectRatio: z.object({ requested: z.string().nullable(), applied: z.string() }).optional(),
   resolution: z.object({ requested: z.string().nullable(), applied: z.string() }).optional(),
   ignored: z.array(z.string()),
@@ -53,6 +65,13 @@ export const NormalizedRequestSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   /** Unknown fields, passed to the upstream untouched. */
   extra: z.record(z.string(), z.unknown()),
+  /**
+   * Parameters not applied whatever the provider (compression of a lossless
+   * format, `output_quality` beside `output_compression`). Size coercions are
+   * in `size.coercions`; provider-dependent ones are found when planning.
+   * Absent on jobs stored before it existed.
+   */
+  coercions: z.array(CoercionSchema).default([]),
   images: z.array(InputImageSchema).optional(),
   mask: InputImageSchema.optional(),
   webhook_url: z.string().optional(),

@@ -33,6 +33,9 @@ describe("the model catalog", () => {
         "response_format",
         "output_format",
         "output_compression",
+        "output_quality",
+        "width",
+        "height",
         "image",
       ]) {
         expect(route.params[param]).toBeDefined();
@@ -81,4 +84,32 @@ describe("describeModel", () => {
     expect(fal?.parameters.safety_tolerance).toMatchObject({ kind: "converted" });
     expect(fal?.parameters.n).toMatchObject({ kind: "emulated" });
   });
+
+  it("shows each rule's fallback, unknown fields and where size auto reaches the provider", () => {
+    const by = Object.fromEntries(view.providers.map((p) => [p.provider, p]));
+    expect(by.bfl?.parameters.output_format).toMatchObject({
+      kind: "passthrough",
+      fallback: { kind: "emulated", when: expect.stringContaining("webp, avif or gif") },
+    });
+    expect(by.bfl?.parameters.size).toMatchObject({
+      kind: "converted",
+      to: ["width", "height"],
+      fallback: { kind: "emulated" },
+    });
+    expect(by.replicate?.parameters.prompt).toEqual({ kind: "renamed", to: "input.prompt" });
+    expect(by.replicate?.unknown_parameters).toEqual({ kind: "renamed", to: "input.<name>" });
+    expect(by.local?.unknown_parameters.kind).toBe("dropped");
+    expect(by.openai?.auto_size).toEqual(["generation", "edit"]);
+    expect(by.fal?.auto_size).toEqual(["edit"]);
+    expect(by.bfl?.auto_size).toEqual([]);
+  });
+
+  it.each(MODELS.flatMap((m) => m.routes.map((r) => [m.id, r.provider, r] as const)))(
+    "%s on %s uses only the seed's four kinds and dropped in its table",
+    (_id, _provider, route) => {
+      for (const rule of Object.values(route.params)) {
+        expect(["passthrough", "renamed", "converted", "emulated", "dropped"]).toContain(rule.kind);
+      }
+    },
+  );
 });

@@ -6,19 +6,14 @@ import {
   type ProviderPlan,
   planRequest,
 } from "@imagegate/params";
-import { gatewayErrorOf } from "../helpers";
+import { gatewayErrorOf, planOn } from "../helpers";
 
 function plan(
   provider: ProviderId,
   body: Record<string, unknown>,
   seeds: number[] = [42],
 ): ProviderPlan {
-  const route = FLUX2_MAX.routes.find((r) => r.provider === provider);
-  if (!route) throw new Error(provider);
-  let i = 0;
-  return planRequest(normalizeImageRequest({ prompt: "p", ...body }), FLUX2_MAX, route, {
-    randomSeed: () => seeds[i++ % seeds.length] as number,
-  });
+  return planOn(provider, body, { seeds });
 }
 
 describe("planRequest native bodies", () => {
@@ -92,12 +87,24 @@ describe("planRequest native bodies", () => {
     });
   });
 
-  it("passes unknown extras through untouched", () => {
-    for (const provider of ["bfl", "fal", "replicate", "openai"] as const) {
-      const p = plan(provider, { guidance: 4.5, lora: { scale: 1 } });
-      expect(p.nativeParams).toMatchObject({ guidance: 4.5, lora: { scale: 1 } });
-      expect(p.handling.guidance).toEqual({ kind: "passthrough" });
-    }
+  it.each([
+    ["bfl", { kind: "passthrough" }],
+    ["fal", { kind: "passthrough" }],
+    ["openai", { kind: "passthrough" }],
+    ["replicate", { kind: "renamed", to: "input.guidance" }],
+  ] as const)("passes unknown extras through untouched on %s", (provider, handling) => {
+    const p = plan(provider, { guidance: 4.5, lora: { scale: 1 } });
+    expect(p.nativeParams).toMatchObject({ guidance: 4.5, lora: { scale: 1 } });
+    expect(p.handling.guidance).toEqual(handling);
+    expect(p.coercions).toEqual([]);
+  });
+
+  it("reports unknown extras as dropped on the local renderer", () => {
+    const p = plan("local", { guidance: 4.5 });
+    expect(p.handling.guidance?.kind).toBe("dropped");
+    expect(p.coercions).toEqual([
+      expect.objectContaining({ param: "guidance", requested: "4.5", kind: "dropped" }),
+    ]);
   });
 });
 
@@ -222,7 +229,50 @@ describe("appliedReport", () => {
     });
     expect(applied.parameters.prompt).toEqual({ kind: "passthrough" });
     expect(applied.parameters.n?.kind).toBe("emulated");
-    expect(applied.parameters.size?.kind).toBe("converted");
+    // 1000×700 is no multiple of 16: BFL makes 1008×704 and the gateway crops.
+    expect(applied.parameters.size?.kind).toBe("emulated");
+    expect(applied.parameters.output_format?.kind).toBe("emulated");
+    expect(applied.coerced).toEqual([]);
+  });
+
+  it.each([
+    ["openai", "provider", null, null],
+    ["bfl", "gateway", 1024, 1024],
+  ] as const)("says who picked the size for auto on %s", (provider, chosenBy, width, height) => {
+    const req = normalizeImageRequest({ prompt: "p", size: "auto" });
+    const route = FLUX2_MAX.routes.find((r) => r.provider === provider);
+    const p = planRequest(req, FLUX2_MAX, route as never, { randomSeed: () => 0 });
+    expect(appliedReport(p, req).size).toMatchObject({
+      source: "auto",
+      chosen_by: chosenBy,
+      width,
+      height,
+    });
+  });
+
+  it("lists every coercion with what was asked, what ran and why", () => {
+    const req = normalizeImageRequest({
+      prompt: "p",
+      size: "64x64",
+      width: 800,
+      output_compression: 50,
+      image_size: "square",
+    });
+    const route = FLUX2_MAX.routes.find((r) => r.provider === "fal");
+    const applied = appliedReport(
+      planRequest(req, FLUX2_MAX, route as never, { randomSeed: () => 0 }),
+      req,
+    );
+    expect(applied.coerced.map((c) => [c.param, c.kind, c.applied])).toEqual([
+      ["width", "overridden", "64"],
+      ["output_compression", "dropped", "(not applied)"],
+      ["image_size", "overridden", '{"height":64,"width":64}'],
+    ]);
+    expect(applied.parameters).toMatchObject({
+      width: { kind: "overridden" },
+      output_compression: { kind: "dropped" },
+      image_size: { kind: "overridden" },
+    });
   });
 
   it("shows n as passthrough on an OpenAI-compatible upstream", () => {

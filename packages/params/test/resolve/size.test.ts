@@ -71,7 +71,7 @@ describe("resolveSize on FLUX.2 [max]", () => {
     },
   );
 
-  it("lets an exact size win over aspect_ratio and resolution, reporting them as ignored", () => {
+  it("lets an exact size win over aspect_ratio and resolution, reporting them as overridden", () => {
     const r = resolveSize(FLUX2_MAX, { size: "640x480", aspect_ratio: "9:16", resolution: "2K" });
     expect(r).toMatchObject({
       width: 640,
@@ -79,12 +79,73 @@ describe("resolveSize on FLUX.2 [max]", () => {
       source: "size",
       ignored: ["aspect_ratio", "resolution"],
     });
+    expect(r.coercions).toEqual([
+      {
+        param: "aspect_ratio",
+        requested: "9:16",
+        applied: "640x480",
+        reason: "size '640x480' (exact) wins over aspect_ratio",
+        kind: "overridden",
+      },
+      {
+        param: "resolution",
+        requested: "2K",
+        applied: "640x480",
+        reason: "size '640x480' (exact) wins over resolution",
+        kind: "overridden",
+      },
+    ]);
   });
 
   it("lets size W:H win over aspect_ratio", () => {
     const r = resolveSize(FLUX2_MAX, { size: "16:9", aspect_ratio: "1:1" });
     expect([r.width, r.height]).toEqual([1365, 768]);
     expect(r.ignored).toEqual(["aspect_ratio"]);
+    expect(r.coercions).toEqual([
+      expect.objectContaining({ param: "aspect_ratio", applied: "16:9", kind: "overridden" }),
+    ]);
+  });
+
+  it.each([
+    [{ size: "64x64", width: 800 }, [["width", "800", "64"]]],
+    [
+      { size: "64x64", width: 800, height: 600 },
+      [
+        ["width", "800", "64"],
+        ["height", "600", "64"],
+      ],
+    ],
+    [{ size: "16:9", height: 10 }, [["height", "10", "768"]]],
+    [{ size: "auto", width: 10 }, [["width", "10", "auto"]]],
+    [{ width: 512 }, [["width", "512", "1024"]]],
+    [{ height: 300, aspect_ratio: "16:9" }, [["height", "300", "768"]]],
+    [{ width: 640, height: 480 }, []],
+  ])("reports width/height that did not make the size in %j", (req, expected) => {
+    const r = resolveSize(FLUX2_MAX, req);
+    expect(r.coercions.map((c) => [c.param, c.requested, c.applied])).toEqual(expected);
+    for (const c of r.coercions) expect(c.kind).toBe("overridden");
+  });
+
+  it.each([
+    [{ size: "1024x1024", aspect_ratio: "auto", resolution: "auto" }],
+    [{ size: "16:9", aspect_ratio: "auto" }],
+    [{ size: "auto", resolution: "auto" }],
+  ])("does not count a field left at auto as overridden: %j", (req) => {
+    expect(resolveSize(FLUX2_MAX, req).coercions).toEqual([]);
+  });
+
+  it.each([
+    [{ size: "1024x1024", aspect_ratio: "wide" }, "aspect_ratio"],
+    [{ size: "auto", resolution: "huge" }, "resolution"],
+  ])("still validates a field that loses to size: %j", (req, param) => {
+    expect(gatewayErrorOf(() => resolveSize(FLUX2_MAX, req))).toMatchObject({ status: 400, param });
+  });
+
+  it("records the size fields as they were given", () => {
+    expect(resolveSize(FLUX2_MAX, { size: "16:9", resolution: "1K" }).requested).toEqual({
+      size: "16:9",
+      resolution: "1K",
+    });
   });
 
   it("gives the default 1024×1024 for auto, nothing, or auto + auto", () => {
@@ -96,9 +157,13 @@ describe("resolveSize on FLUX.2 [max]", () => {
     expect(resolveSize(FLUX2_MAX, {}).source).toBe("default");
   });
 
-  it("uses the aspect ratio with size auto", () => {
-    const r = resolveSize(FLUX2_MAX, { size: "auto", aspect_ratio: "3:2" });
-    expect([r.width, r.height]).toEqual([1254, 836]);
+  it("lets size auto win over aspect_ratio and resolution, reporting them as overridden", () => {
+    const r = resolveSize(FLUX2_MAX, { size: "auto", aspect_ratio: "3:2", resolution: "2K" });
+    expect([r.width, r.height, r.source]).toEqual([1024, 1024, "auto"]);
+    expect(r.coercions).toEqual([
+      expect.objectContaining({ param: "aspect_ratio", requested: "3:2", kind: "overridden" }),
+      expect.objectContaining({ param: "resolution", requested: "2K", kind: "overridden" }),
+    ]);
   });
 
   it.each([

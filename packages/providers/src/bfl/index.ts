@@ -98,7 +98,7 @@ export function createBflProvider(options: BflOptions): ImageProvider {
               data: image.data,
               contentType: image.contentType,
               seed: outcome.seed ?? call.seed,
-              revisedPrompt: undefined,
+              revisedPrompt: outcome.prompt,
             },
           ];
         }

@@ -1,14 +1,16 @@
 /**
  * BFL poll results, pure: the six documented statuses (plus LiteLLM's
- * defensive `Failed`) → what the adapter does next (`../shared/providers.md`
- * §1.6). Moderation is a status, not an HTTP error, on BFL.
+ * defensive `Failed`) → what the adapter does next. Moderation is a status,
+ * not an HTTP error, on BFL. A ready result carries the prompt BFL used
+ * (`result.prompt`, upsampled when prompt upsampling is on): the image's
+ * `revised_prompt`.
  */
 import type { BflResult } from "./schemas";
 
 /** What a poll answer means. */
 export type BflPollState =
   | { state: "pending"; progress: number | undefined }
-  | { state: "ready"; sampleUrl: string; seed: number | undefined }
+  | { state: "ready"; sampleUrl: string; seed: number | undefined; prompt: string | undefined }
   | { state: "refused"; message: string }
   | { state: "failed"; message: string }
   | { state: "lost"; message: string };
@@ -25,7 +27,12 @@ export function interpretBflResult(result: BflResult): BflPollState {
     case "Ready": {
       const sample = result.result?.sample;
       if (!sample) return { state: "failed", message: "Ready without result.sample" };
-      return { state: "ready", sampleUrl: sample, seed: result.result?.seed ?? undefined };
+      return {
+        state: "ready",
+        sampleUrl: sample,
+        seed: result.result?.seed ?? undefined,
+        prompt: result.result?.prompt ?? undefined,
+      };
     }
     case "Request Moderated":
       return { state: "refused", message: `the request was moderated${details(result)}` };

@@ -27,6 +27,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ImagePr
       if (options.renderDelayMs) await sleep(options.renderDelayMs, ctx.signal);
       ctx.signal.throwIfAborted();
       const size = plan.upstreamSize ?? plan.target;
+      if (!size) throw new Error("the local renderer needs a size; it never picks one (size auto)");
       const first = ctx.images[0];
       const source = first ? await first.read() : undefined;
       const mask = ctx.mask ? await ctx.mask.read() : undefined;

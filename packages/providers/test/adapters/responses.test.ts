@@ -11,7 +11,11 @@ describe("interpretBflResult", () => {
     ],
     [
       { status: "Ready", result: { sample: "https://x/s.jpg", seed: 3 } },
-      { state: "ready", sampleUrl: "https://x/s.jpg", seed: 3 },
+      { state: "ready", sampleUrl: "https://x/s.jpg", seed: 3, prompt: undefined },
+    ],
+    [
+      { status: "Ready", result: { sample: "https://x/s.jpg", prompt: "a fox, upsampled" } },
+      { state: "ready", sampleUrl: "https://x/s.jpg", prompt: "a fox, upsampled" },
     ],
     [{ status: "Request Moderated" }, { state: "refused" }],
     [{ status: "Content Moderated", details: { reason: "x" } }, { state: "refused" }],

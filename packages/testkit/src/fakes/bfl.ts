@@ -4,7 +4,8 @@
  * URL is on another origin (as api.bfl.ai hands out api.us3.bfl.ai), which
  * reports Pending → Ready with `result.sample` (or a moderation or error
  * status), and serves the sample. Sizes are checked as BFL does (multiples of
- * 16, ≥ 64, ≤ 4 MP).
+ * 16, ≥ 64, ≤ 4 MP). The ready result carries the prompt BFL used: the one
+ * sent, or an upsampled one when `prompt_upsampling` is on.
  */
 
 import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";
@@ -35,6 +36,11 @@ function sizeProblem(input: Record<string, unknown>): string | null {
   return (width as number) * (height as number) > 4_194_304
     ? "width: output must be at most 4 megapixels"
     : null;
+}
+
+/** What the fake's prompt upsampling makes of `prompt` (BFL rewrites it with more detail). */
+export function bflUpsampledPrompt(prompt: string): string {
+  return `${prompt}, richly detailed, soft natural light, sharp focus`;
 }
 
 /** Starts a BFL fake accepting `apiKey`. */
@@ -86,7 +92,10 @@ export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
           progress: 1,
           result: {
             sample: `${origin}/delivery/${task.id}.${format}`,
-            prompt: task.input.prompt,
+            prompt:
+              task.input.prompt_upsampling === true
+                ? bflUpsampledPrompt(String(task.input.prompt))
+                : task.input.prompt,
             seed: task.input.seed ?? 1,
           },
         },

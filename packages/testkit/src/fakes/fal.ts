@@ -3,9 +3,11 @@
  * `/<owner>/<app>[/<path>]` with `Authorization: Key …` answers IN_QUEUE and
  * the three URLs (without the sub-path, as fal does); `status_url` answers
  * 202 until COMPLETED (200); `response_url` carries the output or the error
- * (422 content_policy_violation, 500); `cancel_url` takes a PUT.
+ * (422 content_policy_violation, 500); `cancel_url` takes a PUT. The `/edit`
+ * ids take `image_size: "auto"` and follow the first input image's size.
  */
 
+import sharp from "sharp";
 import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";
 import { createTaskBook, type FakeControls, fakeImage } from "./task-book";
 
@@ -19,20 +21,31 @@ export type FalFake = FakeControls & {
   close(): Promise<void>;
 };
 
+type Size = { width: number; height: number };
+
+/** The size of an input image given as a data URI or an http(s) URL. */
+async function inputImageSize(url: string): Promise<Size> {
+  const data = url.startsWith("data:")
+    ? Buffer.from(url.slice(url.indexOf(",") + 1), "base64")
+    : Buffer.from(await (await fetch(url)).arrayBuffer());
+  const meta = await sharp(data).metadata();
+  return { width: meta.width ?? 1024, height: meta.height ?? 768 };
+}
+
 /** Starts a fal fake accepting `apiKey`. */
 export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
   const book = createTaskBook("fal");
   const cancels: string[] = [];
+  /** Output size per task: image_size, or the input's for "auto". */
+  const sizes = new Map<string, Size>();
+  const sizeOf = (id: string): Size => sizes.get(id) ?? { width: 1024, height: 768 };
   const http = await startHttpFake(async (req, origin): Promise<FakeResponse> => {
     if (req.method === "GET" && req.path.startsWith("/files/")) {
       const task = book.find(req.path.slice(7).replace(/\.\w+$/, ""));
       if (!task) return { status: 404, body: { detail: "Not Found" } };
       const fault = await book.takeDownloadFault();
       if (fault) return { status: fault, body: { detail: `fake failure ${fault}` } };
-      const { width, height } = (task.input.image_size ?? { width: 1024, height: 768 }) as {
-        width: number;
-        height: number;
-      };
+      const { width, height } = sizeOf(task.id);
       const format = task.input.output_format === "png" ? "png" : "jpeg";
       return {
         status: 200,
@@ -91,10 +104,7 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
       }
       if (state === "failed" || state === "canceled")
         return { status: 500, body: { detail: "Internal error while running the model" } };
-      const { width, height } = (task.input.image_size ?? { width: 1024, height: 768 }) as {
-        width: number;
-        height: number;
-      };
+      const { width, height } = sizeOf(task.id);
       const format = task.input.output_format === "png" ? "png" : "jpeg";
       const url = task.input.sync_mode
         ? `data:image/${format};base64,${(await fakeImage(width, height, format)).toString("base64")}`
@@ -119,8 +129,16 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
     }
     if (fault) return { status: fault.status, body: { detail: `fake failure ${fault.status}` } };
     const input = (req.body ?? {}) as Record<string, unknown>;
-    const size = input.image_size as { width?: unknown; height?: unknown } | undefined;
-    if (size && (typeof size.width !== "number" || typeof size.height !== "number")) {
+    const size = input.image_size as { width?: unknown; height?: unknown } | string | undefined;
+    const edit = req.path.endsWith("/edit");
+    const auto = size === "auto" && edit && Array.isArray(input.image_urls);
+    if (
+      size &&
+      !auto &&
+      (typeof size !== "object" ||
+        typeof size.width !== "number" ||
+        typeof size.height !== "number")
+    ) {
       return {
         status: 422,
         body: {
@@ -140,6 +158,12 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
     }
     const app = req.path.split("/").slice(1, 3).join("/");
     const task = book.create(input);
+    sizes.set(
+      task.id,
+      auto
+        ? await inputImageSize(String((input.image_urls as unknown[])[0]))
+        : ((size as Size | undefined) ?? { width: 1024, height: 768 }),
+    );
     return {
       status: 200,
       body: {

@@ -3,7 +3,9 @@
  * `POST /v1/images/generations` and multipart `POST /v1/images/edits` with a
  * Bearer key, answering synchronously with `data[].b64_json` after the task
  * time; errors in OpenAI's envelope (400 `moderation_blocked`, 429 with
- * `retry-after`, 500).
+ * `retry-after`, 500). `size: "auto"` (OpenAI's default) lets the fake pick
+ * one of GPT image's three sizes from the prompt, as the model does, and the
+ * reply names the size it made.
  */
 
 import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";
@@ -34,6 +36,21 @@ function fieldsOf(body: unknown): Record<string, unknown> {
     return out;
   }
   return (body ?? {}) as Record<string, unknown>;
+}
+
+/** GPT image's sizes, picked for `size: "auto"` by what the prompt asks for. */
+export function openaiAutoSize(prompt: string): [number, number] {
+  if (/\b(landscape|wide|panorama)\b/i.test(prompt)) return [1536, 1024];
+  if (/\b(portrait|tall)\b/i.test(prompt)) return [1024, 1536];
+  return [1024, 1024];
+}
+
+/** The pixels a `size` field asks for, or null when it is not one OpenAI takes. */
+function sizeOf(size: unknown, prompt: string): [number, number] | null {
+  const text = String(size ?? "auto");
+  if (text === "auto") return openaiAutoSize(prompt);
+  const exact = /^(\d+)x(\d+)$/.exec(text);
+  return exact ? [Number(exact[1]), Number(exact[2])] : null;
 }
 
 /** Starts an OpenAI-compatible fake accepting `apiKey`. */
@@ -83,7 +100,7 @@ export async function startOpenAIFake(apiKey = "sk-upstream-test"): Promise<Open
         body: envelope("image is required", "invalid_request_error", null, "image"),
       };
     }
-    const size = /^(\d+)x(\d+)$/.exec(String(input.size ?? "1024x1024"));
+    const size = sizeOf(input.size, String(input.prompt ?? ""));
     if (!size)
       return {
         status: 400,
@@ -111,12 +128,17 @@ export async function startOpenAIFake(apiKey = "sk-upstream-test"): Promise<Open
     const n = Number(input.n ?? 1);
     const data = await Promise.all(
       Array.from({ length: n }, async (_, k) => ({
-        b64_json: (await fakeImage(Number(size[1]), Number(size[2]), format, k)).toString("base64"),
+        b64_json: (await fakeImage(size[0], size[1], format, k)).toString("base64"),
       })),
     );
     return {
       status: 200,
-      body: { created: Math.floor(Date.now() / 1000), data, output_format: format },
+      body: {
+        created: Math.floor(Date.now() / 1000),
+        data,
+        output_format: format,
+        size: `${size[0]}x${size[1]}`,
+      },
     };
   });
   return Object.assign(book.controls, {

@@ -6,7 +6,7 @@
  */
 import type { FakeControls, FakeRequest, Json } from "@imagegate/testkit";
 import { decodeImage, makeImage } from "@imagegate/testkit";
-import { startGateway, type TestGateway } from "../gateway";
+import { type ApiAnswer, startGateway, type TestGateway } from "../gateway";
 
 /** A fake upstream as the contract drives it. */
 export type ContractFake = FakeControls & {
@@ -31,6 +31,19 @@ export type ProviderSpec = {
   expectEdit(call: FakeRequest, input: Record<string, unknown>): void;
   /** True for queue/task protocols (an accepted task is resumed); false for a synchronous call. */
   tasks: boolean;
+  /** Provider-specific cases, run against the same fake and gateway. */
+  more?(suite: ContractSuite): void;
+};
+
+/** What provider-specific cases get from the contract suite (valid inside tests). */
+export type ContractSuite = {
+  gateway(): TestGateway;
+  /** POSTs a generation (`b64_json`, prompt "a lighthouse" unless given). */
+  generate(body: Record<string, unknown>): Promise<ApiAnswer>;
+  /** The parameters the upstream received in the last submit. */
+  lastInput(): Record<string, unknown>;
+  /** An edit of one 48×32 PNG given as a data URI. */
+  edit(body: Record<string, unknown>): Promise<ApiAnswer>;
 };
 
 /** Fast polling and backoff so the suite runs in seconds. */
@@ -42,7 +55,8 @@ export function fastLimits(id: string, overrides: Record<string, unknown> = {}) 
   };
 }
 
-async function imageOf(body: Json, index = 0) {
+/** The format and dimensions of the `index`-th b64 image of a response. */
+export async function imageOf(body: Json, index = 0) {
   return decodeImage(Buffer.from(body.data[index].b64_json as string, "base64"));
 }
 
@@ -68,6 +82,16 @@ export function describeProviderContract(spec: ProviderSpec): void {
     await gateway.close();
     await fake.close();
   });
+
+  const edit = async (body: Record<string, unknown>) => {
+    const uri = `data:image/png;base64,${(await makeImage(48, 32)).toString("base64")}`;
+    return gateway.post("/v1/images/edits", {
+      prompt: "edit me",
+      image: uri,
+      response_format: "b64_json",
+      ...body,
+    });
+  };
 
   describe(`${spec.id} adapter through the queue`, () => {
     it("serves a generation and says so", async () => {
@@ -274,4 +298,10 @@ export function describeProviderContract(spec: ProviderSpec): void {
       }
     });
   });
+
+  if (spec.more) {
+    describe(`${spec.id} specifics`, () => {
+      spec.more?.({ gateway: () => gateway, generate, lastInput, edit });
+    });
+  }
 }
