@@ -27,6 +27,7 @@ COPY packages/storage/package.json packages/storage/
 COPY packages/net/package.json packages/net/
 COPY packages/inputs/package.json packages/inputs/
 COPY packages/providers/package.json packages/providers/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testkit/package.json packages/testkit/
 COPY bench/package.json bench/
 # The store is a BuildKit cache shared by the install and the deploys below

@@ -17,16 +17,24 @@ const ALLOWED = {
   params: [],
   storage: [],
   net: [],
+  telemetry: [],
   inputs: ["params", "net", "storage"],
   jobs: ["params"],
   providers: ["params"],
-  api: ["params", "jobs", "storage", "net", "inputs"],
-  worker: ["params", "jobs", "storage", "providers", "net", "inputs"],
+  api: ["params", "jobs", "storage", "net", "inputs", "telemetry"],
+  worker: ["params", "jobs", "storage", "providers", "net", "inputs", "telemetry"],
   cli: ["params", "jobs", "storage"],
   // jobs for loadConfig and the Redis probe; otherwise only the apps' start().
-  standalone: ["api", "worker", "jobs"],
+  standalone: ["api", "worker", "jobs", "telemetry"],
   testkit: null,
 };
+
+/**
+ * The only subpaths a package may import instead of an index: the config
+ * alone, without BullMQ and ioredis, for the entry files that must start
+ * OpenTelemetry before those load (instrumentation patches modules on load).
+ */
+const ENTRY_SUBPATHS = { jobs: ["/config"] };
 
 const SCOPE = "@imagegate/";
 // `from "…"`, `import "…"`, `import("…")`, `require("…")`; group 1 the name, 2 a subpath.
@@ -80,7 +88,8 @@ function checkPackage(dir) {
       else if (!(`${SCOPE}${dep}` in deps)) {
         problems.push(`${where}: imports @imagegate/${dep}, missing from ${dir} dependencies`);
       }
-      if (subpath) problems.push(`${where}: imports @imagegate/${dep}${subpath}; use its index`);
+      if (subpath && !(ENTRY_SUBPATHS[dep] ?? []).includes(subpath))
+        problems.push(`${where}: imports @imagegate/${dep}${subpath}; use its index`);
     }
   }
 }

@@ -31,7 +31,11 @@ export function createApp(deps: ApiDeps): Express {
   // API answers are never cached by validators; hashing every body for an ETag costs CPU.
   app.set("etag", false);
   app.set("trust proxy", true);
-  const metrics = createMetrics({ queues: deps.queues, providers: [...deps.enabled] });
+  const metrics = createMetrics({
+    registry: deps.registry,
+    queues: deps.queues,
+    providers: [...deps.enabled],
+  });
   app.use(requestId(deps.logger));
   app.use(metrics.timing);
   app.use(healthRouter(deps));

@@ -22,20 +22,31 @@ import {
   type JobEvents,
   type JobLifecycle,
   type JobStore,
+  observeFinalOnce,
   type PresentOptions,
+  type QueueConnection,
+  type RedisClient,
   sharedSecret,
   type WebhookQueue,
   webhookSecret,
 } from "@imagegate/jobs";
-import type { ProviderId } from "@imagegate/params";
+import { ERROR_CODES, type ProviderId } from "@imagegate/params";
 import { type BlobStore, createBlobStore } from "@imagegate/storage";
-import type { Redis } from "ioredis";
+import {
+  createRegistry,
+  jobMetrics,
+  LOG_REDACTION,
+  queueTelemetry,
+  type Registry,
+} from "@imagegate/telemetry";
 import pino, { type Logger } from "pino";
 
 export type ApiDeps = {
   config: Config;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
+  /** Prometheus registry of this app (standalone shares it with the worker role). */
+  registry: Registry;
   store: JobStore;
   events: JobEvents;
   queues: ImageQueues;
@@ -58,33 +69,43 @@ export type ApiDeps = {
 
 /** Creates the pino logger of the API role. */
 export function createApiLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: "api" } });
+  return pino({ level: config.logLevel, base: { service: "api" }, redact: LOG_REDACTION });
 }
 
 /** Connects everything the API needs. */
 export async function createDeps(
   config: Config,
   logger: Logger = createApiLogger(config),
+  registry: Registry = createRegistry(),
 ): Promise<ApiDeps> {
-  const redis = createRedis({ url: config.redis.url, name: "imagegate-api" });
-  const subscriber = createRedis({ url: config.redis.url, name: "imagegate-api-events" });
+  const redis = createRedis({ ...config.redis, name: "imagegate-api" });
+  const subscriber = createRedis({ ...config.redis, name: "imagegate-api-events" });
+  const bull: QueueConnection = {
+    connection: redis,
+    prefix: config.queuePrefix,
+    telemetry: await queueTelemetry(config.tracing.enabled),
+  };
   const store = createJobStore({
     redis,
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
   });
   const events = createJobEvents({ subscriber, store });
-  const queues = createImageQueues({
-    connection: redis,
-    prefix: config.queuePrefix,
-    limits: config.limits,
-  });
+  const queues = createImageQueues({ ...bull, limits: config.limits });
   const webhooks = createWebhookQueue({
-    connection: redis,
-    prefix: config.queuePrefix,
+    ...bull,
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
-  const batchQueue = createBatchQueue({ connection: redis, prefix: config.queuePrefix });
+  const batchQueue = createBatchQueue(bull);
+  const metrics = jobMetrics(registry, new Set(Object.keys(ERROR_CODES)));
+  // A cancel ends jobs here: they are counted like the worker's, once.
+  const onFinal = observeFinalOnce({
+    redis,
+    prefix: config.queuePrefix,
+    ttlSeconds: config.jobTtlSeconds,
+    observe: metrics.finalJob,
+    onError: (err, record) => logger.warn({ err, jobId: record.id }, "job metrics skipped"),
+  });
   const batches = createBatchStore({
     redis,
     prefix: config.queuePrefix,
@@ -110,6 +131,7 @@ export async function createDeps(
     config,
     logger,
     redis,
+    registry,
     store,
     events,
     queues,
@@ -123,7 +145,7 @@ export async function createDeps(
     files: createFileStore({ redis, prefix: config.queuePrefix, ttlSeconds: config.jobTtlSeconds }),
     batches,
     batchQueue,
-    lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue }),
+    lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue, onFinal }),
     webhookSecret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
     enabled: enabledProviders(config),
     async close() {

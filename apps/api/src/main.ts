@@ -1,12 +1,15 @@
-/** API process entry: config → start → graceful stop on SIGTERM/SIGINT. */
-import { ConfigError, loadConfig } from "@imagegate/jobs";
-import { createApiLogger } from "./deps";
-import { startApi } from "./start";
+/**
+ * API process entry: config → tracing → start → graceful stop on
+ * SIGTERM/SIGINT. Tracing starts before Express, ioredis and BullMQ load
+ * (their instrumentation patches them as they load), so everything else is
+ * imported after it.
+ */
+import { type Config, ConfigError, loadConfig } from "@imagegate/jobs/config";
+import { startTracing } from "@imagegate/telemetry";
 
-async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -14,14 +17,23 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const tracing = await startTracing({ ...config.tracing, serviceName: "imagegate-api" });
+  const { createApiLogger, startApi } = await import("./index.js");
   const logger = createApiLogger(config);
   const api = await startApi(config, { logger });
   const stop = (signal: string) => {
     logger.info({ signal }, "stopping");
-    api.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    api
+      .close()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));

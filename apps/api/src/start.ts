@@ -5,6 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "@imagegate/jobs";
+import type { Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
 import { createApp } from "./app";
 import { createApiLogger, createDeps } from "./deps";
@@ -15,13 +16,13 @@ export type RunningApi = { server: Server; port: number; url: string; close(): P
 /** Starts the API on `config.port` (0 = any free port). */
 export async function startApi(
   config: Config,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; registry?: Registry } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createApiLogger(config);
   if (config.apiKeys.length === 0) {
     logger.warn("API_KEYS is empty: authentication is OFF and every caller shares one owner");
   }
-  const deps = await createDeps(config, logger);
+  const deps = await createDeps(config, logger, options.registry);
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) =>

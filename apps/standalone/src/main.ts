@@ -2,18 +2,18 @@
  * `pnpm start`: the API and every worker in one process on embedded defaults
  * (DESIGN §2) — a private Redis when none answers, files on local disk, and
  * the local renderer for every model when no provider credentials are set.
- * The one place that wires both apps together.
+ * The one place that wires both apps together; they share one Prometheus
+ * registry, so the API's `/metrics` shows the workers' job metrics too.
+ * Tracing starts before Express, ioredis and BullMQ load (their
+ * instrumentation patches them as they load), so the rest is imported after.
  */
-import { startApi } from "@imagegate/api";
-import { ConfigError, enabledProviders, loadConfig } from "@imagegate/jobs";
-import { startWorker } from "@imagegate/worker";
+import { type Config, ConfigError, enabledProviders, loadConfig } from "@imagegate/jobs/config";
+import { createRegistry, LOG_REDACTION, startTracing } from "@imagegate/telemetry";
 import pino from "pino";
-import { ensureRedis } from "./private-redis";
 
-async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -21,10 +21,24 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel, base: { service: "imagegate" } });
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const tracing = await startTracing({ ...config.tracing, serviceName: "imagegate" });
+  const { ensureRedis } = await import("./private-redis.js");
+  const { startApi } = await import("@imagegate/api");
+  const { startWorker } = await import("@imagegate/worker");
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: "imagegate" },
+    redact: LOG_REDACTION,
+  });
   let redis: Awaited<ReturnType<typeof ensureRedis>>;
   try {
-    redis = await ensureRedis(config.redis.url);
+    // A cluster or a sentinel is never started here: only a missing single node is.
+    const single = !config.redis.clusterNodes?.length && !config.redis.sentinels?.length;
+    redis = single ? await ensureRedis(config.redis.url) : null;
   } catch (err) {
     logger.fatal((err as Error).message);
     process.exit(1);
@@ -37,8 +51,9 @@ async function main(): Promise<void> {
       "no provider credentials set: every model is served by the local renderer (x-imagegate-provider: local)",
     );
   }
-  const worker = await startWorker(config, { logger: logger.child({ role: "worker" }) });
-  const api = await startApi(config, { logger: logger.child({ role: "api" }) });
+  const registry = createRegistry();
+  const worker = await startWorker(config, { logger: logger.child({ role: "worker" }), registry });
+  const api = await startApi(config, { logger: logger.child({ role: "api" }), registry });
   logger.info(`imagegate ready: point the OpenAI SDK at ${config.publicBaseUrl}/v1`);
 
   let stopping = false;
@@ -49,6 +64,7 @@ async function main(): Promise<void> {
     await api.close();
     await worker.close();
     await redis?.stop();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

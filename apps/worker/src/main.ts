@@ -1,11 +1,15 @@
-/** Worker process entry: config → start → graceful stop on SIGTERM/SIGINT. */
-import { ConfigError, loadConfig } from "@imagegate/jobs";
-import { createWorkerLogger, startWorker } from "./start";
+/**
+ * Worker process entry: config → tracing → start → graceful stop on
+ * SIGTERM/SIGINT. Tracing starts before ioredis and BullMQ load (their
+ * instrumentation patches them as they load), so everything else is
+ * imported after it.
+ */
+import { type Config, ConfigError, loadConfig } from "@imagegate/jobs/config";
+import { startTracing } from "@imagegate/telemetry";
 
-async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -13,6 +17,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const tracing = await startTracing({ ...config.tracing, serviceName: "imagegate-worker" });
+  const { createWorkerLogger, startWorker } = await import("./index.js");
   const logger = createWorkerLogger(config);
   const worker = await startWorker(config, { logger });
   let stopping = false;
@@ -20,13 +30,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping: finishing active jobs");
-    worker.close().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    worker
+      .close()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

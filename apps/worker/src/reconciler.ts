@@ -19,9 +19,9 @@ import {
   type JobLifecycle,
   type JobRecord,
   type JobStore,
+  type RedisClient,
 } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
 /** Options of `createReconciler`. */
@@ -29,7 +29,7 @@ export type ReconcilerOptions = {
   store: JobStore;
   queues: ImageQueues;
   lifecycle: JobLifecycle;
-  redis: Redis;
+  redis: RedisClient;
   /** Key of the sweep lock. */
   lockKey: string;
   logger: Logger;

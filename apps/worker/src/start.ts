@@ -1,8 +1,10 @@
 /**
  * Starts the worker role: Redis connections, the stores, the blob store, the
  * provider registry, and the BullMQ Workers — one per enabled provider queue,
- * one for webhook deliveries, one for batches. `close()` stops taking jobs
- * and waits for active ones (graceful shutdown, DESIGN §5).
+ * one for webhook deliveries, one for batches — plus the reconciler, the
+ * retention sweeper, the job metrics and, with WORKER_PORT, the worker's own
+ * `/healthz` and `/metrics`. `close()` stops taking jobs and waits for active
+ * ones (graceful shutdown, DESIGN §5).
  */
 import { availableParallelism } from "node:os";
 import {
@@ -18,17 +20,35 @@ import {
   createSubmitLimiter,
   createWebhookQueue,
   enabledProviders,
+  isCluster,
+  observeFinalOnce,
+  type QueueConnection,
   redisKeys,
   sharedSecret,
   webhookSecret,
 } from "@imagegate/jobs";
-import type { ProviderId } from "@imagegate/params";
+import { ERROR_CODES, type ProviderId } from "@imagegate/params";
 import { createProviderRegistry, type ImageProvider } from "@imagegate/providers";
 import { createBlobStore } from "@imagegate/storage";
+import {
+  createRegistry,
+  jobMetrics,
+  LOG_REDACTION,
+  queueTelemetry,
+  type Registry,
+} from "@imagegate/telemetry";
 import pino, { type Logger } from "pino";
 import sharp from "sharp";
 import type { BatchDeps } from "./batch/deps";
 import { createBatchProcessor } from "./batch/processor";
+import { type HealthServer, startHealthServer } from "./observe/health-server";
+import { instrumentProviders } from "./observe/instrument-provider";
+import { traceBlobs } from "./observe/trace-blobs";
+import {
+  observeBatchWorker,
+  observeImageWorker,
+  observeWebhookWorker,
+} from "./observe/worker-events";
 import { createImageJobProcessor } from "./processors/image-job";
 import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
 import { createReconciler } from "./reconciler";
@@ -40,14 +60,20 @@ export type StartWorkerOptions = {
   /** Providers to use instead of the registry built from config (tests). */
   providers?: Map<ProviderId, ImageProvider>;
   fetch?: typeof fetch;
+  /** The Prometheus registry (standalone shares the API's); a new one otherwise. */
+  registry?: Registry;
 };
 
-/** A running worker role. */
-export type RunningWorker = { close(): Promise<void> };
+/** A running worker role; `healthPort` is the bound WORKER_PORT, when one is set. */
+export type RunningWorker = {
+  registry: Registry;
+  healthPort: number | undefined;
+  close(): Promise<void>;
+};
 
 /** Creates the pino logger of the worker role. */
 export function createWorkerLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: "worker" } });
+  return pino({ level: config.logLevel, base: { service: "worker" }, redact: LOG_REDACTION });
 }
 
 /** Starts every worker of this process. */
@@ -58,16 +84,23 @@ export async function startWorker(
   const logger = options.logger ?? createWorkerLogger(config);
   // libvips defaults to one thread here; two halve AVIF encoding (bench/encode.ts).
   sharp.concurrency(Math.max(2, availableParallelism()));
-  const redis = createRedis({ url: config.redis.url, name: "imagegate-worker" });
-  const subscriber = createRedis({ url: config.redis.url, name: "imagegate-worker-events" });
+  const redis = createRedis({ ...config.redis, name: "imagegate-worker" });
+  const subscriber = createRedis({ ...config.redis, name: "imagegate-worker-events" });
   const prefix = config.queuePrefix;
+  const registry = options.registry ?? createRegistry();
+  const metrics = jobMetrics(registry, new Set(Object.keys(ERROR_CODES)));
+  const bull: QueueConnection = {
+    connection: redis,
+    prefix,
+    telemetry: await queueTelemetry(config.tracing.enabled),
+  };
   const ttlSeconds = config.jobTtlSeconds;
   const store = createJobStore({ redis, prefix, ttlSeconds });
   const batches = createBatchStore({ redis, prefix, ttlSeconds });
   const files = createFileStore({ redis, prefix, ttlSeconds });
   const events = createJobEvents({ subscriber, store });
   const signingSecret = await sharedSecret(redis, prefix, "url-signing", config.urlSigningSecret);
-  const blobs = createBlobStore(
+  const stored = createBlobStore(
     config.storage.driver === "fs"
       ? {
           driver: "fs",
@@ -77,23 +110,33 @@ export async function startWorker(
         }
       : config.storage,
   );
+  const blobs = config.tracing.enabled ? traceBlobs(stored) : stored;
   const present = {
     link: (key: string) => blobs.signedUrl(key, { ttlSeconds: config.urlTtlSeconds }),
     read: (key: string) => blobs.get(key),
   };
-  const providers = options.providers ?? createProviderRegistry(config.providers);
+  const providers = instrumentProviders(
+    options.providers ?? createProviderRegistry(config.providers),
+    metrics,
+  );
   const enabled = enabledProviders(config);
   const active = options.providers
     ? [...providers.keys()]
     : [...providers.keys()].filter((p) => enabled.has(p));
-  const queues = createImageQueues({ connection: redis, prefix, limits: config.limits });
+  const queues = createImageQueues({ ...bull, limits: config.limits });
   const webhooks = createWebhookQueue({
-    connection: redis,
-    prefix,
+    ...bull,
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
-  const batchQueue = createBatchQueue({ connection: redis, prefix });
-  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue });
+  const batchQueue = createBatchQueue(bull);
+  const onFinal = observeFinalOnce({
+    redis,
+    prefix,
+    ttlSeconds,
+    observe: metrics.finalJob,
+    onError: (err, record) => logger.warn({ err, jobId: record.id }, "job metrics skipped"),
+  });
+  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue, onFinal });
   const batchDeps: BatchDeps = {
     config,
     redis,
@@ -115,13 +158,12 @@ export async function startWorker(
     queues,
     lifecycle,
     redis,
-    lockKey: redisKeys(prefix).reconcilerLock(),
+    lockKey: redisKeys(prefix, isCluster(redis)).reconcilerLock(),
     logger,
     intervalMs: config.reconcileIntervalMs,
   });
   const imageWorkers = await createImageWorkers({
-    connection: redis,
-    prefix,
+    ...bull,
     providers: active,
     limits: config.limits,
     queues,
@@ -146,8 +188,7 @@ export async function startWorker(
     onEntryFailed: reconciler.onEntryFailed,
   });
   const deliveries = createWebhookWorker({
-    connection: redis,
-    prefix,
+    ...bull,
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
     processor: createWebhookDeliveryProcessor({
       store,
@@ -161,17 +202,34 @@ export async function startWorker(
     logger,
   });
   const batchWorker = createBatchWorker({
-    connection: redis,
-    prefix,
+    ...bull,
     processor: createBatchProcessor(batchDeps),
     logger,
   });
+  for (const [i, w] of imageWorkers.entries()) {
+    observeImageWorker(w, active[i] as ProviderId, metrics);
+  }
+  observeWebhookWorker(deliveries, metrics);
+  observeBatchWorker(batchWorker, batches, metrics, logger);
   await Promise.all([deliveries.waitUntilReady(), batchWorker.waitUntilReady()]);
   reconciler.start();
-  logger.info({ providers: active }, "worker started");
+  let health: HealthServer | undefined;
+  if (config.workerPort !== undefined) {
+    health = await startHealthServer({
+      port: config.workerPort,
+      host: config.host,
+      redis,
+      registry,
+      adminKey: config.adminApiKey,
+    });
+  }
+  logger.info({ providers: active, healthPort: health?.port }, "worker started");
 
   return {
+    registry,
+    healthPort: health?.port,
     async close() {
+      await health?.close();
       await reconciler.stop();
       await Promise.all([...imageWorkers, deliveries, batchWorker].map((w) => w.close()));
       await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);

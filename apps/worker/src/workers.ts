@@ -8,17 +8,18 @@ import {
   BATCH_QUEUE,
   type BatchTaskData,
   type BatchTaskName,
+  bullmqOptions,
   type ImageJobData,
   type ImageQueues,
   imageQueueName,
   type ProviderLimits,
+  type QueueConnection,
   WEBHOOK_QUEUE,
   type WebhookDeliveryData,
   webhookBackoffMs,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { Worker, type WorkerOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ImageJobProcessor } from "./processors/image-job";
 
@@ -30,9 +31,7 @@ import type { ImageJobProcessor } from "./processors/image-job";
 const UNBOUND_LIMITER = { max: 1_000_000, duration: 1_000 };
 
 /** Options of `createImageWorkers`. */
-export type ImageWorkersOptions = {
-  connection: Redis;
-  prefix: string;
+export type ImageWorkersOptions = QueueConnection & {
   providers: ProviderId[];
   limits: Record<ProviderId, ProviderLimits>;
   queues: ImageQueues;
@@ -59,9 +58,9 @@ export async function createImageWorkers(
   for (const provider of options.providers) {
     const limits = options.limits[provider];
     await options.queues.get(provider).setGlobalConcurrency(limits.concurrency);
+    const name = imageQueueName(provider);
     const settings: WorkerOptions = {
-      connection: options.connection,
-      prefix: options.prefix,
+      ...bullmqOptions(options, name),
       concurrency: limits.concurrency,
       limiter: limits.rateLimit
         ? { max: limits.rateLimit.max, duration: limits.rateLimit.durationMs }
@@ -71,7 +70,7 @@ export async function createImageWorkers(
       maxStalledCount: options.maxStalledCount,
     };
     const worker = new Worker<ImageJobData>(
-      imageQueueName(provider),
+      name,
       (job, token) => options.processor.process(job, token),
       settings,
     );
@@ -92,9 +91,7 @@ export async function createImageWorkers(
 }
 
 /** Options of `createWebhookWorker`. */
-export type WebhookWorkerOptions = {
-  connection: Redis;
-  prefix: string;
+export type WebhookWorkerOptions = QueueConnection & {
   scheduleSeconds: number[];
   processor: (job: import("bullmq").Job<WebhookDeliveryData>) => Promise<string>;
   logger: Logger;
@@ -105,8 +102,7 @@ export type WebhookWorkerOptions = {
 /** The Worker of the `webhooks` queue, with the retry schedule as its backoff. */
 export function createWebhookWorker(options: WebhookWorkerOptions): Worker<WebhookDeliveryData> {
   const worker = new Worker<WebhookDeliveryData>(WEBHOOK_QUEUE, options.processor, {
-    connection: options.connection,
-    prefix: options.prefix,
+    ...bullmqOptions(options, WEBHOOK_QUEUE),
     concurrency: options.concurrency ?? 16,
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
@@ -122,15 +118,16 @@ export function createWebhookWorker(options: WebhookWorkerOptions): Worker<Webho
 }
 
 /** The Worker of the `batches` queue (ingestion is I/O bound: a few at a time). */
-export function createBatchWorker(options: {
-  connection: Redis;
-  prefix: string;
-  processor: (job: import("bullmq").Job<BatchTaskData, unknown, BatchTaskName>) => Promise<string>;
-  logger: Logger;
-}): Worker<BatchTaskData, unknown, BatchTaskName> {
+export function createBatchWorker(
+  options: QueueConnection & {
+    processor: (
+      job: import("bullmq").Job<BatchTaskData, unknown, BatchTaskName>,
+    ) => Promise<string>;
+    logger: Logger;
+  },
+): Worker<BatchTaskData, unknown, BatchTaskName> {
   const worker = new Worker<BatchTaskData, unknown, BatchTaskName>(BATCH_QUEUE, options.processor, {
-    connection: options.connection,
-    prefix: options.prefix,
+    ...bullmqOptions(options, BATCH_QUEUE),
     concurrency: 4,
     // Ingesting 50,000 lines takes seconds; keep the lock well beyond that.
     lockDuration: 120_000,

@@ -5,17 +5,17 @@
  * scheduled once however often they are asked for.
  */
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import { bullmqOptions, type QueueConnection } from "./queue-connection";
 import { BATCH_QUEUE, type BatchTaskData, type BatchTaskName } from "./queues";
 
 export type BatchQueue = ReturnType<typeof createBatchQueue>;
 
 /** Creates the producer of batch tasks. */
-export function createBatchQueue(options: { connection: Redis; prefix: string }) {
-  const queue = new Queue<BatchTaskData, unknown, BatchTaskName>(BATCH_QUEUE, {
-    connection: options.connection,
-    prefix: options.prefix,
-  });
+export function createBatchQueue(options: QueueConnection) {
+  const queue = new Queue<BatchTaskData, unknown, BatchTaskName>(
+    BATCH_QUEUE,
+    bullmqOptions(options, BATCH_QUEUE),
+  );
   const add = (name: BatchTaskName, batchId: string, jobId: string, delayMs = 0) =>
     queue.add(
       name,

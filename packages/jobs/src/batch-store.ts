@@ -5,10 +5,10 @@
  * the set of children already counted final (so a child announced twice is
  * counted once), and the errors of lines that never became jobs.
  */
-import type { Redis } from "ioredis";
 import { z } from "zod";
-import { redisKeys } from "./keys";
+import { isCluster, redisKeys } from "./keys";
 import { WebhookStateSchema } from "./records";
+import type { RedisClient, RedisMulti } from "./redis";
 
 export const BATCH_STATUSES = [
   "validating",
@@ -110,9 +110,13 @@ function encode(patch: Record<string, unknown>): string[] {
 export type BatchStore = ReturnType<typeof createBatchStore>;
 
 /** Creates the Redis batch store; records live `ttlSeconds`. */
-export function createBatchStore(options: { redis: Redis; prefix: string; ttlSeconds: number }) {
+export function createBatchStore(options: {
+  redis: RedisClient;
+  prefix: string;
+  ttlSeconds: number;
+}) {
   const { redis, ttlSeconds } = options;
-  const keys = redisKeys(options.prefix);
+  const keys = redisKeys(options.prefix, isCluster(options.redis));
 
   async function get(id: string): Promise<BatchRecord | null> {
     const hash = await redis.hgetall(keys.batch(id));
@@ -175,7 +179,7 @@ export function createBatchStore(options: { redis: Redis; prefix: string; ttlSec
      * the batch does not list or counts that miss them (docs/guarantees.md).
      */
     recordChunkInto(
-      multi: ReturnType<Redis["multi"]>,
+      multi: RedisMulti,
       id: string,
       chunk: { jobIds: string[]; lineErrors: string[] },
     ): void {

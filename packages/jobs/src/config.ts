@@ -7,6 +7,7 @@
 import type { ProviderId } from "@imagegate/params";
 import { z } from "zod";
 import { mergeProviderLimits, type ProviderLimits, readProvidersFile } from "./providers-file";
+import type { RedisTarget } from "./redis";
 
 /** A boolean variable: true/false, 1/0, yes/no. */
 const BoolEnv = z
@@ -26,6 +27,19 @@ const CommaList = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** A comma list of `host:port` (Redis Cluster seeds, sentinels). */
+const HostPortList = CommaList.pipe(
+  z.array(
+    z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, "expected a comma list of host:port")
+      .transform((v) => {
+        const at = v.lastIndexOf(":");
+        return { host: v.slice(0, at), port: Number(v.slice(at + 1)) };
+      }),
+  ),
+);
+
 const Int = (min: number) => z.coerce.number().int().min(min);
 const OptionalText = z
   .string()
@@ -38,6 +52,11 @@ export const EnvSchema = z
     PORT: Int(0).max(65535).default(8080),
     HOST: z.string().default("0.0.0.0"),
     REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+    /** Seeds of a Redis Cluster (`host:port,…`); REDIS_URL then only gives credentials and TLS. */
+    REDIS_CLUSTER_NODES: HostPortList.default([]),
+    /** Sentinels (`host:port,…`) watching the primary REDIS_SENTINEL_NAME. */
+    REDIS_SENTINELS: HostPortList.default([]),
+    REDIS_SENTINEL_NAME: OptionalText,
     /** BullMQ and key prefix; tests isolate by it. Use `{imagegate}` on Redis Cluster. */
     QUEUE_PREFIX: z.string().min(1).default("imagegate"),
     API_KEYS: CommaList.default([]),
@@ -96,11 +115,41 @@ export const EnvSchema = z
     STORE_RETRY_WINDOW_MS: Int(0).default(600_000),
     /** Milliseconds between reconciler sweeps over open jobs whose queue entry may be gone; 0 = off. */
     RECONCILE_INTERVAL_MS: Int(0).default(30_000),
+    /** The worker process's own `/healthz` and `/metrics` port; unset = none (standalone serves them on PORT). */
+    WORKER_PORT: Int(0).max(65535).optional(),
+    /** Milliseconds between retention sweeps (blobs of expired records); 0 = off (S3 lifecycle rule instead). */
+    RETENTION_INTERVAL_MS: Int(0).default(60_000),
+    // OpenTelemetry's standard variables: tracing is on when an exporter is named or an
+    // OTLP endpoint is set. The SDK reads these (and any other OTEL_*) itself.
+    OTEL_SDK_DISABLED: BoolEnv.default(false),
+    OTEL_SERVICE_NAME: OptionalText,
+    OTEL_TRACES_EXPORTER: OptionalText,
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["grpc", "http/protobuf", "http/json"]).optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: OptionalText,
+    OTEL_TRACES_SAMPLER: OptionalText,
+    OTEL_TRACES_SAMPLER_ARG: OptionalText,
+    OTEL_RESOURCE_ATTRIBUTES: OptionalText,
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
   })
   .superRefine((env, ctx) => {
+    if (env.REDIS_CLUSTER_NODES.length > 0 && env.REDIS_SENTINELS.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["REDIS_SENTINELS"],
+        message: "cannot be used together with REDIS_CLUSTER_NODES",
+      });
+    }
+    if (env.REDIS_SENTINELS.length > 0 && !env.REDIS_SENTINEL_NAME) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["REDIS_SENTINEL_NAME"],
+        message: "is required when REDIS_SENTINELS is set",
+      });
+    }
     if (env.STORAGE === "s3" && !env.S3_BUCKET) {
       ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when STORAGE=s3" });
     }
@@ -114,7 +163,7 @@ export type Config = {
   port: number;
   host: string;
   publicBaseUrl: string;
-  redis: { url: string };
+  redis: RedisTarget;
   queuePrefix: string;
   apiKeys: string[];
   adminApiKey: string | undefined;
@@ -149,6 +198,12 @@ export type Config = {
   storeRetryWindowMs: number;
   /** Period of the reconciler's sweep; 0 = off. */
   reconcileIntervalMs: number;
+  /** The worker role's own HTTP port (`/healthz`, `/metrics`); undefined = none. */
+  workerPort: number | undefined;
+  /** Period of the retention sweeper; 0 = off. */
+  retentionIntervalMs: number;
+  /** OpenTelemetry tracing: on when OTEL_* names an exporter or endpoint (and the SDK is not disabled). */
+  tracing: { enabled: boolean; serviceName: string | undefined };
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
 };
 
@@ -189,7 +244,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
-    redis: { url: e.REDIS_URL },
+    redis: {
+      url: e.REDIS_URL,
+      clusterNodes: e.REDIS_CLUSTER_NODES,
+      sentinels: e.REDIS_SENTINELS,
+      sentinelName: e.REDIS_SENTINEL_NAME,
+    },
     queuePrefix: e.QUEUE_PREFIX,
     apiKeys: e.API_KEYS,
     adminApiKey: e.ADMIN_API_KEY,
@@ -232,6 +292,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMaxStalls: e.WORKER_MAX_STALLS,
     storeRetryWindowMs: e.STORE_RETRY_WINDOW_MS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    workerPort: e.WORKER_PORT,
+    retentionIntervalMs: e.RETENTION_INTERVAL_MS,
+    tracing: {
+      enabled:
+        !e.OTEL_SDK_DISABLED &&
+        e.OTEL_TRACES_EXPORTER !== "none" &&
+        Boolean(
+          e.OTEL_TRACES_EXPORTER ||
+            e.OTEL_EXPORTER_OTLP_ENDPOINT ||
+            e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+        ),
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -3,9 +3,9 @@
  * bytes in the blob store under `files/<id>`. Scoped to the owner key like
  * jobs: another key's file id is unknown.
  */
-import type { Redis } from "ioredis";
 import { z } from "zod";
-import { redisKeys } from "./keys";
+import { isCluster, redisKeys } from "./keys";
+import type { RedisClient } from "./redis";
 
 export const FileRecordSchema = z.object({
   id: z.string(),
@@ -38,9 +38,13 @@ export function presentFile(file: FileRecord) {
 export type FileStore = ReturnType<typeof createFileStore>;
 
 /** Creates the Redis file metadata store; records live `ttlSeconds`. */
-export function createFileStore(options: { redis: Redis; prefix: string; ttlSeconds: number }) {
+export function createFileStore(options: {
+  redis: RedisClient;
+  prefix: string;
+  ttlSeconds: number;
+}) {
   const { redis, ttlSeconds } = options;
-  const keys = redisKeys(options.prefix);
+  const keys = redisKeys(options.prefix, isCluster(options.redis));
   const read = async (id: string) => {
     const raw = await redis.get(keys.file(id));
     return raw ? FileRecordSchema.parse(JSON.parse(raw)) : null;

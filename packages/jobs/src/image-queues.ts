@@ -5,8 +5,9 @@
  */
 import type { ProviderId } from "@imagegate/params";
 import { type JobsOptions, Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import { isCluster, redisKeys } from "./keys";
 import type { ProviderLimits } from "./providers-file";
+import { bullmqOptions, type QueueConnection } from "./queue-connection";
 import { type ImageJobData, imageQueueName, PRIORITY } from "./queues";
 
 export type ImageQueues = ReturnType<typeof createImageQueues>;
@@ -32,20 +33,17 @@ export function imageJobOptions(
 }
 
 /** One Queue per provider, created on first use. */
-export function createImageQueues(options: {
-  connection: Redis;
-  prefix: string;
-  limits: Record<ProviderId, ProviderLimits>;
-}) {
+export function createImageQueues(
+  options: QueueConnection & { limits: Record<ProviderId, ProviderLimits> },
+) {
+  const keys = redisKeys(options.prefix, isCluster(options.connection));
   const queues = new Map<ProviderId, Queue<ImageJobData>>();
-  const pauseKey = (provider: ProviderId) => `${options.prefix}:paused:${imageQueueName(provider)}`;
+  const pauseKey = (provider: ProviderId) => keys.paused(imageQueueName(provider));
   const get = (provider: ProviderId): Queue<ImageJobData> => {
     let queue = queues.get(provider);
     if (!queue) {
-      queue = new Queue<ImageJobData>(imageQueueName(provider), {
-        connection: options.connection,
-        prefix: options.prefix,
-      });
+      const name = imageQueueName(provider);
+      queue = new Queue<ImageJobData>(name, bullmqOptions(options, name));
       queues.set(provider, queue);
     }
     return queue;

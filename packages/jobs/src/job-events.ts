@@ -5,16 +5,17 @@
  * record after subscribing, so an event published before the subscription
  * is never missed.
  */
-import type { Redis } from "ioredis";
+
 import type { JobEvent, JobStore } from "./job-store";
 import { isFinal, type JobRecord } from "./records";
+import type { RedisClient } from "./redis";
 
 type Listener = (event: JobEvent) => void;
 
 /** Options of `createJobEvents`. */
 export type JobEventsOptions = {
   /** A dedicated connection: it enters subscriber mode. */
-  subscriber: Redis;
+  subscriber: RedisClient;
   store: JobStore;
 };
 

@@ -9,6 +9,7 @@
  */
 import type { BatchQueue } from "./batch-queue";
 import type { BatchStore } from "./batch-store";
+import type { FinalJobObserver } from "./final-observer";
 import type { JobStore, WriteOptions } from "./job-store";
 import type { JobPatch, JobRecord, JobStatus } from "./records";
 import type { WebhookQueue } from "./webhook-queue";
@@ -19,6 +20,8 @@ export type JobLifecycleDeps = {
   webhooks: WebhookQueue;
   batches: BatchStore;
   batchQueue: BatchQueue;
+  /** Told about every final job (metrics); it counts each job once itself. */
+  onFinal?: FinalJobObserver;
 };
 
 export type JobLifecycle = ReturnType<typeof createJobLifecycle>;
@@ -39,6 +42,7 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
   /** Announces a final job: its webhook, and its batch's bookkeeping. Safe to repeat. */
   async function announceFinal(record: JobRecord): Promise<void> {
     await deps.webhooks.announce(record);
+    await deps.onFinal?.(record);
     if (!record.batch_id) return;
     const counts = await deps.batches.markChildFinal(
       record.batch_id,

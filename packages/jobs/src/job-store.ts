@@ -8,8 +8,7 @@
  * go through one Lua script so a canceled job cannot later "succeed", and a
  * run's writes can be fenced by its token (docs/guarantees.md).
  */
-import type { Redis } from "ioredis";
-import { redisKeys } from "./keys";
+import { isCluster, redisKeys } from "./keys";
 import { LockLostError } from "./lock-lost-error";
 import {
   isFinal,
@@ -20,6 +19,7 @@ import {
   type UpstreamTaskEntry,
   upstreamTaskField,
 } from "./records";
+import type { RedisClient, RedisMulti } from "./redis";
 
 /**
  * Moves a job to a new status if its current one is allowed, setting fields
@@ -76,7 +76,7 @@ export type JobEvent = { id: string; status: JobStatus; progress: number };
 
 /** Options of `createJobStore`. */
 export type JobStoreOptions = {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** How long records stay readable. */
   ttlSeconds: number;
@@ -156,8 +156,8 @@ export type JobStore = ReturnType<typeof createJobStore>;
 
 /** Creates the Redis-backed job store. */
 export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
-  const keys = redisKeys(prefix);
-  const scripts = redis as Redis & {
+  const keys = redisKeys(prefix, isCluster(redis));
+  const scripts = redis as RedisClient & {
     imagegateCreateJob(...args: (string | number)[]): Promise<number>;
     imagegateTransition(...args: string[]): Promise<number>;
     imagegateUpdateJob(...args: string[]): Promise<number>;
@@ -206,7 +206,7 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
      * Queues the creation of many records on `pipeline` (a MULTI, so a batch
      * chunk's records and its batch bookkeeping land together or not at all).
      */
-    createInto(pipeline: ReturnType<Redis["multi"]>, records: JobRecord[]): void {
+    createInto(pipeline: RedisMulti, records: JobRecord[]): void {
       const p = pipeline as unknown as { imagegateCreateJob(...args: (string | number)[]): void };
       for (const record of records) p.imagegateCreateJob(...createArgs(record));
     },

@@ -1,21 +1,69 @@
-/** Redis key names, all under the configured prefix (DESIGN §3 QUEUE_PREFIX). */
-export function redisKeys(prefix: string) {
+/**
+ * Redis key names, all under the configured prefix (DESIGN §3 QUEUE_PREFIX),
+ * and how they spread over the slots of a Redis Cluster:
+ *
+ * - every record, index and secret of the gateway shares one hash tag,
+ *   `{<prefix>}`: the job store's scripts and MULTIs touch a job's hash and
+ *   the open-jobs and owner indexes together, a batch chunk lands with its
+ *   children's records in one MULTI, and Redis Cluster only runs those when
+ *   every key is in one slot;
+ * - each BullMQ queue gets its own tag, `{<prefix>:<queue>}` (BullMQ needs
+ *   all of one queue's keys in one slot, nothing across queues), so the
+ *   providers' queues, webhooks and batches spread over the primaries.
+ *
+ * On a single node or behind Sentinel nothing is tagged (the key names stay
+ * as they always were). A prefix that already carries a `{tag}` is used as
+ * given everywhere: every key then lives in that one slot.
+ */
+
+/** True when `prefix` already holds a Redis Cluster hash tag. */
+export function hasHashTag(prefix: string): boolean {
+  return /\{[^}]+\}/.test(prefix);
+}
+
+/** The prefix of records and indexes: `{prefix}` on a cluster. */
+export function recordsPrefix(prefix: string, clustered: boolean): string {
+  return clustered && !hasHashTag(prefix) ? `{${prefix}}` : prefix;
+}
+
+/** The BullMQ `prefix` of queue `queue`: its own slot on a cluster. */
+export function queuePrefix(prefix: string, queue: string, clustered: boolean): string {
+  return clustered && !hasHashTag(prefix) ? `{${prefix}:${queue}}` : prefix;
+}
+
+/** True for an ioredis Cluster client (it says so itself). */
+export function isCluster(client: { isCluster?: boolean }): boolean {
+  return client.isCluster === true;
+}
+
+/** Redis key names of records and indexes under `prefix`. */
+export function redisKeys(prefix: string, clustered = false) {
+  const p = recordsPrefix(prefix, clustered);
   return {
-    job: (id: string) => `${prefix}:job:${id}`,
-    jobEvents: (id: string) => `${prefix}:job:${id}:events`,
+    job: (id: string) => `${p}:job:${id}`,
+    jobEvents: (id: string) => `${p}:job:${id}:events`,
     /** Jobs not final yet, scored by when the reconciler should next look at them. */
-    openJobs: () => `${prefix}:jobs:open`,
+    openJobs: () => `${p}:jobs:open`,
     /** The reconciler's lock: one sweep at a time across worker processes. */
-    reconcilerLock: () => `${prefix}:reconciler:lock`,
-    ownerJobs: (owner: string) => `${prefix}:owner:${owner}:jobs`,
-    secret: (name: string) => `${prefix}:secret:${name}`,
-    idempotency: (owner: string, key: string) => `${prefix}:idem:${owner}:${key}`,
-    file: (id: string) => `${prefix}:file:${id}`,
-    ownerFiles: (owner: string) => `${prefix}:owner:${owner}:files`,
-    batch: (id: string) => `${prefix}:batch:${id}`,
-    ownerBatches: (owner: string) => `${prefix}:owner:${owner}:batches`,
-    batchChildren: (id: string) => `${prefix}:batch:${id}:children`,
-    batchFinal: (id: string) => `${prefix}:batch:${id}:final`,
-    batchLineErrors: (id: string) => `${prefix}:batch:${id}:line-errors`,
+    reconcilerLock: () => `${p}:reconciler:lock`,
+    /** The retention sweeper's lock and its queue of blobs due for deletion. */
+    retentionLock: () => `${p}:retention:lock`,
+    retentionDue: () => `${p}:retention:due`,
+    ownerJobs: (owner: string) => `${p}:owner:${owner}:jobs`,
+    secret: (name: string) => `${p}:secret:${name}`,
+    idempotency: (owner: string, key: string) => `${p}:idem:${owner}:${key}`,
+    file: (id: string) => `${p}:file:${id}`,
+    ownerFiles: (owner: string) => `${p}:owner:${owner}:files`,
+    batch: (id: string) => `${p}:batch:${id}`,
+    ownerBatches: (owner: string) => `${p}:owner:${owner}:batches`,
+    batchChildren: (id: string) => `${p}:batch:${id}:children`,
+    batchFinal: (id: string) => `${p}:batch:${id}:final`,
+    batchLineErrors: (id: string) => `${p}:batch:${id}:line-errors`,
+    /** A final job already counted by the metrics (announceFinal may run more than once). */
+    jobCounted: (id: string) => `${p}:job:${id}:counted`,
+    /** Pause of a provider queue after a 429. */
+    paused: (queue: string) => `${p}:paused:${queue}`,
+    /** Sliding-window submit limiter of a provider. */
+    submits: (name: string) => `${p}:submits:${name}`,
   };
 }

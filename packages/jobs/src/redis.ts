@@ -1,28 +1,105 @@
 /**
- * Redis connections. BullMQ workers need `maxRetriesPerRequest: null` (they
- * block on Redis); everything else uses the same settings so a short Redis
- * blip is retried instead of failing requests.
+ * Redis connections: one node (`REDIS_URL`), a Redis Cluster
+ * (`REDIS_CLUSTER_NODES`) or a Sentinel-managed primary (`REDIS_SENTINELS` +
+ * `REDIS_SENTINEL_NAME`). BullMQ workers need `maxRetriesPerRequest: null`
+ * (they block on Redis); everything else uses the same settings so a short
+ * Redis blip — or a failover — is retried instead of failing requests.
+ * In cluster and sentinel mode, REDIS_URL still supplies the username,
+ * password and TLS (`rediss:`) of every node.
  */
-import { Redis, type RedisOptions } from "ioredis";
+import {
+  type ChainableCommander,
+  Cluster,
+  type ClusterOptions,
+  Redis,
+  type RedisOptions,
+} from "ioredis";
+
+/** A Redis client: a single node (direct or through Sentinel) or a cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** A MULTI or pipeline being built. */
+export type RedisMulti = ChainableCommander;
+
+/** A `host:port` seed or sentinel. */
+export type HostPort = { host: string; port: number };
+
+/** Where Redis is; the `redis` part of the config. */
+export type RedisTarget = {
+  url: string;
+  /** Seeds of a Redis Cluster: when set, `url` only gives credentials and TLS. */
+  clusterNodes?: readonly HostPort[] | undefined;
+  /** Sentinels watching the primary `sentinelName`. */
+  sentinels?: readonly HostPort[] | undefined;
+  sentinelName?: string | undefined;
+};
 
 /** Options of `createRedis`. */
-export type RedisConnectionOptions = {
-  url: string;
+export type RedisConnectionOptions = RedisTarget & {
   /** Name shown by `CLIENT LIST`, for operators. */
   name?: string;
   /** Fail fast instead of queueing commands while disconnected (readiness probes). */
   lazyConnect?: boolean;
 };
 
-/** A new ioredis connection to `url` suitable for BullMQ and the job store. */
-export function createRedis(options: RedisConnectionOptions): Redis {
-  const extra: RedisOptions = {
+/** Which kind of deployment a target names. */
+export function redisMode(target: RedisTarget): "single" | "cluster" | "sentinel" {
+  if (target.clusterNodes?.length) return "cluster";
+  if (target.sentinels?.length) return "sentinel";
+  return "single";
+}
+
+/** Credentials, TLS and database from a `redis://` / `rediss://` URL. */
+function fromUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = Number(u.pathname.slice(1) || 0);
+  return {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+    ...(db ? { db } : {}),
+  };
+}
+
+/** A new connection to `options`' Redis suitable for BullMQ and the job store. */
+export function createRedis(options: RedisConnectionOptions): RedisClient {
+  const common: RedisOptions = {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     ...(options.name ? { connectionName: options.name } : {}),
     ...(options.lazyConnect ? { lazyConnect: true } : {}),
   };
-  return new Redis(options.url, extra);
+  const mode = redisMode(options);
+  if (mode === "cluster") {
+    const { db: _clusterHasNoDb, ...auth } = fromUrl(options.url);
+    const clusterOptions: ClusterOptions = {
+      redisOptions: { ...common, ...auth },
+      enableReadyCheck: true,
+      ...(options.lazyConnect ? { lazyConnect: true } : {}),
+      // A killed primary's slots answer again once a replica is promoted: keep retrying until then.
+      retryDelayOnClusterDown: 200,
+      retryDelayOnFailover: 200,
+      maxRedirections: 64,
+      clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+    };
+    return new Cluster(
+      (options.clusterNodes ?? []).map((n) => ({ host: n.host, port: n.port })),
+      clusterOptions,
+    );
+  }
+  if (mode === "sentinel") {
+    const auth = fromUrl(options.url);
+    return new Redis({
+      ...common,
+      ...auth,
+      sentinels: (options.sentinels ?? []).map((n) => ({ host: n.host, port: n.port })),
+      name: options.sentinelName ?? "mymaster",
+      ...(auth.password ? { sentinelPassword: auth.password } : {}),
+      // After a failover, reconnect to whichever node the sentinels now name primary.
+      failoverDetector: true,
+    });
+  }
+  return new Redis(options.url, common);
 }
 
 /** True when something answers PING at `url` within `timeoutMs`. */
@@ -46,7 +123,7 @@ export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean>
 }
 
 /** Runs a MULTI (or pipeline) and throws the first command error, which `exec` only reports. */
-export async function execOrThrow(multi: ReturnType<Redis["multi"]>): Promise<unknown[]> {
+export async function execOrThrow(multi: RedisMulti): Promise<unknown[]> {
   const rows = (await multi.exec()) ?? [];
   for (const [err] of rows) if (err) throw err;
   return rows.map(([, value]) => value);

@@ -4,19 +4,19 @@
  * SET NX makes the first process's value win when several start together.
  */
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
-import { redisKeys } from "./keys";
+import { isCluster, redisKeys } from "./keys";
+import type { RedisClient } from "./redis";
 
 /** The configured secret, or the one kept in Redis under `name` (created on first use). */
 export async function sharedSecret(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   name: string,
   configured: string | undefined,
   generate: () => string = () => randomBytes(32).toString("base64"),
 ): Promise<string> {
   if (configured) return configured;
-  const key = redisKeys(prefix).secret(name);
+  const key = redisKeys(prefix, isCluster(redis)).secret(name);
   await redis.set(key, generate(), "NX");
   const value = await redis.get(key);
   if (!value) throw new Error(`secret ${name} vanished from Redis`);

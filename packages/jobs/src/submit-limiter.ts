@@ -8,7 +8,8 @@
  * the upstream with a few tens of ms of jitter after their slot is taken.
  */
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import { isCluster, redisKeys } from "./keys";
+import type { RedisClient } from "./redis";
 
 /** Takes a slot when fewer than max were taken in the last window; else returns ms to wait. */
 const ACQUIRE = `
@@ -37,7 +38,7 @@ export function guardedWindowMs(durationMs: number): number {
 export type SubmitLimiter = ReturnType<typeof createSubmitLimiter>;
 
 /** Creates the limiter on `redis` under `prefix`. */
-export function createSubmitLimiter(redis: Redis, prefix: string) {
+export function createSubmitLimiter(redis: RedisClient, prefix: string) {
   return {
     /** Waits until `name` may submit under `rate`; rejects when `signal` aborts. */
     async acquire(name: string, rate: Rate, signal: AbortSignal): Promise<void> {
@@ -49,7 +50,7 @@ export function createSubmitLimiter(redis: Redis, prefix: string) {
           await redis.eval(
             ACQUIRE,
             1,
-            `${prefix}:submits:${name}`,
+            redisKeys(prefix, isCluster(redis)).submits(name),
             guardedWindowMs(rate.durationMs),
             rate.max,
             member,

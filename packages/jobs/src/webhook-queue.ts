@@ -6,7 +6,7 @@
  * after a crash) still delivers once.
  */
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import { bullmqOptions, type QueueConnection } from "./queue-connection";
 import { WEBHOOK_QUEUE, type WebhookDeliveryData } from "./queues";
 
 export type WebhookQueue = ReturnType<typeof createWebhookQueue>;
@@ -31,15 +31,11 @@ export function webhookBackoffMs(
 }
 
 /** Creates the producer of webhook deliveries. */
-export function createWebhookQueue(options: {
-  connection: Redis;
-  prefix: string;
-  scheduleSeconds: number[];
-}) {
-  const queue = new Queue<WebhookDeliveryData>(WEBHOOK_QUEUE, {
-    connection: options.connection,
-    prefix: options.prefix,
-  });
+export function createWebhookQueue(options: QueueConnection & { scheduleSeconds: number[] }) {
+  const queue = new Queue<WebhookDeliveryData>(
+    WEBHOOK_QUEUE,
+    bullmqOptions(options, WEBHOOK_QUEUE),
+  );
   const attempts = options.scheduleSeconds.length + 1;
   return {
     queue,

@@ -4,7 +4,7 @@
  * bytes in base64 — and kept in Redis so every process signs alike.
  */
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis";
 import { sharedSecret } from "./secrets";
 
 /** A new `whsec_…` secret. */
@@ -14,7 +14,7 @@ export function generateWebhookSecret(): string {
 
 /** The signing secret every process uses. */
 export function webhookSecret(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   configured: string | undefined,
 ): Promise<string> {

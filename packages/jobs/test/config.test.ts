@@ -55,6 +55,42 @@ describe("loadConfig", () => {
     expect([...enabledProviders(c)].sort()).toEqual(["bfl", "local"]);
   });
 
+  it("selects a Redis Cluster or Sentinel from their variables", () => {
+    expect(loadConfig({}).redis).toMatchObject({ clusterNodes: [], sentinels: [] });
+    const cluster = loadConfig({ REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-2:7001" });
+    expect(cluster.redis.clusterNodes).toEqual([
+      { host: "10.0.0.1", port: 7000 },
+      { host: "redis-2", port: 7001 },
+    ]);
+    const sentinel = loadConfig({ REDIS_SENTINELS: "s1:26379", REDIS_SENTINEL_NAME: "primary" });
+    expect(sentinel.redis).toMatchObject({
+      sentinels: [{ host: "s1", port: 26379 }],
+      sentinelName: "primary",
+    });
+    expect(problems({ REDIS_CLUSTER_NODES: "redis-1" })[0]).toMatch(
+      /^REDIS_CLUSTER_NODES\.0: expected a comma list of host:port/,
+    );
+    expect(problems({ REDIS_SENTINELS: "s1:26379" })).toEqual([
+      "REDIS_SENTINEL_NAME: is required when REDIS_SENTINELS is set",
+    ]);
+    expect(
+      problems({ REDIS_SENTINELS: "s:1", REDIS_SENTINEL_NAME: "m", REDIS_CLUSTER_NODES: "c:2" }),
+    ).toEqual(["REDIS_SENTINELS: cannot be used together with REDIS_CLUSTER_NODES"]);
+  });
+
+  it("turns tracing on only when OTEL_* names an exporter or an endpoint", () => {
+    expect(loadConfig({}).tracing.enabled).toBe(false);
+    expect(loadConfig({ OTEL_SERVICE_NAME: "x" }).tracing.enabled).toBe(false);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318" }).tracing.enabled).toBe(true);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: "console" }).tracing.enabled).toBe(true);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: "none" }).tracing.enabled).toBe(false);
+    const off = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_SDK_DISABLED: "true" };
+    expect(loadConfig(off).tracing.enabled).toBe(false);
+    expect(problems({ OTEL_EXPORTER_OTLP_PROTOCOL: "udp" })[0]).toMatch(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL:/,
+    );
+  });
+
   it("treats empty strings as unset", () => {
     expect(loadConfig({ PORT: "", STORAGE: "" }).port).toBe(8080);
   });

@@ -1,24 +1,27 @@
 /**
  * Prometheus metrics (`GET /metrics`): request counts and latencies by route
- * and status, process metrics, and each provider queue's depth read at
- * scrape time. One registry per app, so several apps in one process (tests,
- * standalone) never collide.
+ * and status, process metrics, each provider queue's depth read at scrape
+ * time, and the job metrics (`@imagegate/telemetry`: final jobs, images,
+ * cost, upstream calls, webhooks, batches) — those of jobs this process saw
+ * end; in the standalone process the worker role shares this registry.
+ * One registry per app, so several apps in one process (tests) never collide.
  */
 import type { ImageQueues } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
+import { metricOnce, type Registry } from "@imagegate/telemetry";
 import type { RequestHandler } from "express";
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Gauge, Histogram } from "prom-client";
 
 /** The metrics of one app: its registry and the request-timing middleware. */
 export type Metrics = { registry: Registry; timing: RequestHandler };
 
 /** Creates the registry and the request-timing middleware. */
 export function createMetrics(options: {
+  registry: Registry;
   queues: ImageQueues;
   providers: readonly ProviderId[];
 }): Metrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "imagegate_" });
+  const { registry } = options;
   const requests = new Histogram({
     name: "imagegate_http_request_duration_seconds",
     help: "HTTP request duration by route and status",
@@ -26,23 +29,29 @@ export function createMetrics(options: {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [registry],
   });
-  new Gauge({
-    name: "imagegate_queue_jobs",
-    help: "Jobs in each provider queue, by state (read at scrape)",
-    labelNames: ["provider", "state"],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      await Promise.all(
-        options.providers.map(async (provider) => {
-          const counts = await options.queues
-            .get(provider)
-            .getJobCounts("wait", "prioritized", "active", "delayed", "failed");
-          for (const [state, value] of Object.entries(counts)) this.set({ provider, state }, value);
-        }),
-      );
-    },
-  });
+  metricOnce(
+    registry,
+    "imagegate_queue_jobs",
+    () =>
+      new Gauge({
+        name: "imagegate_queue_jobs",
+        help: "Jobs in each provider queue, by state (read at scrape)",
+        labelNames: ["provider", "state"],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          await Promise.all(
+            options.providers.map(async (provider) => {
+              const counts = await options.queues
+                .get(provider)
+                .getJobCounts("wait", "prioritized", "active", "delayed", "failed");
+              for (const [state, value] of Object.entries(counts))
+                this.set({ provider, state }, value);
+            }),
+          );
+        },
+      }),
+  );
 
   const timing: RequestHandler = (req, res, next) => {
     const end = requests.startTimer();

@@ -5,7 +5,7 @@
  * concurrent twins make one job: the second waits briefly for it to appear.
  */
 import { createHash } from "node:crypto";
-import { type JobRecord, redisKeys } from "@imagegate/jobs";
+import { isCluster, type JobRecord, redisKeys } from "@imagegate/jobs";
 import { GatewayError, newId } from "@imagegate/params";
 import type { ApiDeps } from "../deps";
 
@@ -50,7 +50,7 @@ export async function once(
       `Idempotency-Key must be 1–${MAX_KEY_LENGTH} characters.`,
     );
   }
-  const redisKey = redisKeys(deps.config.queuePrefix).idempotency(
+  const redisKey = redisKeys(deps.config.queuePrefix, isCluster(deps.redis)).idempotency(
     options.owner,
     `${options.route}:${options.key}`,
   );

@@ -1,12 +1,14 @@
 /**
  * Creates a job record for a normalized request and enqueues it on the first
- * provider of its route. Both go out in the same round trip on the same Redis
- * connection, record first: Redis runs one connection's commands in order, so
- * a worker never sees a queue entry whose record is not there yet (and the
- * worker re-reads once more before skipping, in case a queue ever gets its
- * own connection).
+ * provider of its route. On one node both go out in the same round trip on
+ * the same Redis connection, record first: Redis runs one connection's
+ * commands in order, so a worker never sees a queue entry whose record is not
+ * there yet. On a Redis Cluster the record and the queue live in different
+ * slots, so on different primaries and connections: there the entry is added
+ * only once the record is written (the worker also re-reads once before
+ * skipping).
  */
-import { type JobRecord, newJobRecord, routeFor } from "@imagegate/jobs";
+import { isCluster, type JobRecord, newJobRecord, routeFor } from "@imagegate/jobs";
 import { checkUrl, UnsafeUrlError } from "@imagegate/net";
 import { GatewayError, type NormalizedRequest, newId, requireModel } from "@imagegate/params";
 import type { ApiDeps } from "../deps";
@@ -54,9 +56,12 @@ export async function submitImageJob(
     requestId: context.requestId,
     batchId: context.batchId ?? null,
   });
-  await Promise.all([
-    deps.store.create(record),
-    deps.queues.enqueue({ jobId: record.id, route, routeIndex: 0 }),
-  ]);
+  const entry = { jobId: record.id, route, routeIndex: 0 };
+  if (isCluster(deps.redis)) {
+    await deps.store.create(record);
+    await deps.queues.enqueue(entry);
+  } else {
+    await Promise.all([deps.store.create(record), deps.queues.enqueue(entry)]);
+  }
   return record;
 }

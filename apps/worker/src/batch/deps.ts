@@ -8,17 +8,17 @@ import type {
   JobLifecycle,
   JobStore,
   PresentOptions,
+  RedisClient,
   WebhookQueue,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { BlobStore } from "@imagegate/storage";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
 export type BatchDeps = {
   config: Config;
   /** For the MULTI that lands an ingested chunk whole. */
-  redis: Redis;
+  redis: RedisClient;
   lifecycle: JobLifecycle;
   store: JobStore;
   batches: BatchStore;

@@ -24,6 +24,7 @@ import {
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider, ProviderInputImage } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
+import { annotateActiveSpan, JOB_ID_ATTRIBUTE, withSpan } from "@imagegate/telemetry";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import { applyOutcome } from "../apply-outcome";
@@ -85,6 +86,8 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     const data = ImageJobDataSchema.parse(job.data);
     const providerId = data.route[data.routeIndex] as ProviderId;
     const log = deps.logger.child({ jobId: data.jobId, provider: providerId });
+    const spanAttributes = { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": providerId };
+    annotateActiveSpan(spanAttributes);
     const record = (await deps.store.get(data.jobId)) ?? (await readAgain(deps.store, data.jobId));
     if (!record) return "skipped";
     if (isFinal(record.status)) {
@@ -155,20 +158,24 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           },
         },
       });
-      const processed = await processImages(raw, plan);
-      delivered = await deliver({
-        jobId: record.id,
-        fence,
-        plan,
-        images: processed,
-        store: deps.store,
-        blobs: deps.blobs,
-        window: { windowMs: deps.storeRetryWindowMs, signal: control.signal, logger: log },
-        patch: {
-          provider: providerId,
-          ...withAttempt(record, attemptEntry(providerId, "succeeded")),
-        },
-      });
+      const processed = await withSpan("image.post_process", spanAttributes, () =>
+        processImages(raw, plan),
+      );
+      delivered = await withSpan("image.store", spanAttributes, () =>
+        deliver({
+          jobId: record.id,
+          fence,
+          plan,
+          images: processed,
+          store: deps.store,
+          blobs: deps.blobs,
+          window: { windowMs: deps.storeRetryWindowMs, signal: control.signal, logger: log },
+          patch: {
+            provider: providerId,
+            ...withAttempt(record, attemptEntry(providerId, "succeeded")),
+          },
+        }),
+      );
     } catch (err) {
       const latest = (await deps.store.get(record.id)) ?? record;
       const outcome = decideOutcome(err, {

@@ -7,14 +7,14 @@ import {
   type JobStore,
   LockLostError,
   newJobRecord,
+  type RedisClient,
   sharedSecret,
   type UpstreamTaskEntry,
 } from "@imagegate/jobs";
 import { newId, normalizeImageRequest } from "@imagegate/params";
-import type { Redis } from "ioredis";
 
-let redis: Redis;
-let subscriber: Redis;
+let redis: RedisClient;
+let subscriber: RedisClient;
 let store: JobStore;
 const prefix = `test-${randomUUID()}`;
 

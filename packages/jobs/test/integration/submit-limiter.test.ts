@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { createRedis, createSubmitLimiter, guardedWindowMs } from "@imagegate/jobs";
-import type { Redis } from "ioredis";
+import {
+  createRedis,
+  createSubmitLimiter,
+  guardedWindowMs,
+  type RedisClient,
+} from "@imagegate/jobs";
 
-let redis: Redis;
+let redis: RedisClient;
 
 beforeAll(() => {
   redis = createRedis({ url: process.env.REDIS_URL as string });

@@ -1,0 +1,133 @@
+/**
+ * Operators' questions answered by /metrics: after a generation the job,
+ * image and upstream-call series of its provider and model have moved; a
+ * failed job counts its error code; in split mode the worker process serves
+ * its own /healthz and /metrics on WORKER_PORT.
+ */
+import { type Config, loadConfig } from "@imagegate/jobs";
+import { startWorker } from "@imagegate/worker";
+import { startGateway, type TestGateway } from "./gateway";
+
+/** The value of one series of a Prometheus text exposition, 0 when absent. */
+function sample(text: string, name: string, labels: Record<string, string>): number {
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const body = line.slice(name.length + 1, line.indexOf("}"));
+    const found = Object.fromEntries(
+      [...body.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) {
+      return Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return 0;
+}
+
+const ADMIN = "admin-metrics-key";
+
+async function scrape(url: string): Promise<string> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+describe("GET /metrics (API and workers in one process)", () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startGateway({ env: { ADMIN_API_KEY: ADMIN } });
+  });
+  afterAll(() => gateway.close());
+
+  it("moves the succeeded job, image and upstream series of the provider and model", async () => {
+    const labels = { model: "flux.2-max", provider: "local" };
+    const before = await scrape(gateway.url);
+    const res = await gateway.post("/v1/images/generations", {
+      prompt: "a counted lighthouse",
+      size: "64x64",
+      n: 2,
+    });
+    expect(res.status).toBe(200);
+    const after = await scrape(gateway.url);
+    const succeeded = { ...labels, operation: "generation", status: "succeeded", code: "" };
+    expect(sample(after, "imagegate_jobs_total", succeeded)).toBe(
+      sample(before, "imagegate_jobs_total", succeeded) + 1,
+    );
+    expect(sample(after, "imagegate_images_total", labels)).toBe(
+      sample(before, "imagegate_images_total", labels) + 2,
+    );
+    const calls = { provider: "local", outcome: "succeeded" };
+    expect(sample(after, "imagegate_upstream_call_duration_seconds_count", calls)).toBe(
+      sample(before, "imagegate_upstream_call_duration_seconds_count", calls) + 2,
+    );
+    expect(
+      sample(after, "imagegate_queue_wait_seconds_count", { provider: "local" }),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(after, "imagegate_job_duration_seconds_count", { ...labels, status: "succeeded" }),
+    ).toBeGreaterThan(0);
+    expect(after).toMatch(/^# TYPE imagegate_cost_usd_total counter$/m);
+    expect(after).toMatch(/^# TYPE imagegate_webhook_deliveries_total counter$/m);
+    expect(after).toMatch(/^# TYPE imagegate_batch_lines_total counter$/m);
+  });
+
+  it("counts a canceled job once, with its status", async () => {
+    const canceled = {
+      model: "flux.2-max",
+      operation: "generation",
+      status: "canceled",
+    };
+    const before = sample(await scrape(gateway.url), "imagegate_jobs_total", canceled);
+    const worker = await startGateway({ worker: false, env: { ADMIN_API_KEY: ADMIN } });
+    try {
+      const job = await worker.post(
+        "/v1/images/generations",
+        { prompt: "never runs", size: "64x64" },
+        { prefer: "respond-async" },
+      );
+      const id = (job.body as { id: string }).id;
+      expect((await worker.post(`/v1/jobs/${id}/cancel`, {})).status).toBe(200);
+      // Counted by the API process that ended it, not by the other gateway.
+      const text = await scrape(worker.url);
+      expect(sample(text, "imagegate_jobs_total", canceled)).toBe(1);
+    } finally {
+      await worker.close();
+    }
+    expect(sample(await scrape(gateway.url), "imagegate_jobs_total", canceled)).toBe(before);
+  });
+
+  it("refuses a scrape without the admin key", async () => {
+    expect((await fetch(`${gateway.url}/metrics`)).status).toBe(401);
+  });
+});
+
+describe("the worker's own port in split mode (WORKER_PORT)", () => {
+  let api: TestGateway;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let config: Config;
+  beforeAll(async () => {
+    api = await startGateway({ worker: false, env: { ADMIN_API_KEY: ADMIN } });
+    config = loadConfig({ ...api.env, WORKER_PORT: "0" });
+    worker = await startWorker(config);
+  });
+  afterAll(async () => {
+    await worker.close();
+    await api.close();
+  });
+
+  it("answers /healthz with Redis reachable", async () => {
+    const res = await fetch(`http://127.0.0.1:${worker.healthPort}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", redis: "ok" });
+  });
+
+  it("serves the job metrics of the jobs it ran, behind the admin key", async () => {
+    const url = `http://127.0.0.1:${worker.healthPort}`;
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    const res = await api.post("/v1/images/generations", { prompt: "split", size: "64x64" });
+    expect(res.status).toBe(200);
+    const text = await scrape(url);
+    const labels = { model: "flux.2-max", provider: "local", status: "succeeded" };
+    expect(sample(text, "imagegate_jobs_total", labels)).toBe(1);
+    expect(text).toMatch(/^imagegate_process_cpu_seconds_total /m);
+  });
+});
