@@ -78,8 +78,9 @@ export async function createDeps(
   logger: Logger = createApiLogger(config),
   registry: Registry = createRegistry(),
 ): Promise<ApiDeps> {
-  const redis = createRedis({ ...config.redis, name: "imagegate-api" });
-  const subscriber = createRedis({ ...config.redis, name: "imagegate-api-events" });
+  const onError = (err: Error) => logger.warn({ err: err.message }, "redis connection error");
+  const redis = createRedis({ ...config.redis, name: "imagegate-api", onError });
+  const subscriber = createRedis({ ...config.redis, name: "imagegate-api-events", onError });
   const bull: QueueConnection = {
     connection: redis,
     prefix: config.queuePrefix,

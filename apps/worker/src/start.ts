@@ -84,8 +84,9 @@ export async function startWorker(
   const logger = options.logger ?? createWorkerLogger(config);
   // libvips defaults to one thread here; two halve AVIF encoding (bench/encode.ts).
   sharp.concurrency(Math.max(2, availableParallelism()));
-  const redis = createRedis({ ...config.redis, name: "imagegate-worker" });
-  const subscriber = createRedis({ ...config.redis, name: "imagegate-worker-events" });
+  const onError = (err: Error) => logger.warn({ err: err.message }, "redis connection error");
+  const redis = createRedis({ ...config.redis, name: "imagegate-worker", onError });
+  const subscriber = createRedis({ ...config.redis, name: "imagegate-worker-events", onError });
   const prefix = config.queuePrefix;
   const registry = options.registry ?? createRegistry();
   const metrics = jobMetrics(registry, new Set(Object.keys(ERROR_CODES)));

@@ -40,6 +40,8 @@ export type RedisConnectionOptions = RedisTarget & {
   name?: string;
   /** Fail fast instead of queueing commands while disconnected (readiness probes). */
   lazyConnect?: boolean;
+  /** Told about connection errors (retried by ioredis meanwhile): a failover shows here. */
+  onError?: (err: Error) => void;
 };
 
 /** Which kind of deployment a target names. */
@@ -63,6 +65,12 @@ function fromUrl(url: string): RedisOptions {
 
 /** A new connection to `options`' Redis suitable for BullMQ and the job store. */
 export function createRedis(options: RedisConnectionOptions): RedisClient {
+  const client = connect(options);
+  if (options.onError) client.on("error", options.onError);
+  return client;
+}
+
+function connect(options: RedisConnectionOptions): RedisClient {
   const common: RedisOptions = {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
@@ -95,8 +103,6 @@ export function createRedis(options: RedisConnectionOptions): RedisClient {
       sentinels: (options.sentinels ?? []).map((n) => ({ host: n.host, port: n.port })),
       name: options.sentinelName ?? "mymaster",
       ...(auth.password ? { sentinelPassword: auth.password } : {}),
-      // After a failover, reconnect to whichever node the sentinels now name primary.
-      failoverDetector: true,
     });
   }
   return new Redis(options.url, common);
