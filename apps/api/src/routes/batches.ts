@@ -13,7 +13,8 @@ import { checkWebhookUrl } from "../services/submit-image-job";
 
 const WINDOW_SECONDS = 24 * 3600;
 
-const CreateBatchSchema = z.object({
+/** The body of `POST /v1/batches` (also documented in /openapi.json). */
+export const CreateBatchSchema = z.object({
   input_file_id: z.string().min(1),
   endpoint: z.enum(BATCH_ENDPOINTS),
   completion_window: z.literal("24h"),

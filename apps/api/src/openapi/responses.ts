@@ -1,0 +1,215 @@
+/**
+ * The zod schemas of every JSON answer of the API, for `/openapi.json` (and
+ * for tests, which parse real answers with them, so the document cannot
+ * drift from what the routes send). They mirror the present* functions of
+ * `@imagegate/jobs` and the catalog's `describeModel`.
+ */
+
+import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
+import {
+  AttemptSchema,
+  BATCH_ENDPOINTS,
+  BATCH_STATUSES,
+  JOB_STATUSES,
+  UPSTREAM_TASK_STATES,
+} from "@imagegate/jobs";
+import { OperationSchema, ProviderIdSchema } from "@imagegate/params";
+import { z } from "zod";
+
+// zod copies prototype methods into each schema it makes: extend it before the schemas below exist.
+extendZodWithOpenApi(z);
+
+const Metadata = z.record(z.string(), z.string()).nullable();
+const Applied = z.record(z.string(), z.unknown()).nullable();
+
+/** The OpenAI error envelope. */
+export const ErrorEnvelopeSchema = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string(),
+    param: z.string().nullable(),
+    code: z.string().nullable(),
+  }),
+});
+
+/** The images response: OpenAI's, plus model, provider, job id and the applied report. */
+export const ImagesResponseSchema = z.object({
+  created: z.number().int(),
+  data: z.array(
+    z.object({
+      url: z.string().optional(),
+      b64_json: z.string().optional(),
+      revised_prompt: z.string().optional(),
+    }),
+  ),
+  output_format: z.string(),
+  size: z.string(),
+  model: z.string(),
+  provider: z.string().nullable(),
+  job_id: z.string(),
+  applied: Applied,
+});
+
+const WebhookView = z
+  .object({
+    url: z.string(),
+    status: z.enum(["pending", "delivering", "delivered", "failed"]),
+    attempts: z.number().int(),
+    last_status_code: z.number().int().nullable(),
+  })
+  .nullable();
+
+/** The job object (`image.job`). */
+export const JobSchema = z.object({
+  id: z.string(),
+  object: z.literal("image.job"),
+  operation: OperationSchema,
+  status: z.enum(JOB_STATUSES),
+  model: z.string(),
+  provider: ProviderIdSchema.nullable(),
+  attempts: z.number().int(),
+  progress: z.number(),
+  created_at: z.number().int(),
+  started_at: z.number().int().nullable(),
+  completed_at: z.number().int().nullable(),
+  request: z.record(z.string(), z.unknown()),
+  applied: Applied,
+  result: ImagesResponseSchema.nullable(),
+  error: ErrorEnvelopeSchema.shape.error.nullable(),
+  attempt_log: z.array(AttemptSchema),
+  upstream_tasks: z.array(
+    z.object({
+      provider: ProviderIdSchema,
+      call_index: z.number().int(),
+      task_id: z.string().nullable(),
+      submitted_at: z.number().int(),
+      state: z.enum(UPSTREAM_TASK_STATES),
+      cost_usd: z.number().nullable(),
+      error: z.string().optional(),
+    }),
+  ),
+  webhook: WebhookView,
+  batch_id: z.string().nullable(),
+  metadata: Metadata,
+  queue_position: z.number().int().nullable().optional(),
+});
+
+/** An OpenAI-style page of `item`. */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    object: z.literal("list"),
+    data: z.array(item),
+    first_id: z.string().nullable(),
+    last_id: z.string().nullable(),
+    has_more: z.boolean(),
+  });
+}
+
+/** The OpenAI file object. */
+export const FileSchema = z.object({
+  id: z.string(),
+  object: z.literal("file"),
+  bytes: z.number().int(),
+  created_at: z.number().int(),
+  filename: z.string(),
+  purpose: z.enum(["batch", "batch_output"]),
+  status: z.literal("processed"),
+  expires_at: z.number().int().nullable(),
+  status_details: z.null(),
+});
+
+/** A deleted file. */
+export const FileDeletedSchema = z.object({
+  id: z.string(),
+  object: z.literal("file"),
+  deleted: z.literal(true),
+});
+
+/** The OpenAI batch object. */
+export const BatchSchema = z.object({
+  id: z.string(),
+  object: z.literal("batch"),
+  endpoint: z.enum(BATCH_ENDPOINTS),
+  input_file_id: z.string(),
+  completion_window: z.literal("24h"),
+  status: z.enum(BATCH_STATUSES),
+  output_file_id: z.string().nullable(),
+  error_file_id: z.string().nullable(),
+  errors: z
+    .object({
+      object: z.literal("list"),
+      data: z.array(
+        z.object({
+          code: z.string(),
+          message: z.string(),
+          param: z.string().nullable(),
+          line: z.number().int().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
+  created_at: z.number().int(),
+  in_progress_at: z.number().int().nullable(),
+  expires_at: z.number().int(),
+  finalizing_at: z.number().int().nullable(),
+  completed_at: z.number().int().nullable(),
+  failed_at: z.number().int().nullable(),
+  expired_at: z.number().int().nullable(),
+  cancelling_at: z.number().int().nullable(),
+  cancelled_at: z.number().int().nullable(),
+  metadata: Metadata,
+  webhook: WebhookView,
+  request_counts: z.object({
+    total: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+  }),
+});
+
+const Handling = z.looseObject({ kind: z.string() });
+
+/** A model of the catalog: sizes, providers and each parameter's handling. */
+export const ModelSchema = z.object({
+  id: z.string(),
+  object: z.literal("model"),
+  created: z.number().int(),
+  owned_by: z.string(),
+  name: z.string(),
+  description: z.string(),
+  operations: z.array(z.string()),
+  aspect_ratios: z.array(z.string()),
+  resolutions: z.array(z.string()),
+  default_size: z.string(),
+  sizes: z.record(z.string(), z.record(z.string(), z.string())),
+  max_side: z.number().int(),
+  pixel_budget: z.number().int(),
+  max_input_images: z.number().int(),
+  providers: z.array(
+    z.object({
+      provider: ProviderIdSchema,
+      enabled: z.boolean(),
+      native_model: z.string(),
+      native_edit_model: z.string().optional(),
+      native_formats: z.array(z.string()),
+      parameters: z.record(z.string(), z.record(z.string(), z.unknown())),
+      unknown_parameters: Handling,
+      auto_size: z.array(OperationSchema),
+    }),
+  ),
+});
+
+/** The model list (no paging). */
+export const ModelListSchema = z.object({ object: z.literal("list"), data: z.array(ModelSchema) });
+
+/** The webhook signing secret. */
+export const WebhookSecretSchema = z.object({
+  object: z.literal("webhook_secret"),
+  secret: z.string().startsWith("whsec_"),
+});
+
+/** `/healthz` and `/readyz`. */
+export const HealthSchema = z.object({
+  status: z.enum(["ok", "unavailable"]),
+  redis: z.string().optional(),
+  storage: z.string().optional(),
+});
