@@ -22,6 +22,7 @@ import { metricsRouter } from "./routes/metrics";
 import { modelsRouter } from "./routes/models";
 import { openApiRouter } from "./routes/openapi";
 import { playgroundRouter } from "./routes/playground";
+import { stableLinksRouter } from "./routes/stable-links";
 import { webhooksRouter } from "./routes/webhooks";
 
 /** Builds the HTTP app. */
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(openApiRouter());
   app.use(adminRouter(deps));
   app.use(fileLinksRouter(deps));
+  app.use(stableLinksRouter(deps));
   app.use(playgroundRouter());
   app.use(auth(deps.config.apiKeys));
   app.use(imagesRouter(deps));

@@ -15,12 +15,14 @@ import {
   createJobLifecycle,
   createJobStore,
   createRedis,
+  createRetentionIndex,
   createWebhookQueue,
   enabledProviders,
   type FileStore,
   type ImageQueues,
   type JobEvents,
   type JobLifecycle,
+  type JobRecord,
   type JobStore,
   observeFinalOnce,
   type PresentOptions,
@@ -99,14 +101,23 @@ export async function createDeps(
   });
   const batchQueue = createBatchQueue(bull);
   const metrics = jobMetrics(registry, new Set(Object.keys(ERROR_CODES)));
-  // A cancel ends jobs here: they are counted like the worker's, once.
-  const onFinal = observeFinalOnce({
+  // A cancel ends jobs here: they are counted like the worker's, once, and their blobs listed for retention.
+  const countFinal = observeFinalOnce({
     redis,
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
     observe: metrics.finalJob,
     onError: (err, record) => logger.warn({ err, jobId: record.id }, "job metrics skipped"),
   });
+  const retention = createRetentionIndex({
+    redis,
+    prefix: config.queuePrefix,
+    ttlSeconds: config.jobTtlSeconds,
+  });
+  const onFinal = async (record: JobRecord) => {
+    await countFinal(record);
+    await retention.scheduleJob(record);
+  };
   const batches = createBatchStore({
     redis,
     prefix: config.queuePrefix,

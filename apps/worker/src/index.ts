@@ -1,3 +1,4 @@
+export { createRetentionSweeper, type RetentionSweeper } from "./retention";
 export {
   createWorkerLogger,
   type RunningWorker,

@@ -17,10 +17,12 @@ import {
   createJobLifecycle,
   createJobStore,
   createRedis,
+  createRetentionIndex,
   createSubmitLimiter,
   createWebhookQueue,
   enabledProviders,
   isCluster,
+  type JobRecord,
   observeFinalOnce,
   type QueueConnection,
   redisKeys,
@@ -29,7 +31,7 @@ import {
 } from "@imagegate/jobs";
 import { ERROR_CODES, type ProviderId } from "@imagegate/params";
 import { createProviderRegistry, type ImageProvider } from "@imagegate/providers";
-import { createBlobStore } from "@imagegate/storage";
+import { buildStableLink, createBlobStore } from "@imagegate/storage";
 import {
   createRegistry,
   jobMetrics,
@@ -52,6 +54,7 @@ import {
 import { createImageJobProcessor } from "./processors/image-job";
 import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
 import { createReconciler } from "./reconciler";
+import { createRetentionSweeper } from "./retention";
 import { createBatchWorker, createImageWorkers, createWebhookWorker } from "./workers";
 
 /** Options for tests and the standalone process. */
@@ -112,10 +115,25 @@ export async function startWorker(
       : config.storage,
   );
   const blobs = config.tracing.enabled ? traceBlobs(stored) : stored;
+  // Batch output lines and webhook payloads are kept by their readers: they carry
+  // links that live as long as the image and re-sign on each read (`/links/…`).
   const present = {
-    link: (key: string) => blobs.signedUrl(key, { ttlSeconds: config.urlTtlSeconds }),
+    link: async (key: string) =>
+      buildStableLink({
+        publicBaseUrl: config.publicBaseUrl,
+        key,
+        expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds,
+        secret: signingSecret,
+      }),
     read: (key: string) => blobs.get(key),
   };
+  const retention = createRetentionIndex({ redis, prefix, ttlSeconds });
+  const sweeper = createRetentionSweeper({
+    index: retention,
+    blobs,
+    logger,
+    intervalMs: config.retentionIntervalMs,
+  });
   const providers = instrumentProviders(
     options.providers ?? createProviderRegistry(config.providers),
     metrics,
@@ -130,13 +148,17 @@ export async function startWorker(
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
   const batchQueue = createBatchQueue(bull);
-  const onFinal = observeFinalOnce({
+  const countFinal = observeFinalOnce({
     redis,
     prefix,
     ttlSeconds,
     observe: metrics.finalJob,
     onError: (err, record) => logger.warn({ err, jobId: record.id }, "job metrics skipped"),
   });
+  const onFinal = async (record: JobRecord) => {
+    await countFinal(record);
+    await retention.scheduleJob(record);
+  };
   const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue, onFinal });
   const batchDeps: BatchDeps = {
     config,
@@ -214,6 +236,7 @@ export async function startWorker(
   observeBatchWorker(batchWorker, batches, metrics, logger);
   await Promise.all([deliveries.waitUntilReady(), batchWorker.waitUntilReady()]);
   reconciler.start();
+  sweeper.start();
   let health: HealthServer | undefined;
   if (config.workerPort !== undefined) {
     health = await startHealthServer({
@@ -232,6 +255,7 @@ export async function startWorker(
     async close() {
       await health?.close();
       await reconciler.stop();
+      await sweeper.stop();
       await Promise.all([...imageWorkers, deliveries, batchWorker].map((w) => w.close()));
       await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);
       await events.close();

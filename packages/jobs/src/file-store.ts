@@ -56,6 +56,8 @@ export function createFileStore(options: {
         .set(keys.file(file.id), JSON.stringify(file), "EX", ttlSeconds)
         .zadd(keys.ownerFiles(file.owner), Date.now(), file.id)
         .expire(keys.ownerFiles(file.owner), ttlSeconds)
+        // Its bytes go when the record does (retention-index.ts).
+        .zadd(keys.retentionDue(), Date.now() + ttlSeconds * 1000, file.key)
         .exec();
     },
     /** The record when `owner` made it, else null. */

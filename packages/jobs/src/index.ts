@@ -17,6 +17,7 @@ export * from "./queue-connection";
 export * from "./queues";
 export * from "./records";
 export * from "./redis";
+export * from "./retention-index";
 export * from "./routes";
 export * from "./secrets";
 export * from "./submit-limiter";

@@ -5,4 +5,5 @@ export * from "./fs-store";
 export * from "./keys";
 export * from "./s3-store";
 export * from "./signed-url";
+export * from "./stable-link";
 export * from "./types";
