@@ -21,7 +21,10 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const tracing = await startTracing({ ...config.tracing, serviceName: "imagegate-api" });
+  const tracing = await startTracing({
+    enabled: config.tracing.enabled,
+    serviceName: config.tracing.serviceName ?? "imagegate-api",
+  });
   const { createApiLogger, startApi } = await import("./index.js");
   const logger = createApiLogger(config);
   const api = await startApi(config, { logger });

@@ -25,7 +25,10 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const tracing = await startTracing({ ...config.tracing, serviceName: "imagegate" });
+  const tracing = await startTracing({
+    enabled: config.tracing.enabled,
+    serviceName: config.tracing.serviceName ?? "imagegate",
+  });
   const { ensureRedis } = await import("./private-redis.js");
   const { startApi } = await import("@imagegate/api");
   const { startWorker } = await import("@imagegate/worker");

@@ -21,7 +21,10 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const tracing = await startTracing({ ...config.tracing, serviceName: "imagegate-worker" });
+  const tracing = await startTracing({
+    enabled: config.tracing.enabled,
+    serviceName: config.tracing.serviceName ?? "imagegate-worker",
+  });
   const { createWorkerLogger, startWorker } = await import("./index.js");
   const logger = createWorkerLogger(config);
   const worker = await startWorker(config, { logger });

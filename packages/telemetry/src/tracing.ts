@@ -16,7 +16,7 @@ import type { Telemetry } from "bullmq";
 /** Options of `startTracing`. */
 export type TracingOptions = {
   enabled: boolean;
-  /** `service.name` when OTEL_SERVICE_NAME is unset. */
+  /** `service.name`: OTEL_SERVICE_NAME, else the role's name. */
   serviceName: string;
 };
 
@@ -29,19 +29,23 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | n
   // Loaded only when tracing is on: the SDK is large and the gateway starts faster without it.
   const { NodeSDK } = await import("@opentelemetry/sdk-node");
   const { HttpInstrumentation } = await import("@opentelemetry/instrumentation-http");
-  const { ExpressInstrumentation } = await import("@opentelemetry/instrumentation-express");
+  const { ExpressInstrumentation, ExpressLayerType } = await import(
+    "@opentelemetry/instrumentation-express"
+  );
   const { IORedisInstrumentation } = await import("@opentelemetry/instrumentation-ioredis");
   const { UndiciInstrumentation } = await import("@opentelemetry/instrumentation-undici");
   const { AwsInstrumentation } = await import("@opentelemetry/instrumentation-aws-sdk");
   const sdk = new NodeSDK({
-    // OTEL_SERVICE_NAME, when set, wins over this default (the SDK's own precedence).
     serviceName: options.serviceName,
     instrumentations: [
       new HttpInstrumentation({
         // Health probes and scrapes would drown the traces that matter.
         ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)\b/.test(req.url ?? ""),
       }),
-      new ExpressInstrumentation(),
+      // Route handlers only: a span per middleware and router layer is noise.
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+      }),
       // BullMQ's blocking polls would be a span every few seconds per worker.
       new IORedisInstrumentation({ requireParentSpan: true }),
       new UndiciInstrumentation(),

@@ -8,6 +8,7 @@ export * from "./fakes/task-book";
 export * from "./images";
 export * from "./json";
 export * from "./net";
+export * from "./otlp-receiver";
 export * from "./redis";
 export * from "./redis-cluster";
 export * from "./redis-process";

@@ -11,6 +11,7 @@
 import { isCluster, type JobRecord, newJobRecord, routeFor } from "@imagegate/jobs";
 import { checkUrl, UnsafeUrlError } from "@imagegate/net";
 import { GatewayError, type NormalizedRequest, newId, requireModel } from "@imagegate/params";
+import { annotateActiveSpan, JOB_ID_ATTRIBUTE } from "@imagegate/telemetry";
 import type { ApiDeps } from "../deps";
 
 /** Who is asking, and from where; `jobId` when the id was fixed earlier (edit inputs are stored under it). */
@@ -56,6 +57,7 @@ export async function submitImageJob(
     requestId: context.requestId,
     batchId: context.batchId ?? null,
   });
+  annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
   const entry = { jobId: record.id, route, routeIndex: 0 };
   if (isCluster(deps.redis)) {
     await deps.store.create(record);
