@@ -8,6 +8,7 @@ import { fromZodError, GatewayError } from "@imagegate/params";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { ZodError } from "zod";
+import { requestLog } from "./request-id";
 
 /** body-parser error types → our codes. */
 const PARSER_ERRORS: Record<string, () => GatewayError> = {
@@ -41,8 +42,8 @@ export function toGatewayError(err: unknown): GatewayError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = toGatewayError(err);
-    const requestId = res.getHeader("x-request-id");
-    if (error.status >= 500) logger.error({ err, requestId, path: req.path }, "request failed");
+    if (error.status >= 500)
+      requestLog(res, logger).error({ err, path: req.path }, "request failed");
     if (res.headersSent) {
       res.end();
       return;

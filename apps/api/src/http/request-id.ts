@@ -1,6 +1,10 @@
 /**
  * `x-request-id` on every response (DESIGN §4): the caller's own when it is a
- * sane token, else a new `req_…` id; logged with every line of the request.
+ * sane token, else a new `req_…` id. Each request gets a child logger
+ * (`res.locals.log`) bound to that id, so every line logged for it carries
+ * it, and one access line when the response ends, with the caller (owner
+ * hash) and the job it touched when there is one. The query string is never
+ * logged: file links carry their signature there.
  */
 import { newId } from "@imagegate/params";
 import type { RequestHandler } from "express";
@@ -8,19 +12,28 @@ import type { Logger } from "pino";
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Sets `res.locals.requestId` and the header, and logs one line when the response ends. */
+/** The request-bound logger of a response (set by `requestId`), or `fallback`. */
+export function requestLog(res: { locals: Record<string, unknown> }, fallback: Logger): Logger {
+  return (res.locals.log as Logger | undefined) ?? fallback;
+}
+
+/** Sets `res.locals.requestId`, `res.locals.log` and the header, and logs one line when the response ends. */
 export function requestId(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const given = req.get("x-request-id");
     const id = given && SANE.test(given) ? given : newId("request");
     res.locals.requestId = id;
+    const log = logger.child({ requestId: id });
+    res.locals.log = log;
     res.setHeader("x-request-id", id);
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
+      const jobId = res.getHeader("x-imagegate-job-id") ?? res.locals.jobId;
+      log.info(
         {
-          requestId: id,
+          ...(res.locals.owner ? { owner: res.locals.owner } : {}),
+          ...(jobId ? { jobId } : {}),
           method: req.method,
           path: req.path,
           status: res.statusCode,

@@ -7,6 +7,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Response } from "express";
 import type { Logger } from "pino";
+import { requestLog } from "./request-id";
 
 /** Pipes `stream` into `res`. */
 export async function sendStream(res: Response, stream: Readable, logger: Logger): Promise<void> {
@@ -14,7 +15,7 @@ export async function sendStream(res: Response, stream: Readable, logger: Logger
     await pipeline(stream, res);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ERR_STREAM_PREMATURE_CLOSE") {
-      logger.warn({ err, requestId: res.getHeader("x-request-id") }, "stream to client failed");
+      requestLog(res, logger).warn({ err }, "stream to client failed");
     }
   }
 }

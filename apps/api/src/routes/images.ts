@@ -61,6 +61,8 @@ export async function respondToNewJob(
   res: Response,
   record: JobRecord,
 ): Promise<void> {
+  // The request's access log line names the job it made.
+  res.locals.jobId = record.id;
   if (prefersAsync(req.get("prefer"))) {
     res
       .status(202)

@@ -85,11 +85,12 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
   async function process(job: Job<ImageJobData>, token?: string): Promise<string> {
     const data = ImageJobDataSchema.parse(job.data);
     const providerId = data.route[data.routeIndex] as ProviderId;
-    const log = deps.logger.child({ jobId: data.jobId, provider: providerId });
+    let log = deps.logger.child({ jobId: data.jobId, provider: providerId });
     const spanAttributes = { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": providerId };
     annotateActiveSpan(spanAttributes);
     const record = (await deps.store.get(data.jobId)) ?? (await readAgain(deps.store, data.jobId));
     if (!record) return "skipped";
+    log = log.child({ owner: record.owner });
     if (isFinal(record.status)) {
       // A re-run after a crash between the final write and its announcement.
       await deps.lifecycle.announceFinal(record);
