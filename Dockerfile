@@ -4,9 +4,9 @@
 #   docker build --target api    -t imagegate-api .     (also the default: last stage)
 #   docker build --target worker -t imagegate-worker .
 # Separate targets rather than one image with a per-service command, so each
-# image holds only its own deployed tree, both run `node dist/main.js`, and the
-# HTTP healthcheck lives only in the api image (the worker serves no HTTP and
-# would otherwise be reported unhealthy forever).
+# image holds only its own deployed tree, both run `node dist/main.js`, and
+# each checks its own port: the api's /healthz on PORT, the worker's on
+# WORKER_PORT (its own small HTTP server: event loop and Redis).
 # Debian slim, not Alpine: sharp's prebuilt libvips binaries need glibc.
 
 # ---- build: install everything, compile TypeScript, deploy each app's prod tree
@@ -58,6 +58,11 @@ ENV STORAGE_DIR=/app/data/files
 FROM runtime AS worker
 COPY --from=build --chown=node:node /out/worker /app
 USER node
+# /healthz and /metrics of the worker process (not the API's PORT).
+ENV WORKER_PORT=8081
+EXPOSE 8081
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.WORKER_PORT||8081)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]
 
 # ---- api: the HTTP API on $PORT (default 8080); last, so the default target

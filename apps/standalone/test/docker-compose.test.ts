@@ -30,9 +30,22 @@ const compose = parse(read("docker-compose.yml"), { merge: true }) as {
 };
 const envNames = Object.keys(EnvSchema.shape);
 
-/** Resolves `${VAR:-default}` to its default, as compose does with VAR unset. */
+/** What a user puts in `.env` for the variables compose requires (`${VAR:?…}`). */
+const REQUIRED: Record<string, string> = {
+  API_KEYS: "sk-a,sk-b",
+  ADMIN_API_KEY: "admin-key",
+  MINIO_ROOT_USER: "imagegate",
+  MINIO_ROOT_PASSWORD: "a-long-secret",
+};
+
+/**
+ * Resolves `${VAR:-default}` to its default, as compose does with VAR unset,
+ * and `${VAR:?message}` to the value a user must set (compose refuses to start without it).
+ */
 function withDefaults(value: string | undefined): string | undefined {
-  return value?.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, "$1");
+  return value
+    ?.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, "$1")
+    .replace(/\$\{([A-Z0-9_]+):\?[^}]*\}/g, (_m, name: string) => REQUIRED[name] ?? "");
 }
 
 function service(name: string): Service {
@@ -92,9 +105,9 @@ describe("docker-compose.yml", () => {
     expect(words(redis.healthcheck?.test)).toContain("redis-cli ping");
   });
 
-  it("runs MinIO on a volume with its console and a healthcheck", () => {
+  it("runs MinIO on a volume with a healthcheck, its console not published", () => {
     const minio = service("minio");
-    expect(words(minio.command)).toBe("server /data --console-address :9001");
+    expect(words(minio.command)).toBe("server /data");
     expect(minio.volumes?.some((v) => v.endsWith(":/data"))).toBe(true);
     expect(minio.healthcheck?.test).toBeDefined();
   });
@@ -125,6 +138,7 @@ describe("docker-compose.yml", () => {
   it.each(["api", "worker"])("wires %s to Redis and to MinIO through the S3 driver", (name) => {
     const e = env(name);
     expect(e.REDIS_URL).toBe("redis://redis:6379");
+    expect(e.WORKER_PORT).toBe("8081");
     expect(e.STORAGE).toBe("s3");
     expect(e.S3_BUCKET).toBe("imagegate");
     expect(e.S3_ENDPOINT).toBe("http://minio:9000");
@@ -135,13 +149,7 @@ describe("docker-compose.yml", () => {
     expect(e.AWS_ACCESS_KEY_ID).toBe(minio.MINIO_ROOT_USER);
     expect(e.AWS_SECRET_ACCESS_KEY).toBe(minio.MINIO_ROOT_PASSWORD);
     const raw = service(name).environment ?? {};
-    for (const key of [
-      "BFL_API_KEY",
-      "FAL_KEY",
-      "REPLICATE_API_TOKEN",
-      "OPENAI_API_KEY",
-      "API_KEYS",
-    ]) {
+    for (const key of ["BFL_API_KEY", "FAL_KEY", "REPLICATE_API_TOKEN", "OPENAI_API_KEY"]) {
       expect(raw[key]).toBe(`\${${key}:-}`);
     }
     expect(raw.LOG_LEVEL).toMatch(/^\$\{LOG_LEVEL:-/);
@@ -167,6 +175,43 @@ describe("docker-compose.yml", () => {
     expect(s.build).toEqual({ context: ".", target: name });
     expect(stages.has(name)).toBe(true);
     expect(words(s.command)).toBe("node dist/main.js");
+  });
+});
+
+describe("docker-compose.yml for operators", () => {
+  const images = Object.entries(compose.services).flatMap(([name, s]) =>
+    s.image && !s.build ? [[name, s.image] as const] : [],
+  );
+
+  it.each(images)("pins %s to a versioned tag (%s)", (_name, image) => {
+    const tag = image.slice(image.lastIndexOf(":") + 1);
+    expect(image).toContain(":");
+    expect(tag).not.toMatch(/^(latest|stable|edge)$/);
+    expect(tag).toMatch(/\d+\.\d+|RELEASE\.\d{4}-\d{2}-\d{2}/);
+  });
+
+  it("forwards every variable of the config to both roles", () => {
+    for (const name of ["api", "worker"]) {
+      const forwarded = Object.keys(service(name).environment ?? {});
+      expect(envNames.filter((v) => !forwarded.includes(v))).toEqual([]);
+    }
+  });
+
+  it("turns auth on: API keys, the admin key and the S3 account must be set, no defaults", () => {
+    const raw = service("api").environment ?? {};
+    expect(raw.API_KEYS).toMatch(/^\$\{API_KEYS:\?/);
+    expect(raw.ADMIN_API_KEY).toMatch(/^\$\{ADMIN_API_KEY:\?/);
+    expect(raw.AWS_SECRET_ACCESS_KEY).toMatch(/^\$\{MINIO_ROOT_PASSWORD:\?/);
+    const minio = service("minio").environment ?? {};
+    expect(minio.MINIO_ROOT_USER).toMatch(/^\$\{MINIO_ROOT_USER:\?/);
+    expect(minio.MINIO_ROOT_PASSWORD).toMatch(/^\$\{MINIO_ROOT_PASSWORD:\?/);
+    expect(loadConfig(env("api")).apiKeys).toEqual(["sk-a", "sk-b"]);
+  });
+
+  it("publishes nothing with a credential beyond the host's loopback, and not Redis at all", () => {
+    expect(service("redis").ports).toBeUndefined();
+    expect(service("minio").ports).toEqual(["127.0.0.1:9000:9000"]);
+    expect(service("api").ports).toEqual(["8080:8080"]);
   });
 });
 
@@ -206,10 +251,14 @@ describe("Dockerfile", () => {
     expect(stage(name)).toContain('CMD ["node", "dist/main.js"]');
   });
 
-  it("checks the API's /healthz and exposes 8080; the worker serves no HTTP", () => {
+  it("checks each role's own /healthz: the API's on PORT, the worker's on WORKER_PORT", () => {
     expect(stage("api")).toMatch(/^EXPOSE 8080$/m);
-    expect(stage("api")).toMatch(/^HEALTHCHECK .*fetch\(.*\/healthz/m);
-    expect(stage("worker")).not.toMatch(/HEALTHCHECK|EXPOSE/);
+    expect(stage("api")).toMatch(/^HEALTHCHECK .*fetch\(.*process\.env\.PORT.*\/healthz/m);
+    expect(stage("worker")).toMatch(/^ENV WORKER_PORT=8081$/m);
+    expect(stage("worker")).toMatch(/^EXPOSE 8081$/m);
+    expect(stage("worker")).toMatch(
+      /^HEALTHCHECK .*fetch\(.*process\.env\.WORKER_PORT.*\/healthz/m,
+    );
     expect(stage("runtime")).toMatch(/^ENV NODE_ENV=production$/m);
   });
 

@@ -28,7 +28,15 @@ describe("LOG_REDACTION", () => {
       "line",
     );
     const text = JSON.stringify(lines[0]);
-    for (const secret of ["sk-live", "bfl-key", "fal-key", "whsec_x", "v1,abc", "sig-value-9", "aws"]) {
+    for (const secret of [
+      "sk-live",
+      "bfl-key",
+      "fal-key",
+      "whsec_x",
+      "v1,abc",
+      "sig-value-9",
+      "aws",
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(lines[0]).toMatchObject({ requestId: "req_1", authorization: "[redacted]" });
