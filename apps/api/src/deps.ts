@@ -18,6 +18,7 @@ import {
   createWebhookQueue,
   enabledProviders,
   type FileStore,
+  firstCheckMsFor,
   type ImageQueues,
   type JobEvents,
   type JobLifecycle,
@@ -72,6 +73,7 @@ export async function createDeps(
     redis,
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
+    firstCheckMs: firstCheckMsFor(config.reconcileIntervalMs),
   });
   const events = createJobEvents({ subscriber, store });
   const queues = createImageQueues({
