@@ -62,7 +62,7 @@ describe("n = 4 under a 1/s submit rate, the first submit answering 500", () => 
       seed: 100,
     });
     const job = await finalJob(g, id, 30_000);
-    await expectPaidOnce(g, job, bfl.tasks, 4);
+    await expectPaidOnce(job, bfl.tasks, 4);
     expect(
       tasksOf(bfl.tasks, "four under a limit")
         .map((t) => t.input.seed)
@@ -84,7 +84,7 @@ describe("a task slower than its request timeout", () => {
     bfl.taskMs = 2_000;
     const id = await submitAsync(g, { prompt: "slower than the timeout", size: "64x64" });
     const job = await finalJob(g, id);
-    await expectPaidOnce(g, job, bfl.tasks);
+    await expectPaidOnce(job, bfl.tasks);
     expect(job.provider).toBe("bfl");
     expect(fal.submits()).toHaveLength(0);
   }, 30_000);
@@ -111,7 +111,7 @@ describe("a run that loses its lock mid-task", () => {
       redis.disconnect();
     }
     const done = await finalJob(g, id, 30_000);
-    await expectPaidOnce(g, done, bfl.tasks);
+    await expectPaidOnce(done, bfl.tasks);
     expect(fal.submits()).toHaveLength(0);
     // It took a second run: the first stopped when its lock was gone, the stalled entry ran again.
     const queue = new Queue("images-bfl", {

@@ -126,7 +126,7 @@ describe("a worker killed with SIGKILL", () => {
       storage.giveBack();
       worker();
       const job = await finalJob(gateway, id);
-      await expectPaidOnce(gateway, job, bfl.tasks);
+      await expectPaidOnce(job, bfl.tasks);
       await expectAnnouncedOnce(id, "image.job.succeeded");
     },
     60_000,
@@ -143,7 +143,7 @@ describe("a worker killed with SIGKILL", () => {
     await second.kill();
     worker();
     const job = await finalJob(gateway, id, 40_000);
-    await expectPaidOnce(gateway, job, bfl.tasks);
+    await expectPaidOnce(job, bfl.tasks);
     expect(job.attempts).toBe(1);
   }, 60_000);
 

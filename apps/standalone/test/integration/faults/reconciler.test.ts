@@ -72,7 +72,7 @@ describe("the reconciler", () => {
     const worker = await startWorker(gateway.config);
     stops.push(() => worker.close());
     const job = await finalJob(gateway, id, 20_000);
-    await expectPaidOnce(gateway, job, bfl.tasks);
+    await expectPaidOnce(job, bfl.tasks);
   }, 30_000);
 
   it("resumes a running job whose worker died and whose entry vanished, on its one task", async () => {
@@ -85,7 +85,7 @@ describe("the reconciler", () => {
     await dropQueueEntry(id);
     workers.push(startWorkerProcess(gateway.env));
     const job = await finalJob(gateway, id, 30_000);
-    await expectPaidOnce(gateway, job, bfl.tasks);
+    await expectPaidOnce(job, bfl.tasks);
   }, 40_000);
 
   it("ends every line of a batch whose ingester was killed mid-way, each paid once", async () => {

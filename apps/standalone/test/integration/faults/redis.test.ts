@@ -54,7 +54,7 @@ describe("Redis restarted while a job waits on its upstream task", () => {
       );
       await redis.restart(signal, 1_000);
       const job = await finalJob(gateway, id, 30_000);
-      await expectPaidOnce(gateway, job, bfl.tasks);
+      await expectPaidOnce(job, bfl.tasks);
     },
     45_000,
   );

@@ -134,7 +134,6 @@ export function tasksOf(tasks: readonly FakeTask[], prompt: string): FakeTask[] 
  * each can be fetched; the ledger agrees with the upstream.
  */
 export async function expectPaidOnce(
-  gateway: TestGateway,
   job: Json,
   upstreamTasks: readonly FakeTask[],
   n = 1,

@@ -72,7 +72,7 @@ describe("storage down after the upstream delivered", () => {
     expect((await g.get(`/v1/jobs/${id}`)).body.status).toBe("in_progress");
     storage.giveBack();
     const job = await finalJob(g, id);
-    await expectPaidOnce(g, job, bfl.tasks);
+    await expectPaidOnce(job, bfl.tasks);
     expect(job.provider).toBe("bfl");
     expect(fal.submits()).toHaveLength(0);
     expect(job.attempt_log.map((a: { outcome: string }) => a.outcome)).toEqual(["succeeded"]);
