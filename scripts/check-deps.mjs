@@ -20,7 +20,8 @@ const ALLOWED = {
   inputs: ["params", "net", "storage"],
   jobs: ["params"],
   providers: ["params"],
-  api: ["params", "jobs", "storage", "net", "inputs"],
+  callbacks: [],
+  api: ["params", "jobs", "storage", "net", "inputs", "callbacks"],
   worker: ["params", "jobs", "storage", "providers", "net", "inputs"],
   cli: ["params", "jobs", "storage"],
   // jobs for loadConfig and the Redis probe; otherwise only the apps' start().

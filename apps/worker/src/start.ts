@@ -6,9 +6,11 @@
  */
 import { availableParallelism } from "node:os";
 import {
+  bflCallbackSecret,
   type Config,
   createBatchQueue,
   createBatchStore,
+  createCallbackHub,
   createFileStore,
   createImageQueues,
   createJobEvents,
@@ -144,6 +146,13 @@ export async function startWorker(
       urlTtlSeconds: config.urlTtlSeconds,
       submitLimiter: createSubmitLimiter(redis, prefix),
       storeRetryWindowMs: config.storeRetryWindowMs,
+      callbacks: config.callbacks.enabled
+        ? {
+            hub: await createCallbackHub({ subscriber, prefix }),
+            publicBaseUrl: config.publicBaseUrl,
+            bflSecret: await bflCallbackSecret(redis, prefix),
+          }
+        : undefined,
     }),
     logger,
     lockDurationMs: config.workerLockMs,

@@ -7,6 +7,10 @@ export function redisKeys(prefix: string) {
     openJobs: () => `${prefix}:jobs:open`,
     /** The reconciler's lock: one sweep at a time across worker processes. */
     reconcilerLock: () => `${prefix}:reconciler:lock`,
+    /** Pub/sub channel of verified provider callbacks: `{provider, taskId}` wakes the waiting poll. */
+    callbacks: () => `${prefix}:callbacks`,
+    /** A provider callback already seen (replays are refused). */
+    callbackSeen: (provider: string, id: string) => `${prefix}:callback-seen:${provider}:${id}`,
     ownerJobs: (owner: string) => `${prefix}:owner:${owner}:jobs`,
     secret: (name: string) => `${prefix}:secret:${name}`,
     idempotency: (owner: string, key: string) => `${prefix}:idem:${owner}:${key}`,

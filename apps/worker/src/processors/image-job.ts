@@ -30,6 +30,7 @@ import type { Logger } from "pino";
 import { applyOutcome } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
 import { decideOutcome } from "../outcome";
+import type { CallbackSettings } from "../pipeline/call-provider";
 import { deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
 import { runCalls } from "../pipeline/run-calls";
@@ -50,6 +51,8 @@ export type ImageJobDeps = {
   submitLimiter: SubmitLimiter;
   /** How long the store step is retried after the upstream delivered. */
   storeRetryWindowMs: number;
+  /** Provider callbacks, when PROVIDER_CALLBACKS is on. */
+  callbacks: CallbackSettings | undefined;
 };
 
 async function inputImages(deps: ImageJobDeps, record: JobRecord) {
@@ -151,6 +154,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           runSignal: control.signal,
           images,
           mask,
+          callbacks: deps.callbacks,
           onProgress: (index, fraction) => {
             progress[index] = fraction;
             const total = progress.reduce((a, b) => a + b, 0) / progress.length;

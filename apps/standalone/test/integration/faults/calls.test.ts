@@ -28,7 +28,9 @@ async function gateway(
   const g = await startGateway({
     env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url, FAL_KEY: "fk", FAL_BASE_URL: fal.url, ...env },
     providersFile: {
-      providers: { bfl: { pollIntervalMs: 25, backoffMs: 50, ...bflLimits } },
+      providers: {
+        bfl: { pollIntervalMs: 25, maxPollIntervalMs: 100, backoffMs: 50, ...bflLimits },
+      },
       routes: { "flux.2-max": ["bfl", "fal"] },
     },
   });

@@ -46,7 +46,9 @@ beforeAll(async () => {
       ALLOW_PRIVATE_URLS: "true",
       STORE_RETRY_WINDOW_MS: "60000",
     },
-    providersFile: { providers: { bfl: { pollIntervalMs: 25, backoffMs: 50 } } },
+    providersFile: {
+      providers: { bfl: { pollIntervalMs: 25, maxPollIntervalMs: 100, backoffMs: 50 } },
+    },
   });
   const secret = (await gateway.get("/v1/webhooks/secret")).body.secret as string;
   receiver = await startWebhookReceiver(secret);

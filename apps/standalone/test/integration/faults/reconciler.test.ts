@@ -34,7 +34,11 @@ beforeAll(async () => {
       WORKER_LOCK_MS: "1000",
       RECONCILE_INTERVAL_MS: "300",
     },
-    providersFile: { providers: { bfl: { pollIntervalMs: 25, backoffMs: 50, concurrency: 50 } } },
+    providersFile: {
+      providers: {
+        bfl: { pollIntervalMs: 25, maxPollIntervalMs: 100, backoffMs: 50, concurrency: 50 },
+      },
+    },
   });
 });
 

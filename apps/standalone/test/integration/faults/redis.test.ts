@@ -27,7 +27,9 @@ beforeAll(async () => {
   redis = await startRestartableRedis(dataDir);
   gateway = await startGateway({
     env: { REDIS_URL: redis.url, BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url, WORKER_LOCK_MS: "2000" },
-    providersFile: { providers: { bfl: { pollIntervalMs: 25, backoffMs: 50 } } },
+    providersFile: {
+      providers: { bfl: { pollIntervalMs: 25, maxPollIntervalMs: 100, backoffMs: 50 } },
+    },
   });
 });
 

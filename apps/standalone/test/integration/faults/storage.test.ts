@@ -28,7 +28,10 @@ async function gateway(windowMs: number): Promise<TestGateway> {
       STORE_RETRY_WINDOW_MS: String(windowMs),
     },
     providersFile: {
-      providers: { bfl: { pollIntervalMs: 25, backoffMs: 50 }, fal: { pollIntervalMs: 25 } },
+      providers: {
+        bfl: { pollIntervalMs: 25, maxPollIntervalMs: 100, backoffMs: 50 },
+        fal: { pollIntervalMs: 25, maxPollIntervalMs: 100 },
+      },
       routes: { "flux.2-max": ["bfl", "fal"] },
     },
   });
