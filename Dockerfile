@@ -26,6 +26,7 @@ COPY packages/jobs/package.json packages/jobs/
 COPY packages/storage/package.json packages/storage/
 COPY packages/net/package.json packages/net/
 COPY packages/inputs/package.json packages/inputs/
+COPY packages/callbacks/package.json packages/callbacks/
 COPY packages/providers/package.json packages/providers/
 COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testkit/package.json packages/testkit/

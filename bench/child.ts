@@ -3,7 +3,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 
 /** A server process started for a bench. */
-export type BenchServer = { port: number; url: string; pid: number; stop(): Promise<void> };
+export type BenchServer = {
+  port: number;
+  url: string;
+  pid: number;
+  /** The line that said it was ready (servers may print more there). */
+  readyLine: string;
+  stop(): Promise<void>;
+};
 
 /** Starts `servers/<name>.ts` with tsx and waits for its `ready <port>` line. */
 export async function startServer(name: string, env: Record<string, string>): Promise<BenchServer> {
@@ -12,12 +19,12 @@ export async function startServer(name: string, env: Record<string, string>): Pr
     ["--conditions=@imagegate/source", "--import", "tsx", join(__dirname, "servers", `${name}.ts`)],
     { env: { ...process.env, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "inherit"] },
   );
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, readyLine] = await new Promise<[number, string]>((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /ready (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      const m = /^.*ready (\d+).*$/m.exec(out);
+      if (m) resolve([Number(m[1]), m[0]]);
     });
     child.once("exit", (code) =>
       reject(new Error(`${name} exited with ${code} before it was ready`)),
@@ -27,6 +34,7 @@ export async function startServer(name: string, env: Record<string, string>): Pr
     port,
     pid: child.pid as number,
     url: `http://127.0.0.1:${port}`,
+    readyLine,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

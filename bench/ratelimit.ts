@@ -23,7 +23,9 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
   const providersFile = join(dir, "providers.json");
   writeFileSync(
     providersFile,
-    JSON.stringify({ providers: { bfl: { rateLimit: LIMIT, pollIntervalMs: 10 } } }),
+    JSON.stringify({
+      providers: { bfl: { rateLimit: LIMIT, pollIntervalMs: 10, maxPollIntervalMs: 100 } },
+    }),
   );
   const server = await startServer("gateway", {
     REDIS_URL: redisUrl,

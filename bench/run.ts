@@ -9,11 +9,12 @@ import { run as runBatch } from "./batch";
 import { run as runE2e } from "./e2e";
 import { run as runEncode } from "./encode";
 import { run as runRateLimit } from "./ratelimit";
+import { run as runScale } from "./scale";
 import { run as runSubmit } from "./submit";
 import type { BenchResult } from "./types";
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   const redis = await startRedis();
   const results: BenchResult[] = [];
   const benches: [string, () => Promise<BenchResult[]>][] = [
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     ["encode", () => runEncode()],
     ["ratelimit", () => runRateLimit(redis.url)],
     ["batch", () => runBatch(redis.url)],
+    ["scale", () => runScale(redis.url)],
   ];
   try {
     for (const [name, bench] of benches) {

@@ -21,7 +21,8 @@ const ALLOWED = {
   inputs: ["params", "net", "storage"],
   jobs: ["params"],
   providers: ["params"],
-  api: ["params", "jobs", "storage", "net", "inputs", "telemetry"],
+  callbacks: [],
+  api: ["params", "jobs", "storage", "net", "inputs", "callbacks", "telemetry"],
   worker: ["params", "jobs", "storage", "providers", "net", "inputs", "telemetry"],
   cli: ["params", "jobs", "storage"],
   // jobs for loadConfig and the Redis probe; otherwise only the apps' start().

@@ -11,6 +11,7 @@ import { createMetrics } from "./http/metrics";
 import { requestId } from "./http/request-id";
 import { adminRouter } from "./routes/admin";
 import { batchesRouter } from "./routes/batches";
+import { callbacksRouter } from "./routes/callbacks";
 import { editsRouter } from "./routes/edits";
 import { fileLinksRouter } from "./routes/file-links";
 import { filesApiRouter } from "./routes/files";
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(adminRouter(deps));
   app.use(fileLinksRouter(deps));
   app.use(stableLinksRouter(deps));
+  app.use(callbacksRouter(deps));
   app.use(playgroundRouter());
   app.use(auth(deps.config.apiKeys));
   app.use(imagesRouter(deps));

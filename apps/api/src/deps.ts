@@ -3,9 +3,12 @@
  * store and event hub, the image queues and the blob store. `createApp`
  * takes these, so tests can build an app on their own Redis prefix.
  */
+
+import { type CallbackVerifier, createCallbackVerifier } from "@imagegate/callbacks";
 import {
   type BatchQueue,
   type BatchStore,
+  bflCallbackSecret,
   type Config,
   createBatchQueue,
   createBatchStore,
@@ -19,6 +22,7 @@ import {
   createWebhookQueue,
   enabledProviders,
   type FileStore,
+  firstCheckMsFor,
   type ImageQueues,
   type JobEvents,
   type JobLifecycle,
@@ -66,12 +70,31 @@ export type ApiDeps = {
   /** The `whsec_…` webhook signing secret. */
   webhookSecret: string;
   enabled: ReadonlySet<ProviderId>;
+  /** Verifies provider callbacks; undefined unless PROVIDER_CALLBACKS is on. */
+  callbacks: CallbackVerifier | undefined;
   close(): Promise<void>;
 };
 
 /** Creates the pino logger of the API role. */
 export function createApiLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { service: "api" }, redact: LOG_REDACTION });
+}
+
+/** The callback verifier of the enabled providers, when callbacks are on. */
+async function callbackVerifier(
+  config: Config,
+  redis: RedisClient,
+): Promise<CallbackVerifier | undefined> {
+  if (!config.callbacks.enabled) return undefined;
+  const { fal, replicate, bfl } = config.providers;
+  return createCallbackVerifier({
+    fetch,
+    falJwksUrl: fal.apiKey ? config.callbacks.falJwksUrl : undefined,
+    replicate: replicate.apiKey
+      ? { baseUrl: replicate.baseUrl, apiKey: replicate.apiKey }
+      : undefined,
+    bflSecret: bfl.apiKey ? await bflCallbackSecret(redis, config.queuePrefix) : undefined,
+  });
 }
 
 /** Connects everything the API needs. */
@@ -92,6 +115,7 @@ export async function createDeps(
     redis,
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
+    firstCheckMs: firstCheckMsFor(config.reconcileIntervalMs),
   });
   const events = createJobEvents({ subscriber, store });
   const queues = createImageQueues({ ...bull, limits: config.limits });
@@ -160,6 +184,7 @@ export async function createDeps(
     lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue, onFinal }),
     webhookSecret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
     enabled: enabledProviders(config),
+    callbacks: await callbackVerifier(config, redis),
     async close() {
       await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);
       await events.close();

@@ -8,9 +8,11 @@
  */
 import { availableParallelism } from "node:os";
 import {
+  bflCallbackSecret,
   type Config,
   createBatchQueue,
   createBatchStore,
+  createCallbackHub,
   createFileStore,
   createImageQueues,
   createJobEvents,
@@ -21,6 +23,7 @@ import {
   createSubmitLimiter,
   createWebhookQueue,
   enabledProviders,
+  firstCheckMsFor,
   isCluster,
   type JobRecord,
   observeFinalOnce,
@@ -99,7 +102,12 @@ export async function startWorker(
     telemetry: await queueTelemetry(config.tracing.enabled),
   };
   const ttlSeconds = config.jobTtlSeconds;
-  const store = createJobStore({ redis, prefix, ttlSeconds });
+  const store = createJobStore({
+    redis,
+    prefix,
+    ttlSeconds,
+    firstCheckMs: firstCheckMsFor(config.reconcileIntervalMs),
+  });
   const batches = createBatchStore({ redis, prefix, ttlSeconds });
   const files = createFileStore({ redis, prefix, ttlSeconds });
   const events = createJobEvents({ subscriber, store });
@@ -203,6 +211,13 @@ export async function startWorker(
       urlTtlSeconds: config.urlTtlSeconds,
       submitLimiter: createSubmitLimiter(redis, prefix),
       storeRetryWindowMs: config.storeRetryWindowMs,
+      callbacks: config.callbacks.enabled
+        ? {
+            hub: await createCallbackHub({ subscriber, prefix }),
+            publicBaseUrl: config.publicBaseUrl,
+            bflSecret: await bflCallbackSecret(redis, prefix),
+          }
+        : undefined,
     }),
     logger,
     lockDurationMs: config.workerLockMs,
@@ -213,6 +228,7 @@ export async function startWorker(
   const deliveries = createWebhookWorker({
     ...bull,
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
+    lockDurationMs: config.workerLockMs,
     processor: createWebhookDeliveryProcessor({
       store,
       batches,
@@ -228,6 +244,7 @@ export async function startWorker(
     ...bull,
     processor: createBatchProcessor(batchDeps),
     logger,
+    lockDurationMs: config.workerLockMs,
   });
   for (const [i, w] of imageWorkers.entries()) {
     observeImageWorker(w, active[i] as ProviderId, metrics);

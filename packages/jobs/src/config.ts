@@ -107,6 +107,13 @@ export const EnvSchema = z
     OPENAI_API_KEY: OptionalText,
     OPENAI_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
     PROVIDERS_FILE: OptionalText,
+    /**
+     * Ask fal, Replicate and BFL to call back at PUBLIC_BASE_URL/callbacks/<provider>
+     * when a task ends; only when the providers can reach that URL. Polling stays as the fallback.
+     */
+    PROVIDER_CALLBACKS: BoolEnv.default(false),
+    /** Where fal publishes the ED25519 keys its callbacks are signed with. */
+    FAL_JWKS_URL: z.string().url().default("https://rest.fal.ai/.well-known/jwks.json"),
     /** Milliseconds a worker holds a job's lock; a crashed worker's jobs are picked up again after it. */
     WORKER_LOCK_MS: Int(1000).default(30_000),
     /** Times a job may stall (its worker died or lost its lock) before it fails with processing_interrupted. */
@@ -188,6 +195,8 @@ export type Config = {
   inputs: { maxUploadBytes: number; maxImageBytes: number; maxPixels: number };
   providers: Record<Exclude<ProviderId, "local">, ProviderCredentials>;
   limits: Record<ProviderId, ProviderLimits>;
+  /** Provider completion callbacks (fal, Replicate, BFL) at PUBLIC_BASE_URL. */
+  callbacks: { enabled: boolean; falJwksUrl: string };
   /** Per-model failover order from PROVIDERS_FILE (catalog order otherwise). */
   routes: Record<string, ProviderId[]>;
   /** BullMQ lock and stalled-check period of the worker role. */
@@ -286,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       replicate: { apiKey: e.REPLICATE_API_TOKEN, baseUrl: e.REPLICATE_BASE_URL },
       openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
     },
+    callbacks: { enabled: e.PROVIDER_CALLBACKS, falJwksUrl: e.FAL_JWKS_URL },
     limits: mergeProviderLimits(file),
     routes: file?.routes ?? {},
     workerLockMs: e.WORKER_LOCK_MS,

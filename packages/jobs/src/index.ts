@@ -1,5 +1,6 @@
 export * from "./batch-queue";
 export * from "./batch-store";
+export * from "./callback-hub";
 export * from "./config";
 export * from "./file-store";
 export * from "./final-observer";

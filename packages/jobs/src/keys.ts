@@ -49,6 +49,10 @@ export function redisKeys(prefix: string, clustered = false) {
     /** The retention sweeper's lock and its queue of blobs due for deletion. */
     retentionLock: () => `${p}:retention:lock`,
     retentionDue: () => `${p}:retention:due`,
+    /** Pub/sub channel of verified provider callbacks: `{provider, taskId}` wakes the waiting poll. */
+    callbacks: () => `${p}:callbacks`,
+    /** A provider callback already seen (replays are refused). */
+    callbackSeen: (provider: string, id: string) => `${p}:callback-seen:${provider}:${id}`,
     ownerJobs: (owner: string) => `${p}:owner:${owner}:jobs`,
     secret: (name: string) => `${p}:secret:${name}`,
     idempotency: (owner: string, key: string) => `${p}:idem:${owner}:${key}`,

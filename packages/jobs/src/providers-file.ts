@@ -25,8 +25,19 @@ export const ProviderLimitsSchema = z.object({
   taskLifetimeMs: z.number().int().positive(),
   /** Attempts on this provider before failing over to the next. */
   attempts: z.number().int().positive(),
-  /** Delay between status polls. */
+  /** The first wait before polling a new task; later waits grow ×1.5 with ±20 % jitter. */
   pollIntervalMs: z.number().int().positive(),
+  /** The longest wait between two polls. */
+  maxPollIntervalMs: z.number().int().positive(),
+  /**
+   * With provider callbacks on, the first wait before polling a new task (the
+   * callback usually comes first; polling is the fallback for a lost one).
+   */
+  callbackPollIntervalMs: z.number().int().positive(),
+  /** Status polls per window across all workers; null = no limit. */
+  pollRateLimit: z
+    .object({ max: z.number().int().positive(), durationMs: z.number().int().positive() })
+    .nullable(),
   /** First retry delay; doubles per attempt, with ±50 % jitter. */
   backoffMs: z.number().int().positive(),
 });
@@ -38,6 +49,8 @@ export type ProviderLimits = z.infer<typeof ProviderLimitsSchema>;
  * fal queues over-limit work itself, so we only bound what we keep in flight.
  * Task lifetimes follow how long each keeps a result: BFL's sample link lives
  * 10 minutes after the task is ready, Replicate deletes outputs after an hour.
+ * Polling starts at 1 s and backs off to 5 s, which keeps a 20 s task under 8
+ * polls; Replicate's API allows 3,000 GETs a minute per account.
  */
 export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
   bfl: {
@@ -46,7 +59,10 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     timeoutMs: 180_000,
     taskLifetimeMs: 1_200_000,
     attempts: 3,
-    pollIntervalMs: 500,
+    pollIntervalMs: 1000,
+    maxPollIntervalMs: 5_000,
+    callbackPollIntervalMs: 15_000,
+    pollRateLimit: null,
     backoffMs: 1000,
   },
   fal: {
@@ -55,7 +71,10 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     timeoutMs: 300_000,
     taskLifetimeMs: 3_600_000,
     attempts: 3,
-    pollIntervalMs: 500,
+    pollIntervalMs: 1000,
+    maxPollIntervalMs: 5_000,
+    callbackPollIntervalMs: 15_000,
+    pollRateLimit: null,
     backoffMs: 1000,
   },
   replicate: {
@@ -64,7 +83,10 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     timeoutMs: 300_000,
     taskLifetimeMs: 3_600_000,
     attempts: 3,
-    pollIntervalMs: 500,
+    pollIntervalMs: 1000,
+    maxPollIntervalMs: 5_000,
+    callbackPollIntervalMs: 15_000,
+    pollRateLimit: { max: 50, durationMs: 1_000 },
     backoffMs: 1000,
   },
   openai: {
@@ -74,6 +96,9 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     taskLifetimeMs: 300_000,
     attempts: 3,
     pollIntervalMs: 500,
+    maxPollIntervalMs: 5_000,
+    callbackPollIntervalMs: 15_000,
+    pollRateLimit: null,
     backoffMs: 1000,
   },
   local: {
@@ -83,6 +108,9 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     taskLifetimeMs: 60_000,
     attempts: 2,
     pollIntervalMs: 50,
+    maxPollIntervalMs: 5_000,
+    callbackPollIntervalMs: 15_000,
+    pollRateLimit: null,
     backoffMs: 200,
   },
 };

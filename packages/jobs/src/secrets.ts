@@ -22,3 +22,10 @@ export async function sharedSecret(
   if (!value) throw new Error(`secret ${name} vanished from Redis`);
   return value;
 }
+
+/** The `webhook_secret` BFL callbacks carry back (ours, shared by the API and the workers). */
+export function bflCallbackSecret(redis: RedisClient, prefix: string): Promise<string> {
+  return sharedSecret(redis, prefix, "bfl-callback", undefined, () =>
+    randomBytes(24).toString("hex"),
+  );
+}

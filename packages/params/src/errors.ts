@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   parameter_coerced: [400, "invalid_request_error"],
   unsupported_parameter: [400, "invalid_request_error"],
   invalid_api_key: [401, "authentication_error"],
+  invalid_callback: [401, "authentication_error"],
   not_found: [404, "invalid_request_error"],
   model_not_found: [404, "invalid_request_error"],
   job_not_finished: [409, "invalid_request_error"],

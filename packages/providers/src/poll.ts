@@ -1,13 +1,15 @@
 /**
- * Waiting on an accepted upstream task: poll until done, and ride out the
- * upstream's transient failures (5xx, connection errors, 429) on the way —
- * a poll or a download that fails once is tried again with backoff, never
- * turned into a new submit. Only the wait signal (cancel, lock loss, the
- * task's lifetime) or a non-transient error ends the wait
- * (docs/guarantees.md).
+ * Waiting on an accepted upstream task: poll on an adaptive schedule
+ * (`poll-schedule.ts`), at once when the provider's completion callback
+ * arrives (a `Waker`), and ride out the upstream's transient failures (5xx,
+ * connection errors, 429) on the way — a poll or a download that fails is
+ * tried again with backoff, never turned into a new submit. Only the wait
+ * signal (cancel, lock loss, the task's lifetime) or a non-transient error
+ * ends the wait (docs/guarantees.md).
  */
 import { ProviderError } from "./errors";
-import type { Logger } from "./types";
+import { nextPollDelayMs, type PollHint, type PollSchedule } from "./poll-schedule";
+import type { Logger, ProviderContext } from "./types";
 
 /** Sleeps `ms`, rejecting with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -62,14 +64,85 @@ export async function retryTransient<T>(fn: () => Promise<T>, options: WaitOptio
   }
 }
 
-/** Calls `check` every `intervalMs` until it returns something other than undefined. */
-export async function pollUntil<T>(
-  check: () => Promise<T | undefined>,
-  options: WaitOptions & { intervalMs: number },
-): Promise<T> {
-  for (;;) {
-    const value = await retryTransient(check, { ...options, what: options.what ?? "poll" });
-    if (value !== undefined) return value;
-    await sleep(options.intervalMs, options.signal);
+/**
+ * Wakes a waiting poll loop early: the provider's completion callback for its
+ * task arrived. A callback that came while no one waited is kept, so the
+ * next `next()` resolves at once.
+ */
+export type Waker = {
+  /** Resolves at the next callback for the task. */
+  next(): Promise<void>;
+  /** Stops listening. */
+  close(): void;
+};
+
+/** One poll's answer: the task's outcome, or "still pending" with hints for the next wait. */
+export type PollAnswer<T> = { done: T } | { pending: PollHint };
+
+/** Options of `pollUntil`. */
+export type PollOptions = WaitOptions & {
+  schedule: PollSchedule;
+  /** Poll at once (a resumed task) rather than after the first wait (a task just submitted). */
+  immediate?: boolean;
+  /** Callbacks for this task, when the provider sends them. */
+  waker?: Waker | undefined;
+  /** Called before each poll (the provider's poll rate limit). */
+  beforePoll?: (() => Promise<void>) | undefined;
+};
+
+/** Sleeps `ms` or until the waker fires, whichever is first; rejects when the signal aborts. */
+async function sleepOrWake(ms: number, signal: AbortSignal, waker: Waker | undefined) {
+  if (!waker) return sleep(ms, signal);
+  const done = new AbortController();
+  try {
+    await Promise.race([
+      sleep(ms, AbortSignal.any([signal, done.signal])),
+      waker.next().then(() => signal.throwIfAborted()),
+    ]);
+  } finally {
+    done.abort();
   }
+}
+
+/** Polls with `check` on the schedule until it answers `done`; resolves with that value. */
+export async function pollUntil<T>(
+  check: () => Promise<PollAnswer<T>>,
+  options: PollOptions,
+): Promise<T> {
+  let hint: PollHint = {};
+  try {
+    for (let polls = 0; ; polls++) {
+      if (polls > 0 || !options.immediate) {
+        const waitMs = nextPollDelayMs(
+          options.immediate ? polls - 1 : polls,
+          options.schedule,
+          hint,
+        );
+        await sleepOrWake(waitMs, options.signal, options.waker);
+      }
+      await options.beforePoll?.();
+      const answer = await retryTransient(check, { ...options, what: options.what ?? "poll" });
+      if ("done" in answer) return answer.done;
+      hint = answer.pending;
+    }
+  } finally {
+    options.waker?.close();
+  }
+}
+
+/** The poll options of an adapter waiting on `task`: the call's schedule, callbacks and poll limit. */
+export function pollOptions(
+  ctx: Pick<ProviderContext, "poll" | "resume" | "logger">,
+  task: { id: string },
+  signal: AbortSignal,
+): PollOptions {
+  return {
+    signal,
+    logger: ctx.logger,
+    schedule: ctx.poll.schedule,
+    // A task an earlier run saved may be done already; a new one is not.
+    immediate: ctx.resume !== undefined,
+    waker: ctx.poll.waker?.(task.id),
+    beforePoll: ctx.poll.beforePoll,
+  };
 }

@@ -9,6 +9,9 @@
  * (docs/guarantees.md).
  */
 import type { ProviderId, ProviderPlan, UpstreamCall } from "@imagegate/params";
+import type { CallbackTarget } from "./http-request";
+import type { Waker } from "./poll";
+import type { PollSchedule } from "./poll-schedule";
 
 /** The few logger methods adapters use (pino's signature). */
 export type Logger = {
@@ -72,8 +75,16 @@ export type ProviderContext = {
   mask: ProviderInputImage | undefined;
   /** Progress of this call, 0–1, when the upstream reports it. */
   onProgress: (fraction: number) => void;
-  /** Delay between polls; tests shorten it. @defaultValue 500 ms */
-  pollIntervalMs: number;
+  /** How the call's task is polled. */
+  poll: {
+    schedule: PollSchedule;
+    /** Wakes the wait when the provider's completion callback for a task arrives (callbacks on). */
+    waker?: ((taskId: string) => Waker) | undefined;
+    /** Waits for a slot under the provider's poll rate limit. */
+    beforePoll?: (() => Promise<void>) | undefined;
+  };
+  /** Where the provider should call back when a task ends; undefined when callbacks are off. */
+  callback: CallbackTarget | undefined;
 };
 
 /** One image an upstream produced. */

@@ -1,4 +1,4 @@
-import { ProviderError, pollUntil, retryTransient } from "@imagegate/providers";
+import { type PollAnswer, ProviderError, pollUntil, retryTransient } from "@imagegate/providers";
 
 const transient = (kind: "retryable" | "rate_limited", retryAfterMs?: number) =>
   new ProviderError("bfl", kind, "blip", { upstreamStatus: 503, retryAfterMs });
@@ -67,19 +67,78 @@ describe("retryTransient", () => {
 });
 
 describe("pollUntil", () => {
-  it("polls until a value, riding out a failed poll", async () => {
-    const answers: (string | undefined | Error)[] = [undefined, transient("retryable"), "done"];
+  const fast = { initialMs: 5, maxMs: 20 };
+
+  it("polls until done, riding out a failed poll", async () => {
+    const answers: (PollAnswer<string> | Error)[] = [
+      { pending: {} },
+      transient("retryable"),
+      { done: "done" },
+    ];
     let polls = 0;
     const value = await pollUntil(
       async () => {
         polls++;
-        const next = answers.shift();
+        const next = answers.shift() as PollAnswer<string> | Error;
         if (next instanceof Error) throw next;
         return next;
       },
-      { intervalMs: 5, signal: new AbortController().signal },
+      { schedule: fast, signal: new AbortController().signal },
     );
     expect(value).toBe("done");
     expect(polls).toBe(3);
+  });
+
+  it.each([
+    ["a new task waits first", false, true],
+    ["a resumed task is polled at once", true, false],
+  ])("%s", async (_label, immediate, waitsFirst) => {
+    const started = Date.now();
+    let firstAt = 0;
+    await pollUntil(
+      async () => {
+        firstAt ||= Date.now() - started;
+        return { done: 1 };
+      },
+      {
+        schedule: { initialMs: 300, maxMs: 300, jitter: 0 },
+        immediate,
+        signal: new AbortController().signal,
+      },
+    );
+    expect(firstAt >= 250).toBe(waitsFirst);
+  });
+
+  it("polls at once when a callback wakes it, long before the schedule would", async () => {
+    let wake: () => void = () => {};
+    let pending = false;
+    const waker = {
+      next: () =>
+        pending
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              wake = resolve;
+            }),
+      close: () => {},
+    };
+    let polls = 0;
+    const started = Date.now();
+    setTimeout(() => {
+      pending = true;
+      wake();
+    }, 100);
+    await pollUntil(
+      async () => {
+        polls++;
+        return Date.now() - started >= 100 ? { done: true } : { pending: {} };
+      },
+      {
+        schedule: { initialMs: 10_000, maxMs: 60_000 },
+        waker,
+        signal: new AbortController().signal,
+      },
+    );
+    expect(polls).toBe(1);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -96,7 +96,7 @@ describe("POST /v1/jobs/{id}/cancel", () => {
       fal = await startFalFake("fk");
       falGateway = await startGateway({
         env: { FAL_KEY: "fk", FAL_BASE_URL: fal.url },
-        providersFile: { providers: { fal: { pollIntervalMs: 20 } } },
+        providersFile: { providers: { fal: { pollIntervalMs: 20, maxPollIntervalMs: 100 } } },
       });
     });
     afterAll(async () => {

@@ -11,8 +11,14 @@
  *   the call fails with `upstream_timeout` (never a resubmit).
  */
 
-import type { JobStore, ProviderLimits, SubmitLimiter, UpstreamTaskEntry } from "@imagegate/jobs";
-import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
+import type {
+  CallbackHub,
+  JobStore,
+  ProviderLimits,
+  SubmitLimiter,
+  UpstreamTaskEntry,
+} from "@imagegate/jobs";
+import type { ProviderId, ProviderPlan, UpstreamCall } from "@imagegate/params";
 import {
   type ImageProvider,
   isAbortError,
@@ -39,7 +45,21 @@ export type CallRun = {
   images: ProviderInputImage[];
   mask: ProviderInputImage | undefined;
   onProgress: (callIndex: number, fraction: number) => void;
+  /** Provider callbacks, when PROVIDER_CALLBACKS is on. */
+  callbacks: CallbackSettings | undefined;
 };
+
+/** How tasks get their completion callbacks. */
+export type CallbackSettings = {
+  hub: CallbackHub;
+  /** PUBLIC_BASE_URL: the providers call back `<base>/callbacks/<provider>`. */
+  publicBaseUrl: string;
+  /** The secret BFL echoes back. */
+  bflSecret: string;
+};
+
+/** Providers that can call back. */
+const CALLS_BACK = new Set(["fal", "replicate", "bfl"]);
 
 /** One call: the adapter and plan to use, and the task to resume, if any. */
 export type CallInput = {
@@ -74,6 +94,33 @@ export function entryTask(entry: UpstreamTaskEntry): UpstreamTask {
     urls: entry.urls,
     submittedAt: entry.submitted_at_ms,
     costUsd: entry.cost_usd,
+  };
+}
+
+/**
+ * How the call's task is polled: fast then backing off, or — with callbacks
+ * on — slowly, woken by the provider's callback; polls under the provider's
+ * poll rate limit.
+ */
+function polling(provider: ProviderId, limits: ProviderLimits, run: CallRun) {
+  const callbacks = run.callbacks && CALLS_BACK.has(provider) ? run.callbacks : undefined;
+  const pollRate = limits.pollRateLimit;
+  return {
+    poll: {
+      schedule: callbacks
+        ? { initialMs: limits.callbackPollIntervalMs, maxMs: 4 * limits.callbackPollIntervalMs }
+        : { initialMs: limits.pollIntervalMs, maxMs: limits.maxPollIntervalMs },
+      waker: callbacks ? (taskId: string) => callbacks.hub.waker(provider, taskId) : undefined,
+      beforePoll: pollRate
+        ? () => run.submitLimiter.acquire(`${provider}:polls`, pollRate, run.runSignal)
+        : undefined,
+    },
+    callback: callbacks
+      ? {
+          url: `${callbacks.publicBaseUrl}/callbacks/${provider}`,
+          secret: callbacks.bflSecret,
+        }
+      : undefined,
   };
 }
 
@@ -130,7 +177,7 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
       images: run.images,
       mask: run.mask,
       onProgress: (fraction) => run.onProgress(call.index, fraction),
-      pollIntervalMs: limits.pollIntervalMs,
+      ...polling(provider.id, limits, run),
     });
     if (accepted) {
       if (accepted.state !== "succeeded") await save({ ...accepted, state: "succeeded" });

@@ -7,6 +7,7 @@
  * docs/architecture.md traces it; docs/guarantees.md says what it promises.
  */
 
+import { setMaxListeners } from "node:events";
 import {
   type ImageJobData,
   ImageJobDataSchema,
@@ -30,6 +31,7 @@ import type { Logger } from "pino";
 import { applyOutcome } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
 import { decideOutcome } from "../outcome";
+import type { CallbackSettings } from "../pipeline/call-provider";
 import { deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
 import { runCalls } from "../pipeline/run-calls";
@@ -50,6 +52,8 @@ export type ImageJobDeps = {
   submitLimiter: SubmitLimiter;
   /** How long the store step is retried after the upstream delivered. */
   storeRetryWindowMs: number;
+  /** Provider callbacks, when PROVIDER_CALLBACKS is on. */
+  callbacks: CallbackSettings | undefined;
 };
 
 async function inputImages(deps: ImageJobDeps, record: JobRecord) {
@@ -122,6 +126,8 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     if (!started) return "skipped";
 
     const control = new AbortController();
+    // Each call of the run listens on it (up to n = 10, several signals each).
+    setMaxListeners(100, control.signal);
     runs.set(job.id ?? record.id, control);
     const stopListening = await deps.events.listen(record.id, (event) => {
       if (event.status === "canceled") control.abort(new Error("job canceled"));
@@ -152,6 +158,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           runSignal: control.signal,
           images,
           mask,
+          callbacks: deps.callbacks,
           onProgress: (index, fraction) => {
             progress[index] = fraction;
             const total = progress.reduce((a, b) => a + b, 0) / progress.length;
@@ -159,6 +166,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           },
         },
       });
+      log.info({ images: raw.length }, "upstream delivered");
       const processed = await withSpan("image.post_process", spanAttributes, () =>
         processImages(raw, plan),
       );

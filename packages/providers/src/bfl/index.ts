@@ -9,11 +9,11 @@ import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import { ProviderError } from "../errors";
 import { downloadImage, parseReply, requestJson } from "../http";
 import { urlOrBase64 } from "../inputs";
-import { pollUntil, retryTransient } from "../poll";
+import { type PollAnswer, pollOptions, pollUntil, retryTransient } from "../poll";
 import type { ImageProvider, ProviderContext, ProviderImage, UpstreamTask } from "../types";
 import { assertTrustedUpstreamUrl } from "../upstream-url";
-import { bflHeaders, bflSubmitRequest } from "./request";
-import { interpretBflResult } from "./response";
+import { bflHeaders, bflPollUrl, bflSubmitRequest } from "./request";
+import { type BflPollState, interpretBflResult } from "./response";
 import { BflResultSchema, BflSubmitSchema } from "./schemas";
 
 /** Options of the BFL adapter. */
@@ -30,7 +30,11 @@ export function createBflProvider(options: BflOptions): ImageProvider {
     ctx: ProviderContext,
   ): Promise<UpstreamTask> {
     const images = await Promise.all(ctx.images.map(urlOrBase64));
-    const request = bflSubmitRequest(plan, call, { ...options, images });
+    const request = bflSubmitRequest(plan, call, {
+      ...options,
+      images,
+      ...(ctx.callback ? { callback: ctx.callback } : {}),
+    });
     await ctx.acquireSubmitSlot();
     const res = await requestJson(
       "bfl",
@@ -43,7 +47,7 @@ export function createBflProvider(options: BflOptions): ImageProvider {
       provider: "bfl",
       callIndex: call.index,
       id: body.id,
-      urls: { polling_url: body.polling_url },
+      urls: body.polling_url ? { polling_url: body.polling_url } : {},
       submittedAt: ctx.now(),
       // BFL bills in credits; 1 credit = $0.01.
       costUsd: typeof body.cost === "number" ? body.cost / 100 : null,
@@ -59,23 +63,23 @@ export function createBflProvider(options: BflOptions): ImageProvider {
       const wait = { ...ctx, signal: ctx.waitSignal(task) };
       const pollUrl = assertTrustedUpstreamUrl(
         "bfl",
-        task.urls.polling_url ?? "",
+        bflPollUrl(options.baseUrl, task),
         options.baseUrl,
         BFL_DOMAINS,
       );
       const outcome = await pollUntil(
-        async () => {
+        async (): Promise<PollAnswer<Exclude<BflPollState, { state: "pending" }>>> => {
           const res = await requestJson("bfl", wait, pollUrl, {
             headers: bflHeaders(options.apiKey),
           });
           const state = interpretBflResult(parseReply("bfl", BflResultSchema, res.body, "poll"));
           if (state.state === "pending") {
             if (state.progress !== undefined) ctx.onProgress(state.progress);
-            return undefined;
+            return { pending: {} };
           }
-          return state;
+          return { done: state };
         },
-        { intervalMs: ctx.pollIntervalMs, signal: wait.signal, logger: ctx.logger },
+        pollOptions(ctx, task, wait.signal),
       );
       switch (outcome.state) {
         case "refused":

@@ -2,9 +2,11 @@
  * BFL request building, pure: `POST {base}/v1/<model>` with `x-key`, the
  * plan's native fields (width/height in multiples of 16, output_format,
  * safety_tolerance…), the call's seed, and references as `input_image`,
- * `input_image_2` … `input_image_8` (`../shared/providers.md` §1.3).
+ * `input_image_2` … `input_image_8`, and, with callbacks on, `webhook_url`
+ * and `webhook_secret` (docs/providers.md, BFL).
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
+import { type CallbackTarget, type HttpRequest, joinUrl } from "../http-request";
 
 /** Field names of the references, in order. */
 export const BFL_IMAGE_FIELDS = [
@@ -12,8 +14,12 @@ export const BFL_IMAGE_FIELDS = [
   ...[2, 3, 4, 5, 6, 7, 8].map((i) => `input_image_${i}`),
 ];
 
-/** An HTTP request to make. */
-export type HttpRequest = { url: string; init: RequestInit };
+/** Where to poll a task: the `polling_url` BFL gave, else `get_result` on the API host (a callback submit gives none). */
+export function bflPollUrl(baseUrl: string, task: { id: string; urls: Record<string, string> }) {
+  return (
+    task.urls.polling_url ?? joinUrl(baseUrl, `/v1/get_result?id=${encodeURIComponent(task.id)}`)
+  );
+}
 
 /** The BFL auth headers. */
 export function bflHeaders(apiKey: string): Record<string, string> {
@@ -24,15 +30,20 @@ export function bflHeaders(apiKey: string): Record<string, string> {
 export function bflSubmitRequest(
   plan: ProviderPlan,
   call: UpstreamCall,
-  options: { baseUrl: string; apiKey: string; images: string[] },
+  options: { baseUrl: string; apiKey: string; images: string[]; callback?: CallbackTarget },
 ): HttpRequest {
   const body: Record<string, unknown> = { ...plan.nativeParams };
   if (call.seed !== undefined) body.seed = call.seed;
+  if (options.callback) {
+    // BFL posts the finished task there, with our secret to check (docs/providers.md).
+    body.webhook_url = options.callback.url;
+    body.webhook_secret = options.callback.secret;
+  }
   options.images.slice(0, BFL_IMAGE_FIELDS.length).forEach((image, i) => {
     body[BFL_IMAGE_FIELDS[i] as string] = image;
   });
   return {
-    url: `${options.baseUrl.replace(/\/+$/, "")}/v1/${plan.nativeModel}`,
+    url: joinUrl(options.baseUrl, `/v1/${plan.nativeModel}`),
     init: {
       method: "POST",
       headers: { ...bflHeaders(options.apiKey), "content-type": "application/json" },

@@ -5,7 +5,8 @@ import { z } from "zod";
 export const BflSubmitSchema = z
   .object({
     id: z.string().min(1),
-    polling_url: z.string().min(1),
+    // Absent when the submit named a webhook_url: the reply is then {id, status, webhook_url}.
+    polling_url: z.string().min(1).nullish(),
     cost: z.number().nullish(),
   })
   .loose();

@@ -10,7 +10,7 @@ import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import { ProviderError } from "../errors";
 import { downloadImage, parseReply, requestJson } from "../http";
 import { urlOrDataUri } from "../inputs";
-import { pollUntil, retryTransient } from "../poll";
+import { type PollAnswer, pollOptions, pollUntil, retryTransient } from "../poll";
 import type { ImageProvider, ProviderContext, ProviderImage, UpstreamTask } from "../types";
 import { assertTrustedUpstreamUrl } from "../upstream-url";
 import { falHeaders, falSubmitRequest } from "./request";
@@ -43,7 +43,11 @@ export function createFalProvider(options: FalOptions): ImageProvider {
     ctx: ProviderContext,
   ): Promise<UpstreamTask> {
     const images = await Promise.all(ctx.images.map(urlOrDataUri));
-    const request = falSubmitRequest(plan, call, { ...options, images });
+    const request = falSubmitRequest(plan, call, {
+      ...options,
+      images,
+      ...(ctx.callback ? { callback: ctx.callback } : {}),
+    });
     await ctx.acquireSubmitSlot();
     const res = await requestJson(
       "fal",
@@ -75,13 +79,15 @@ export function createFalProvider(options: FalOptions): ImageProvider {
       const retrying = { signal: wait.signal, logger: ctx.logger };
       const headers = falHeaders(options.apiKey);
       const status = await pollUntil(
-        async () => {
+        async (): Promise<PollAnswer<string>> => {
           const res = await requestJson("fal", wait, trusted(task.urls.status_url), { headers });
-          const s = parseReply("fal", FalStatusSchema, res.body, "status").status;
-          if (s === "IN_PROGRESS") ctx.onProgress(0.5);
-          return isFalDone(s) || isFalAborted(s) ? s : undefined;
+          const reply = parseReply("fal", FalStatusSchema, res.body, "status");
+          if (reply.status === "IN_PROGRESS") ctx.onProgress(0.5);
+          if (isFalDone(reply.status) || isFalAborted(reply.status)) return { done: reply.status };
+          // A long queue ahead of the request: no point asking again soon.
+          return { pending: { queuePosition: reply.queue_position ?? undefined } };
         },
-        { ...retrying, intervalMs: ctx.pollIntervalMs },
+        pollOptions(ctx, task, wait.signal),
       );
       if (isFalAborted(status)) {
         await ctx.taskFailed(`request ended ${status}`);

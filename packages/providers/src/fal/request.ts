@@ -2,12 +2,11 @@
  * fal request building, pure: queue submit to `{base}/<model id>` (the
  * `/edit` id for edits) with `Authorization: Key …`; the body is the plan's
  * native fields (`image_size`, string `safety_tolerance`,
- * `enable_safety_checker`, `sync_mode`…), the seed, and `image_urls`.
+ * `enable_safety_checker`, `sync_mode`…), the seed, and `image_urls`; with
+ * callbacks on, `?fal_webhook=` on the submit URL.
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
-
-/** An HTTP request to make. */
-export type HttpRequest = { url: string; init: RequestInit };
+import { type CallbackTarget, type HttpRequest, joinUrl } from "../http-request";
 
 /** The fal auth headers. */
 export function falHeaders(apiKey: string): Record<string, string> {
@@ -18,13 +17,17 @@ export function falHeaders(apiKey: string): Record<string, string> {
 export function falSubmitRequest(
   plan: ProviderPlan,
   call: UpstreamCall,
-  options: { baseUrl: string; apiKey: string; images: string[] },
+  options: { baseUrl: string; apiKey: string; images: string[]; callback?: CallbackTarget },
 ): HttpRequest {
   const body: Record<string, unknown> = { ...plan.nativeParams };
   if (call.seed !== undefined) body.seed = call.seed;
   if (options.images.length > 0) body.image_urls = options.images;
   return {
-    url: `${options.baseUrl.replace(/\/+$/, "")}/${plan.nativeModel}`,
+    // fal calls back the URL of `fal_webhook`, signed with its ED25519 key.
+    url: joinUrl(
+      options.baseUrl,
+      `/${plan.nativeModel}${options.callback ? `?fal_webhook=${encodeURIComponent(options.callback.url)}` : ""}`,
+    ),
     init: {
       method: "POST",
       headers: { ...falHeaders(options.apiKey), "content-type": "application/json" },

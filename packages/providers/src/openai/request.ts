@@ -5,9 +5,7 @@
  * fields as strings, nested objects as JSON).
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
-
-/** An HTTP request to make. */
-export type HttpRequest = { url: string; init: RequestInit };
+import { type HttpRequest, joinUrl } from "../http-request";
 
 /** An input file for an edit. */
 export type EditFile = { data: Buffer; mime: string; name: string };
@@ -30,7 +28,7 @@ export function openaiGenerateRequest(
   options: { baseUrl: string; apiKey: string },
 ): HttpRequest {
   return {
-    url: `${options.baseUrl.replace(/\/+$/, "")}/images/generations`,
+    url: joinUrl(options.baseUrl, "/images/generations"),
     init: {
       method: "POST",
       headers: { ...authHeaders(options.apiKey), "content-type": "application/json" },
@@ -54,7 +52,7 @@ export function openaiEditRequest(
   for (const image of options.images) form.append("image[]", file(image), image.name);
   if (options.mask) form.append("mask", file(options.mask), options.mask.name);
   return {
-    url: `${options.baseUrl.replace(/\/+$/, "")}/images/edits`,
+    url: joinUrl(options.baseUrl, "/images/edits"),
     init: { method: "POST", headers: authHeaders(options.apiKey), body: form },
   };
 }

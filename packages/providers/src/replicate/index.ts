@@ -9,11 +9,11 @@ import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import { ProviderError } from "../errors";
 import { downloadImage, parseReply, requestJson } from "../http";
 import { urlOrDataUri } from "../inputs";
-import { pollUntil, retryTransient } from "../poll";
+import { type PollAnswer, pollOptions, pollUntil, retryTransient } from "../poll";
 import type { ImageProvider, ProviderContext, ProviderImage, UpstreamTask } from "../types";
 import { assertTrustedUpstreamUrl } from "../upstream-url";
 import { replicateCreateRequest, replicateHeaders } from "./request";
-import { interpretPrediction } from "./response";
+import { interpretPrediction, type ReplicateState } from "./response";
 import { ReplicatePredictionSchema } from "./schemas";
 
 /** Options of the Replicate adapter. */
@@ -32,7 +32,11 @@ export function createReplicateProvider(options: ReplicateOptions): ImageProvide
     ctx: ProviderContext,
   ): Promise<UpstreamTask> {
     const images = await Promise.all(ctx.images.map(urlOrDataUri));
-    const request = replicateCreateRequest(plan, call, { ...options, images });
+    const request = replicateCreateRequest(plan, call, {
+      ...options,
+      images,
+      ...(ctx.callback ? { callback: ctx.callback } : {}),
+    });
     await ctx.acquireSubmitSlot();
     const res = await requestJson(
       "replicate",
@@ -63,18 +67,18 @@ export function createReplicateProvider(options: ReplicateOptions): ImageProvide
       const retrying = { signal: wait.signal, logger: ctx.logger };
       const headers = replicateHeaders(options.apiKey);
       const outcome = await pollUntil(
-        async () => {
+        async (): Promise<PollAnswer<Exclude<ReplicateState, { state: "running" }>>> => {
           const res = await requestJson("replicate", wait, trusted(task.urls.get), { headers });
           const state = interpretPrediction(
             parseReply("replicate", ReplicatePredictionSchema, res.body, "prediction"),
           );
           if (state.state === "running") {
             ctx.onProgress(0.5);
-            return undefined;
+            return { pending: {} };
           }
-          return state;
+          return { done: state };
         },
-        { ...retrying, intervalMs: ctx.pollIntervalMs },
+        pollOptions(ctx, task, wait.signal),
       );
       switch (outcome.state) {
         case "refused":

@@ -6,9 +6,7 @@
  * and `input_images`.
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
-
-/** An HTTP request to make. */
-export type HttpRequest = { url: string; init: RequestInit };
+import { type CallbackTarget, type HttpRequest, joinUrl } from "../http-request";
 
 /** The Replicate auth headers. */
 export function replicateHeaders(token: string): Record<string, string> {
@@ -19,17 +17,21 @@ export function replicateHeaders(token: string): Record<string, string> {
 export function replicateCreateRequest(
   plan: ProviderPlan,
   call: UpstreamCall,
-  options: { baseUrl: string; apiKey: string; images: string[] },
+  options: { baseUrl: string; apiKey: string; images: string[]; callback?: CallbackTarget },
 ): HttpRequest {
   const input: Record<string, unknown> = { ...plan.nativeParams };
   if (call.seed !== undefined) input.seed = call.seed;
   if (options.images.length > 0) input.input_images = options.images;
+  // Only the final event: one signed call when the prediction ends.
+  const webhook = options.callback
+    ? { webhook: options.callback.url, webhook_events_filter: ["completed"] }
+    : {};
   return {
-    url: `${options.baseUrl.replace(/\/+$/, "")}/v1/models/${plan.nativeModel}/predictions`,
+    url: joinUrl(options.baseUrl, `/v1/models/${plan.nativeModel}/predictions`),
     init: {
       method: "POST",
       headers: { ...replicateHeaders(options.apiKey), "content-type": "application/json" },
-      body: JSON.stringify({ input }),
+      body: JSON.stringify({ input, ...webhook }),
     },
   };
 }

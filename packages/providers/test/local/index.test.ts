@@ -30,7 +30,8 @@ function ctx(overrides: Partial<ProviderContext> = {}): ProviderContext {
     images: [],
     mask: undefined,
     onProgress: () => {},
-    pollIntervalMs: 10,
+    poll: { schedule: { initialMs: 10, maxMs: 10 } },
+    callback: undefined,
     ...overrides,
   };
 }

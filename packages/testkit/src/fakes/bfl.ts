@@ -4,12 +4,13 @@
  * URL is on another origin (as api.bfl.ai hands out api.us3.bfl.ai), which
  * reports Pending → Ready with `result.sample` (or a moderation or error
  * status), and serves the sample. Sizes are checked as BFL does (multiples of
- * 16, ≥ 64, ≤ 4 MP). The ready result carries the prompt BFL used: the one
+ * 16, ≥ 64, ≤ 4 MP). A submit naming `webhook_url` gets no `polling_url` and
+ * a POST of the finished task, with `X-Webhook-Secret`, when it ends. The ready result carries the prompt BFL used: the one
  * sent, or an upsampled one when `prompt_upsampling` is on.
  */
 
 import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";
-import { createTaskBook, type FakeControls, fakeImage } from "./task-book";
+import { createTaskBook, type FakeControls, type FakeTask, fakeImage } from "./task-book";
 
 /** A running BFL fake. */
 export type BflFake = FakeControls & {
@@ -18,6 +19,8 @@ export type BflFake = FakeControls & {
   /** Origin of the polling and delivery host. */
   regionUrl: string;
   calls: FakeRequest[];
+  /** Calls to the polling and delivery host. */
+  regionCalls: FakeRequest[];
   /** The submit calls only. */
   submits(): FakeRequest[];
   close(): Promise<void>;
@@ -51,56 +54,55 @@ export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
       ? null
       : { status: 401, body: { detail: "Invalid or missing API key" } };
 
-  const region = await startHttpFake(async (req, origin): Promise<FakeResponse> => {
-    if (req.method === "GET" && req.path === "/v1/get_result") {
-      const denied = unauthorized(req);
-      if (denied) return denied;
-      const pollFault = book.takePollFault();
-      if (pollFault) return { status: pollFault, body: { detail: `fake failure ${pollFault}` } };
-      const task = book.find(req.query.get("id") ?? "");
-      if (!task)
-        return {
-          status: 200,
-          body: { id: req.query.get("id"), status: "Task not found", result: null },
-        };
-      const state = book.stateOf(task);
-      const base = { id: task.id, details: null, preview: null };
-      if (state === "pending")
-        return {
-          status: 200,
-          body: { ...base, status: "Pending", result: null, progress: book.progressOf(task) },
-        };
-      if (state === "moderated") {
-        return {
-          status: 200,
-          body: {
-            ...base,
-            status: "Content Moderated",
-            result: null,
-            details: { "Moderation Reasons": ["Derivative Works Filter"] },
-          },
-        };
-      }
-      if (state === "failed" || state === "canceled")
-        return { status: 200, body: { ...base, status: "Error", result: null } };
-      const format = task.input.output_format === "png" ? "png" : "jpeg";
+  /** `GET /v1/get_result?id=`: on the region host (polling_url), and on the API host (a callback submit's fallback). */
+  const getResult = async (req: FakeRequest, deliveryOrigin: string): Promise<FakeResponse> => {
+    const denied = unauthorized(req);
+    if (denied) return denied;
+    const pollFault = book.takePollFault(req.query.get("id") ?? "");
+    if (pollFault) return { status: pollFault, body: { detail: `fake failure ${pollFault}` } };
+    const task = book.find(req.query.get("id") ?? "");
+    if (!task)
       return {
         status: 200,
-        body: {
-          ...base,
-          status: "Ready",
-          progress: 1,
-          result: {
-            sample: `${origin}/delivery/${task.id}.${format}`,
-            prompt:
-              task.input.prompt_upsampling === true
-                ? bflUpsampledPrompt(String(task.input.prompt))
-                : task.input.prompt,
-            seed: task.input.seed ?? 1,
-          },
-        },
+        body: { id: req.query.get("id"), status: "Task not found", result: null },
+      };
+    return { status: 200, body: resultOf(task, deliveryOrigin) };
+  };
+
+  /** The ResultResponse of a task as it is now. */
+  const resultOf = (task: FakeTask, deliveryOrigin: string): Record<string, unknown> => {
+    const state = book.stateOf(task);
+    const base = { id: task.id, details: null, preview: null };
+    if (state === "pending")
+      return { ...base, status: "Pending", result: null, progress: book.progressOf(task) };
+    if (state === "moderated") {
+      return {
+        ...base,
+        status: "Content Moderated",
+        result: null,
+        details: { "Moderation Reasons": ["Derivative Works Filter"] },
       };
     }
+    if (state === "failed" || state === "canceled")
+      return { ...base, status: "Error", result: null };
+    const format = task.input.output_format === "png" ? "png" : "jpeg";
+    return {
+      ...base,
+      status: "Ready",
+      progress: 1,
+      result: {
+        sample: `${deliveryOrigin}/delivery/${task.id}.${format}`,
+        prompt:
+          task.input.prompt_upsampling === true
+            ? bflUpsampledPrompt(String(task.input.prompt))
+            : task.input.prompt,
+        seed: task.input.seed ?? 1,
+      },
+    };
+  };
+
+  const region = await startHttpFake(async (req, origin): Promise<FakeResponse> => {
+    if (req.method === "GET" && req.path === "/v1/get_result") return getResult(req, origin);
     const delivery = /^\/delivery\/([^/.]+)\.(png|jpeg)$/.exec(req.path);
     if (req.method === "GET" && delivery) {
       const task = book.find(delivery[1] as string);
@@ -123,6 +125,7 @@ export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
   });
 
   const api = await startHttpFake((req) => {
+    if (req.method === "GET" && req.path === "/v1/get_result") return getResult(req, region.url);
     const submit = /^\/v1\/(flux-[a-z0-9.-]+)$/.exec(req.path);
     if (req.method !== "POST" || !submit) return { status: 404, body: { detail: "Not Found" } };
     const denied = unauthorized(req);
@@ -153,7 +156,23 @@ export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
           detail: [{ loc: ["body", problem.split(":")[0]], msg: problem, type: "value_error" }],
         },
       };
-    const task = book.create(input);
+    const { webhook_url: webhookUrl, webhook_secret: webhookSecret, ...params } = input;
+    const task = book.create(params);
+    if (typeof webhookUrl === "string") {
+      // As the official SDK describes it: the finished task, with our secret echoed back.
+      book.callbackWhenDone(task, async () => {
+        return fetch(webhookUrl, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(typeof webhookSecret === "string" ? { "x-webhook-secret": webhookSecret } : {}),
+          },
+          body: JSON.stringify(resultOf(task, region.url)),
+        });
+      });
+      // With a webhook, BFL answers AsyncWebhookResponse: no polling_url.
+      return { status: 200, body: { id: task.id, status: "Pending", webhook_url: webhookUrl } };
+    }
     return {
       status: 200,
       body: {
@@ -170,8 +189,10 @@ export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
     url: api.url,
     regionUrl: region.url,
     calls: api.calls,
+    regionCalls: region.calls,
     submits: () => api.calls.filter((c) => c.method === "POST"),
     async close() {
+      book.stopCallbacks();
       await Promise.all([api.close(), region.close()]);
     },
   });

@@ -3,13 +3,16 @@
  * `/<owner>/<app>[/<path>]` with `Authorization: Key …` answers IN_QUEUE and
  * the three URLs (without the sub-path, as fal does); `status_url` answers
  * 202 until COMPLETED (200); `response_url` carries the output or the error
- * (422 content_policy_violation, 500); `cancel_url` takes a PUT. The `/edit`
+ * (422 content_policy_violation, 500); `cancel_url` takes a PUT. A submit
+ * with `?fal_webhook=` gets a callback signed with ED25519 when it ends, its
+ * key published at `/.well-known/jwks.json`. The `/edit`
  * ids take `image_size: "auto"` and follow the first input image's size.
  */
 
+import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import sharp from "sharp";
 import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";
-import { createTaskBook, type FakeControls, fakeImage } from "./task-book";
+import { createTaskBook, type FakeControls, type FakeTask, fakeImage } from "./task-book";
 
 /** A running fal fake. */
 export type FalFake = FakeControls & {
@@ -18,6 +21,9 @@ export type FalFake = FakeControls & {
   submits(): FakeRequest[];
   /** Ids of the requests canceled. */
   cancels: string[];
+  /** Where the fake publishes the public key of its callback signatures (FAL_JWKS_URL). */
+  jwksUrl: string;
+  sign(message: Buffer): string;
   close(): Promise<void>;
 };
 
@@ -39,7 +45,53 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
   /** Output size per task: image_size, or the input's for "auto". */
   const sizes = new Map<string, Size>();
   const sizeOf = (id: string): Size => sizes.get(id) ?? { width: 1024, height: 768 };
+  /** What a finished request made: the result body, and a successful callback's `payload`. */
+  const outputOf = async (task: FakeTask, origin: string) => {
+    const { width, height } = sizeOf(task.id);
+    const format = task.input.output_format === "png" ? "png" : "jpeg";
+    const url = task.input.sync_mode
+      ? `data:image/${format};base64,${(await fakeImage(width, height, format)).toString("base64")}`
+      : `${origin}/files/${task.id}.${format}`;
+    return {
+      images: [{ url, content_type: `image/${format}`, width, height }],
+      seed: task.input.seed ?? 7,
+      prompt: task.input.prompt,
+    };
+  };
+  // fal signs callbacks with ED25519 and publishes the public key as a JWKS.
+  const signing = generateKeyPairSync("ed25519");
+  const jwk = signing.publicKey.export({ format: "jwk" });
+  const userId = "fake-fal-user";
+  /** Posts a request's completion callback, signed as fal does. */
+  const sendCallback = async (task: FakeTask, url: string, origin: string): Promise<Response> => {
+    const state = book.stateOf(task);
+    const ok = state !== "failed" && state !== "moderated" && state !== "canceled";
+    const body = JSON.stringify({
+      request_id: task.id,
+      gateway_request_id: task.id,
+      status: ok ? "OK" : "ERROR",
+      payload: ok ? await outputOf(task, origin) : { detail: "model error" },
+      error: ok ? null : "Invalid status code: 500",
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const digest = createHash("sha256").update(body).digest("hex");
+    const message = Buffer.from(`${task.id}\n${userId}\n${timestamp}\n${digest}`);
+    return fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-fal-webhook-request-id": task.id,
+        "x-fal-webhook-user-id": userId,
+        "x-fal-webhook-timestamp": timestamp,
+        "x-fal-webhook-signature": sign(null, message, signing.privateKey).toString("hex"),
+      },
+      body,
+    });
+  };
   const http = await startHttpFake(async (req, origin): Promise<FakeResponse> => {
+    if (req.method === "GET" && req.path === "/.well-known/jwks.json") {
+      return { status: 200, body: { keys: [{ ...jwk, kid: "fake-fal-key" }] } };
+    }
     if (req.method === "GET" && req.path.startsWith("/files/")) {
       const task = book.find(req.path.slice(7).replace(/\.\w+$/, ""));
       if (!task) return { status: 404, body: { detail: "Not Found" } };
@@ -74,7 +126,7 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
         cancel_url: `${origin}/${request[1]}/requests/${task.id}/cancel`,
       };
       if (request[3] === "/status") {
-        const pollFault = book.takePollFault();
+        const pollFault = book.takePollFault(task.id);
         if (pollFault) return { status: pollFault, body: { detail: `fake failure ${pollFault}` } };
         if (state === "pending")
           return { status: 202, body: { ...urls, status: "IN_PROGRESS", logs: [] } };
@@ -104,19 +156,7 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
       }
       if (state === "failed" || state === "canceled")
         return { status: 500, body: { detail: "Internal error while running the model" } };
-      const { width, height } = sizeOf(task.id);
-      const format = task.input.output_format === "png" ? "png" : "jpeg";
-      const url = task.input.sync_mode
-        ? `data:image/${format};base64,${(await fakeImage(width, height, format)).toString("base64")}`
-        : `${origin}/files/${task.id}.${format}`;
-      return {
-        status: 200,
-        body: {
-          images: [{ url, content_type: `image/${format}`, width, height }],
-          seed: task.input.seed ?? 7,
-          prompt: task.input.prompt,
-        },
-      };
+      return { status: 200, body: await outputOf(task, origin) };
     }
     if (req.method !== "POST") return { status: 404, body: { detail: "Not Found" } };
     const fault = book.takeFault();
@@ -158,6 +198,8 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
     }
     const app = req.path.split("/").slice(1, 3).join("/");
     const task = book.create(input);
+    const webhook = req.query.get("fal_webhook");
+    if (webhook) book.callbackWhenDone(task, () => sendCallback(task, webhook, origin));
     sizes.set(
       task.id,
       auto
@@ -178,9 +220,15 @@ export async function startFalFake(apiKey = "fal-test-key"): Promise<FalFake> {
   });
   return Object.assign(book.controls, {
     url: http.url,
+    jwksUrl: `${http.url}/.well-known/jwks.json`,
     calls: http.calls,
     submits: () => http.calls.filter((c) => c.method === "POST"),
     cancels,
-    close: http.close,
+    /** Signs a callback body with the fake's key, for tests that forge or replay one. */
+    sign: (message: Buffer) => sign(null, message, signing.privateKey).toString("hex"),
+    async close() {
+      book.stopCallbacks();
+      await http.close();
+    },
   });
 }

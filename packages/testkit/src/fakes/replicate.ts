@@ -4,9 +4,14 @@
  * the prediction; `urls.get` moves starting → processing → succeeded (one
  * output URL string) or failed (free-text error, NSFW wording for
  * moderation); `urls.cancel` cancels. Inputs are checked against the FLUX.2
- * schema (ratio enum, custom 256–2048, output_format webp|jpg|png).
+ * schema (ratio enum, custom 256–2048, output_format webp|jpg|png). A
+ * prediction created with `webhook` and `webhook_events_filter: ["completed"]`
+ * is posted there when it ends, signed per Standard Webhooks with the account
+ * secret that `GET /v1/webhooks/default/secret` returns.
  */
 
+import { randomBytes, randomUUID } from "node:crypto";
+import { Webhook } from "standardwebhooks";
 import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";
 import { createTaskBook, type FakeControls, type FakeTask, fakeImage } from "./task-book";
 
@@ -16,6 +21,8 @@ export type ReplicateFake = FakeControls & {
   calls: FakeRequest[];
   submits(): FakeRequest[];
   cancels: string[];
+  /** The account's webhook signing secret (`whsec_…`). */
+  webhookSecret: string;
   close(): Promise<void>;
 };
 
@@ -71,6 +78,8 @@ function problem(input: Record<string, unknown>): string | null {
 export async function startReplicateFake(token = "r8_test_token"): Promise<ReplicateFake> {
   const book = createTaskBook("rep");
   const cancels: string[] = [];
+  const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
+  const signer = new Webhook(webhookSecret);
   const view = (task: FakeTask, origin: string) => {
     const state = book.stateOf(task);
     const format = String(task.input.output_format ?? "webp");
@@ -135,6 +144,9 @@ export async function startReplicateFake(token = "r8_test_token"): Promise<Repli
         },
       };
     }
+    if (req.method === "GET" && req.path === "/v1/webhooks/default/secret") {
+      return { status: 200, body: { key: webhookSecret } };
+    }
     const prediction = /^\/v1\/predictions\/([^/]+)(\/cancel)?$/.exec(req.path);
     if (prediction) {
       const task = book.find(prediction[1] as string);
@@ -143,7 +155,7 @@ export async function startReplicateFake(token = "r8_test_token"): Promise<Repli
           status: 404,
           body: { title: "Not found", detail: "Prediction not found", status: 404 },
         };
-      const pollFault = req.method === "GET" ? book.takePollFault() : undefined;
+      const pollFault = req.method === "GET" ? book.takePollFault(task.id) : undefined;
       if (pollFault)
         return {
           status: pollFault,
@@ -178,13 +190,39 @@ export async function startReplicateFake(token = "r8_test_token"): Promise<Repli
     const bad = problem(input);
     if (bad)
       return { status: 422, body: { title: "Input validation failed", detail: bad, status: 422 } };
-    return { status: 201, body: view(book.create(input), origin) };
+    const task = book.create(input);
+    const { webhook, webhook_events_filter: events } = (req.body ?? {}) as {
+      webhook?: unknown;
+      webhook_events_filter?: unknown;
+    };
+    if (typeof webhook === "string" && (!Array.isArray(events) || events.includes("completed"))) {
+      book.callbackWhenDone(task, () => {
+        const body = JSON.stringify(view(task, origin));
+        const id = `msg_${randomUUID()}`;
+        const now = new Date();
+        return fetch(webhook, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "webhook-id": id,
+            "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+            "webhook-signature": signer.sign(id, now, body),
+          },
+          body,
+        });
+      });
+    }
+    return { status: 201, body: view(task, origin) };
   });
   return Object.assign(book.controls, {
     url: http.url,
     calls: http.calls,
     submits: () => http.calls.filter((c) => c.method === "POST" && c.path.endsWith("/predictions")),
     cancels,
-    close: http.close,
+    webhookSecret,
+    async close() {
+      book.stopCallbacks();
+      await http.close();
+    },
   });
 }

@@ -43,6 +43,12 @@ export type FakeControls = {
   failDownloadNext(status: number, times?: number): void;
   /** Extra time every result image download takes. @defaultValue 0 ms */
   downloadDelayMs: number;
+  /** The next `times` completion callbacks are never sent (lost on the way). */
+  loseCallbacksNext(times?: number): void;
+  /** Status polls a task received so far. */
+  pollsOf(taskId: string): number;
+  /** Completion callbacks sent: the task, and the status the gateway answered. */
+  readonly callbacksSent: { taskId: string; status: number }[];
   /** How long a task runs. @defaultValue 30 ms */
   taskMs: number;
   /** Tasks created so far, in order. */
@@ -62,6 +68,10 @@ export function createTaskBook(prefix: string) {
   const pollFaults: number[] = [];
   const resultFaults: number[] = [];
   const downloadFaults: number[] = [];
+  const callbacksSent: { taskId: string; status: number }[] = [];
+  const polls = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  let callbacksToLose = 0;
   let maxActive = 0;
   const repeat = (list: number[], status: number, times: number) => {
     for (let i = 0; i < times; i++) list.push(status);
@@ -93,6 +103,11 @@ export function createTaskBook(prefix: string) {
       repeat(downloadFaults, status, times);
     },
     downloadDelayMs: 0,
+    loseCallbacksNext(times = 1) {
+      callbacksToLose += times;
+    },
+    callbacksSent,
+    pollsOf: (taskId) => polls.get(taskId) ?? 0,
     taskMs: 30,
     tasks,
     get maxActive() {
@@ -108,8 +123,39 @@ export function createTaskBook(prefix: string) {
     takeFault(): SubmitFault | undefined {
       return faults.shift();
     },
-    /** The HTTP status to fail this status poll with, if one is queued. */
-    takePollFault(): number | undefined {
+    /**
+     * Sends a task's completion callback when it ends, as the provider does:
+     * `send` makes the signed request; a lost one is never sent.
+     */
+    callbackWhenDone(task: FakeTask, send: () => Promise<Response>): void {
+      const timer = setTimeout(
+        async () => {
+          timers.delete(timer);
+          if (task.canceled) return;
+          if (callbacksToLose > 0) {
+            callbacksToLose--;
+            return;
+          }
+          try {
+            const res = await send();
+            await res.arrayBuffer();
+            callbacksSent.push({ taskId: task.id, status: res.status });
+          } catch {
+            callbacksSent.push({ taskId: task.id, status: 0 });
+          }
+        },
+        Math.max(0, task.readyAt - Date.now()),
+      );
+      timers.add(timer);
+    },
+    /** Stops callbacks not sent yet. */
+    stopCallbacks(): void {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+    /** Counts a status poll of `taskId`; the HTTP status to fail it with, if one is queued. */
+    takePollFault(taskId = ""): number | undefined {
+      polls.set(taskId, (polls.get(taskId) ?? 0) + 1);
       return pollFaults.shift();
     },
     /** The HTTP status to fail this result fetch with, if one is queued. */

@@ -50,7 +50,14 @@ export type ContractSuite = {
 export function fastLimits(id: string, overrides: Record<string, unknown> = {}) {
   return {
     providers: {
-      [id]: { pollIntervalMs: 15, backoffMs: 30, attempts: 3, timeoutMs: 10_000, ...overrides },
+      [id]: {
+        pollIntervalMs: 15,
+        maxPollIntervalMs: 100,
+        backoffMs: 30,
+        attempts: 3,
+        timeoutMs: 10_000,
+        ...overrides,
+      },
     },
   };
 }

@@ -38,7 +38,7 @@ beforeAll(async () => {
   gateway = await startGateway({
     worker: false,
     env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url, WORKER_LOCK_MS: "1000" },
-    providersFile: { providers: { bfl: { pollIntervalMs: 20 } } },
+    providersFile: { providers: { bfl: { pollIntervalMs: 20, maxPollIntervalMs: 100 } } },
   });
 });
 

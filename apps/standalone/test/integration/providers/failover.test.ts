@@ -18,7 +18,7 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   [bfl, fal] = await Promise.all([startBflFake("bk"), startFalFake("fk")]);
-  const fast = { pollIntervalMs: 15, backoffMs: 20, attempts: 2 };
+  const fast = { pollIntervalMs: 15, maxPollIntervalMs: 100, backoffMs: 20, attempts: 2 };
   gateway = await startGateway({
     env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url, FAL_KEY: "fk", FAL_BASE_URL: fal.url },
     providersFile: {

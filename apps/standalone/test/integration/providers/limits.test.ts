@@ -40,7 +40,9 @@ describe("provider limits", () => {
     bfl.taskMs = 250;
     const gateway = await startGateway({
       env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url },
-      providersFile: { providers: { bfl: { concurrency: 2, pollIntervalMs: 15 } } },
+      providersFile: {
+        providers: { bfl: { concurrency: 2, pollIntervalMs: 15, maxPollIntervalMs: 100 } },
+      },
     });
     try {
       const before = bfl.tasks.length;
@@ -58,7 +60,13 @@ describe("provider limits", () => {
     const gateway = await startGateway({
       env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url },
       providersFile: {
-        providers: { bfl: { rateLimit: { max: 2, durationMs: 1000 }, pollIntervalMs: 15 } },
+        providers: {
+          bfl: {
+            rateLimit: { max: 2, durationMs: 1000 },
+            pollIntervalMs: 15,
+            maxPollIntervalMs: 100,
+          },
+        },
       },
     });
     try {
