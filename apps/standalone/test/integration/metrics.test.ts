@@ -5,6 +5,8 @@
  * its own /healthz and /metrics on WORKER_PORT.
  */
 import { type Config, loadConfig } from "@imagegate/jobs";
+import { ProviderError } from "@imagegate/providers";
+import { startBflFake } from "@imagegate/testkit";
 import { startWorker } from "@imagegate/worker";
 import { startGateway, type TestGateway } from "./gateway";
 
@@ -93,6 +95,62 @@ describe("GET /metrics (API and workers in one process)", () => {
       await worker.close();
     }
     expect(sample(await scrape(gateway.url), "imagegate_jobs_total", canceled)).toBe(before);
+  });
+
+  it("counts a failed job with its error code, and the upstream error by class", async () => {
+    const refusing = await startGateway({
+      env: { ADMIN_API_KEY: ADMIN },
+      providers: new Map([
+        [
+          "local",
+          {
+            id: "local",
+            submit: async () => {
+              throw new ProviderError("local", "content_refused", "flagged by the fake");
+            },
+          },
+        ],
+      ]),
+    });
+    try {
+      const res = await refusing.post("/v1/images/generations", { prompt: "no", size: "16x16" });
+      expect(res.status).toBe(422);
+      const text = await scrape(refusing.url);
+      const failed = {
+        model: "flux.2-max",
+        provider: "local",
+        status: "failed",
+        code: "content_policy_violation",
+      };
+      expect(sample(text, "imagegate_jobs_total", failed)).toBe(1);
+      expect(
+        sample(text, "imagegate_upstream_errors_total", {
+          provider: "local",
+          class: "content_refused",
+        }),
+      ).toBe(1);
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it("adds the cost the provider reported on the job's upstream tasks (BFL: 6 credits)", async () => {
+    const fake = await startBflFake();
+    const bfl = await startGateway({
+      env: { ADMIN_API_KEY: ADMIN, BFL_API_KEY: "bfl-test-key", BFL_BASE_URL: fake.url },
+      providersFile: { providers: { bfl: { pollIntervalMs: 15, maxPollIntervalMs: 100 } } },
+    });
+    try {
+      const res = await bfl.post("/v1/images/generations", { prompt: "paid", size: "64x64", n: 2 });
+      expect(res.status).toBe(200);
+      const text = await scrape(bfl.url);
+      const labels = { provider: "bfl", model: "flux.2-max" };
+      expect(sample(text, "imagegate_cost_usd_total", labels)).toBeCloseTo(0.12, 6);
+      expect(sample(text, "imagegate_images_total", labels)).toBe(2);
+    } finally {
+      await bfl.close();
+      await fake.close();
+    }
   });
 
   it("refuses a scrape without the admin key", async () => {
