@@ -101,8 +101,8 @@ function connect(options: RedisConnectionOptions): RedisClient {
       ...common,
       ...auth,
       sentinels: (options.sentinels ?? []).map((n) => ({ host: n.host, port: n.port })),
+      // The sentinels themselves are asked without a password (REDIS_URL's is the data nodes').
       name: options.sentinelName ?? "mymaster",
-      ...(auth.password ? { sentinelPassword: auth.password } : {}),
     });
   }
   return new Redis(options.url, common);
