@@ -9,18 +9,21 @@ import {
   type Config,
   createBatchQueue,
   createBatchStore,
+  createBudgetStore,
   createFileStore,
   createImageQueues,
   createJobEvents,
   createJobLifecycle,
   createJobStore,
+  createKeysStore,
   createRedis,
   createSubmitLimiter,
   createWebhookQueue,
+  createWebhookSecrets,
   enabledProviders,
+  ownerOf,
   redisKeys,
   sharedSecret,
-  webhookSecret,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { createProviderRegistry, type ImageProvider } from "@imagegate/providers";
@@ -32,6 +35,7 @@ import { createBatchProcessor } from "./batch/processor";
 import { createImageJobProcessor } from "./processors/image-job";
 import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
 import { createReconciler } from "./reconciler";
+import { createResultFetch } from "./result-fetch";
 import { createBatchWorker, createImageWorkers, createWebhookWorker } from "./workers";
 
 /** Options for tests and the standalone process. */
@@ -93,11 +97,14 @@ export async function startWorker(
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
   const batchQueue = createBatchQueue({ connection: redis, prefix });
-  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue });
+  const budgets = createBudgetStore({ redis, prefix });
+  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue, budgets });
   const batchDeps: BatchDeps = {
     config,
     redis,
     lifecycle,
+    budgets,
+    keys: createKeysStore({ redis, prefix }),
     store,
     batches,
     files,
@@ -135,6 +142,15 @@ export async function startWorker(
       limits: config.limits,
       logger,
       fetch: options.fetch ?? fetch,
+      resultFetch: createResultFetch({
+        deliveryHosts: config.deliveryHosts,
+        baseUrls: Object.fromEntries(
+          Object.entries(config.providers).map(([id, p]) => [id, p.baseUrl]),
+        ),
+        allowPrivateUrls: config.allowPrivateUrls,
+        fetch: options.fetch ?? fetch,
+      }),
+      prices: config.prices,
       urlTtlSeconds: config.urlTtlSeconds,
       submitLimiter: createSubmitLimiter(redis, prefix),
       storeRetryWindowMs: config.storeRetryWindowMs,
@@ -153,7 +169,12 @@ export async function startWorker(
       store,
       batches,
       present,
-      secret: await webhookSecret(redis, prefix, config.webhooks.secret),
+      secrets: createWebhookSecrets({
+        redis,
+        prefix,
+        configured: config.webhooks.secret,
+        configuredOwners: new Set([...config.apiKeys.map(ownerOf), ownerOf(undefined)]),
+      }),
       timeoutMs: config.webhooks.timeoutMs,
       allowPrivateUrls: config.allowPrivateUrls,
       logger,

@@ -18,6 +18,7 @@ import {
   type JobRecord,
   type JobStore,
   LockLostError,
+  type PriceTable,
   type ProviderLimits,
   type SubmitLimiter,
 } from "@imagegate/jobs";
@@ -28,10 +29,12 @@ import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import { applyOutcome } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
+import { costOf } from "../job-cost";
 import { decideOutcome } from "../outcome";
 import { deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
 import { runCalls } from "../pipeline/run-calls";
+import type { ResultFetch } from "../result-fetch";
 
 /** What the processor needs. */
 export type ImageJobDeps = {
@@ -44,6 +47,9 @@ export type ImageJobDeps = {
   limits: Record<ProviderId, ProviderLimits>;
   logger: Logger;
   fetch: typeof fetch;
+  resultFetch: ResultFetch;
+  /** Prices of the actual cost written on success. */
+  prices: PriceTable;
   /** Lifetime of input-image links handed to providers. */
   urlTtlSeconds: number;
   submitLimiter: SubmitLimiter;
@@ -145,6 +151,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           submitLimiter: deps.submitLimiter,
           logger: log,
           fetch: deps.fetch,
+          resultFetch: deps.resultFetch,
           runSignal: control.signal,
           images,
           mask,
@@ -156,6 +163,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
         },
       });
       const processed = await processImages(raw, plan);
+      const cost = await costOf(deps, record, providerId, processed);
       delivered = await deliver({
         jobId: record.id,
         fence,
@@ -167,6 +175,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
         patch: {
           provider: providerId,
           ...withAttempt(record, attemptEntry(providerId, "succeeded")),
+          ...(cost ? { cost } : {}),
         },
       });
     } catch (err) {
