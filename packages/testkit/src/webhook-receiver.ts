@@ -17,6 +17,8 @@ export type Delivery = {
   payload: { type: string; timestamp: string; data: Record<string, unknown> } | null;
   status: number;
   at: number;
+  /** The body and signature headers as sent, to verify with another secret. */
+  raw: { body: string; headers: Record<string, string> };
 };
 
 /** A running receiver. */
@@ -57,6 +59,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       payload,
       status,
       at: Date.now(),
+      raw: { body, headers },
     });
     res.writeHead(status, failure?.headers ?? {});
     res.end();
