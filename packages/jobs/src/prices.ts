@@ -52,7 +52,8 @@ function price(perImage: number, perMp: number, perInputMp: number, minMp: numbe
  * output megapixel, Y for each further output or input one", which is
  * (X − Y) per image + Y per megapixel with at least one megapixel: [max]
  * 7¢ + 3¢, [pro] 3¢ + 1.5¢, [flex] 5¢ per megapixel. Replicate bills [max]
- * $0.04 a run + $0.03 per input and output megapixel, [pro] $0.015 each.
+ * $0.04 a run + $0.03 per input and output megapixel, [pro] $0.015 each;
+ * its [flex] price is not published, so BFL's is assumed.
  * These are estimates: BFL reports each task's real cost, which then wins.
  */
 const FLUX2_FIRST_MEGAPIXEL: Readonly<Record<string, Price>> = {
