@@ -23,6 +23,7 @@ import {
   createWebhookSecrets,
   enabledProviders,
   type FileStore,
+  firstCheckMsFor,
   type ImageQueues,
   type JobEvents,
   type JobLifecycle,
@@ -89,6 +90,7 @@ export async function createDeps(
     redis,
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
+    firstCheckMs: firstCheckMsFor(config.reconcileIntervalMs),
   });
   const events = createJobEvents({ subscriber, store });
   const queues = createImageQueues({

@@ -21,6 +21,7 @@ import {
   createWebhookQueue,
   createWebhookSecrets,
   enabledProviders,
+  firstCheckMsFor,
   ownerOf,
   redisKeys,
   sharedSecret,
@@ -66,7 +67,12 @@ export async function startWorker(
   const subscriber = createRedis({ url: config.redis.url, name: "imagegate-worker-events" });
   const prefix = config.queuePrefix;
   const ttlSeconds = config.jobTtlSeconds;
-  const store = createJobStore({ redis, prefix, ttlSeconds });
+  const store = createJobStore({
+    redis,
+    prefix,
+    ttlSeconds,
+    firstCheckMs: firstCheckMsFor(config.reconcileIntervalMs),
+  });
   const batches = createBatchStore({ redis, prefix, ttlSeconds });
   const files = createFileStore({ redis, prefix, ttlSeconds });
   const events = createJobEvents({ subscriber, store });
@@ -165,6 +171,7 @@ export async function startWorker(
     connection: redis,
     prefix,
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
+    lockDurationMs: config.workerLockMs,
     processor: createWebhookDeliveryProcessor({
       store,
       batches,
@@ -186,6 +193,7 @@ export async function startWorker(
     prefix,
     processor: createBatchProcessor(batchDeps),
     logger,
+    lockDurationMs: config.workerLockMs,
   });
   await Promise.all([deliveries.waitUntilReady(), batchWorker.waitUntilReady()]);
   reconciler.start();

@@ -100,6 +100,8 @@ export type WebhookWorkerOptions = {
   logger: Logger;
   /** Deliveries in flight per process. @defaultValue 16 */
   concurrency?: number;
+  /** Job lock and stalled-check period: a killed worker's deliveries resume after it (WORKER_LOCK_MS). */
+  lockDurationMs: number;
 };
 
 /** The Worker of the `webhooks` queue, with the retry schedule as its backoff. */
@@ -108,6 +110,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions): Worker<Webho
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 16,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.lockDurationMs,
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
         webhookBackoffMs(
@@ -127,13 +131,16 @@ export function createBatchWorker(options: {
   prefix: string;
   processor: (job: import("bullmq").Job<BatchTaskData, unknown, BatchTaskName>) => Promise<string>;
   logger: Logger;
+  /** Job lock and stalled-check period (WORKER_LOCK_MS); BullMQ renews it while a task runs. */
+  lockDurationMs: number;
 }): Worker<BatchTaskData, unknown, BatchTaskName> {
   const worker = new Worker<BatchTaskData, unknown, BatchTaskName>(BATCH_QUEUE, options.processor, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: 4,
-    // Ingesting 50,000 lines takes seconds; keep the lock well beyond that.
-    lockDuration: 120_000,
+    // Renewed while an ingestion runs, so a long one keeps it; a killed worker's task resumes after it.
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.lockDurationMs,
   });
   worker.on("error", (err) => options.logger.error({ err }, "batch worker error"));
   worker.on("failed", (job, err) =>

@@ -68,8 +68,13 @@ redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
 return 1
 `;
 
-/** When the reconciler first looks at a new job that is still open (docs/guarantees.md). */
+/** When the reconciler first looks at a new job that is still open, by default (docs/guarantees.md). */
 export const OPEN_JOB_FIRST_CHECK_MS = 60_000;
+
+/** The reconciler's first look at a new job: two sweeps after it is created. */
+export function firstCheckMsFor(reconcileIntervalMs: number): number {
+  return reconcileIntervalMs > 0 ? 2 * reconcileIntervalMs : OPEN_JOB_FIRST_CHECK_MS;
+}
 
 /** A state-change event on a job's channel. */
 export type JobEvent = { id: string; status: JobStatus; progress: number };
@@ -80,6 +85,8 @@ export type JobStoreOptions = {
   prefix: string;
   /** How long records stay readable. */
   ttlSeconds: number;
+  /** When the reconciler first looks at a new job still open. @defaultValue 60 s */
+  firstCheckMs?: number;
 };
 
 /** Fields fixed at creation: stored together as one JSON `doc` field. */
@@ -156,7 +163,12 @@ export type WriteOptions = { fence?: string | undefined };
 export type JobStore = ReturnType<typeof createJobStore>;
 
 /** Creates the Redis-backed job store. */
-export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
+export function createJobStore({
+  redis,
+  prefix,
+  ttlSeconds,
+  firstCheckMs = OPEN_JOB_FIRST_CHECK_MS,
+}: JobStoreOptions) {
   const keys = redisKeys(prefix);
   const scripts = redis as Redis & {
     imagegateCreateJob(...args: (string | number)[]): Promise<number>;
@@ -177,7 +189,7 @@ export function createJobStore({ redis, prefix, ttlSeconds }: JobStoreOptions) {
     ttlSeconds,
     record.created_at * 1000,
     record.id,
-    Date.now() + OPEN_JOB_FIRST_CHECK_MS,
+    Date.now() + firstCheckMs,
     ...encodeNew(record),
   ];
 

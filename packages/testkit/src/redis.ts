@@ -57,17 +57,29 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   // "close" comes after the stdio pipes are closed too, so no handle outlives stop().
   const closed = once(child, "close");
-  child.kill("SIGKILL"); // nothing on disk to flush (--save "", no AOF)
+  child.kill(signal);
   await closed;
 }
 
-async function spawnRedis(port: number): Promise<TestRedis> {
+/** Persistence of a local server: none (the default), or AOF in `dir`. */
+type Persistence = { aofDir?: string | undefined };
+
+/** A local server: its stop takes the signal (SIGTERM shuts down cleanly). */
+type LocalRedis = TestRedis & { stop(signal?: NodeJS.Signals): Promise<void> };
+
+async function spawnRedis(port: number, persistence: Persistence = {}): Promise<LocalRedis> {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", ""];
-  args.push("--appendonly", "no", "--daemonize", "no");
+  if (persistence.aofDir) {
+    // Every write on disk before it is acknowledged: a kill -9 loses nothing.
+    args.push("--dir", persistence.aofDir, "--appendonly", "yes", "--appendfsync", "always");
+  } else {
+    args.push("--appendonly", "no");
+  }
+  args.push("--daemonize", "no");
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const keep = (chunk: Buffer) => {
@@ -107,10 +119,33 @@ async function spawnRedis(port: number): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     source: "local",
-    stop: async () => {
+    stop: async (signal: NodeJS.Signals = "SIGKILL") => {
       process.off("exit", killOnExit);
-      await stopChild(child);
+      await stopChild(child, signal);
     },
+  };
+}
+
+/** A local Redis with AOF that a test can restart on the same port (fault tests). */
+export type RestartableRedis = {
+  url: string;
+  /** Stops the server (SIGTERM: a clean shutdown; SIGKILL: a crash) and starts it again on its data. */
+  restart(signal?: NodeJS.Signals, downMs?: number): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/** Starts a local `redis-server` persisting to `dir` with AOF (always a local process). */
+export async function startRestartableRedis(dir: string): Promise<RestartableRedis> {
+  const port = await freePort();
+  let current = await spawnRedis(port, { aofDir: dir });
+  return {
+    url: current.url,
+    async restart(signal = "SIGTERM", downMs = 0) {
+      await current.stop(signal);
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      current = await spawnRedis(port, { aofDir: dir });
+    },
+    stop: () => current.stop(),
   };
 }
 

@@ -5,6 +5,7 @@
  * run to their end and stay in the ledger — so a retry redoes only the calls
  * without an accepted task (docs/guarantees.md, "n > 1").
  */
+import { setMaxListeners } from "node:events";
 import {
   isLiveTask,
   type JobRecord,
@@ -34,6 +35,7 @@ export function liveTaskOf(record: JobRecord, index: number): UpstreamTaskEntry 
 /** Runs every call of the plan; resolves with their images in call order, or rejects with the first failure. */
 export async function runCalls(input: RunCallsInput): Promise<ProviderImage[]> {
   const gate = new AbortController();
+  setMaxListeners(100, gate.signal);
   let first: { error: unknown } | undefined;
   const settled = await Promise.allSettled(
     input.plan.calls.map(async (call) => {

@@ -7,6 +7,7 @@
  * docs/architecture.md traces it; docs/guarantees.md says what it promises.
  */
 
+import { setMaxListeners } from "node:events";
 import {
   type ImageJobData,
   ImageJobDataSchema,
@@ -124,6 +125,8 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     if (!started) return "skipped";
 
     const control = new AbortController();
+    // Each call of the run listens on it (up to n = 10, several signals each).
+    setMaxListeners(100, control.signal);
     runs.set(job.id ?? record.id, control);
     const stopListening = await deps.events.listen(record.id, (event) => {
       if (event.status === "canceled") control.abort(new Error("job canceled"));
@@ -162,6 +165,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           },
         },
       });
+      log.info({ images: raw.length }, "upstream delivered");
       const processed = await processImages(raw, plan);
       const cost = await costOf(deps, record, providerId, processed);
       delivered = await deliver({

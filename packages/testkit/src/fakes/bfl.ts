@@ -18,6 +18,8 @@ export type BflFake = FakeControls & {
   /** Origin of the polling and delivery host. */
   regionUrl: string;
   calls: FakeRequest[];
+  /** Calls to the polling and delivery host. */
+  regionCalls: FakeRequest[];
   /** The submit calls only. */
   submits(): FakeRequest[];
   close(): Promise<void>;
@@ -170,6 +172,7 @@ export async function startBflFake(apiKey = "bfl-test-key"): Promise<BflFake> {
     url: api.url,
     regionUrl: region.url,
     calls: api.calls,
+    regionCalls: region.calls,
     submits: () => api.calls.filter((c) => c.method === "POST"),
     async close() {
       await Promise.all([api.close(), region.close()]);
