@@ -4,6 +4,7 @@ import {
   estimateJobMicros,
   imageCostMicros,
   inputMegapixels,
+  type Price,
   PriceSchema,
   type PriceTable,
   priceOf,
@@ -78,8 +79,8 @@ describe("priceOf", () => {
 });
 
 describe("imageCostMicros", () => {
-  const max = DEFAULT_PRICES.bfl["flux.2-max"];
-  const replicate = DEFAULT_PRICES.replicate["flux.2-max"];
+  const max = DEFAULT_PRICES.bfl["flux.2-max"] as Price;
+  const replicate = DEFAULT_PRICES.replicate["flux.2-max"] as Price;
   it.each([
     ["BFL [max] 1 MP", max, 1, 0, 70_000],
     ["BFL [max] 2 MP: 7¢ + 3¢", max, 2, 0, 100_000],

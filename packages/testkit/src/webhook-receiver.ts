@@ -30,6 +30,16 @@ export type WebhookReceiver = {
   close(): Promise<void>;
 };
 
+/** True when a delivery as sent (`Delivery.raw`) verifies with `secret`. */
+export function verifiesWith(secret: string, raw: Delivery["raw"]): boolean {
+  try {
+    new Webhook(secret).verify(raw.body, raw.headers);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts a receiver verifying with `secret` (`whsec_…`). */
 export async function startWebhookReceiver(secret: string): Promise<WebhookReceiver> {
   const verifier = new Webhook(secret);

@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { makeImage, waitFor } from "@imagegate/testkit";
+import { type Json, makeImage, waitFor } from "@imagegate/testkit";
 import OpenAI, { toFile } from "openai";
 import { startGateway, type TestGateway } from "./gateway";
 
@@ -88,7 +88,7 @@ describe("edit inputs", () => {
         body,
         duplex: "half",
       } as RequestInit);
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: (await res.json()) as Json };
     };
     const over = await send(40 * 1024);
     expect(over.status).toBe(413);
@@ -213,7 +213,7 @@ describe("per-key stream and redelivery limits", () => {
     expect([first.res.status, second.res.status]).toEqual([200, 200]);
     const third = await open(path);
     expect(third.res.status).toBe(429);
-    expect((await third.res.json()).error.code).toBe("rate_limit_exceeded");
+    expect(((await third.res.json()) as Json).error.code).toBe("rate_limit_exceeded");
     expect(third.res.headers.get("retry-after")).toBe("1");
     const poll = await queued.get(`/v1/jobs/${job.body.id}?wait=1`);
     expect(poll.status).toBe(429);

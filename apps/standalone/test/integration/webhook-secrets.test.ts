@@ -3,8 +3,12 @@
  * verify with its own secret and with no other tenant's, so no tenant can
  * forge events another accepts; a rotation signs with both secrets for 24 h.
  */
-import { startWebhookReceiver, type WebhookReceiver, waitFor } from "@imagegate/testkit";
-import { Webhook } from "standardwebhooks";
+import {
+  startWebhookReceiver,
+  verifiesWith as verifies,
+  type WebhookReceiver,
+  waitFor,
+} from "@imagegate/testkit";
 import { type ApiAnswer, startGateway, type TestGateway } from "./gateway";
 
 const ADMIN = "sk-admin-hooks";
@@ -50,15 +54,6 @@ async function delivered(key: string) {
   await waitFor(() => receiver.deliveries.some((d) => d.id === messageId), { timeoutMs: 10_000 });
   return receiver.deliveries.find((d) => d.id === messageId) as WebhookReceiver["deliveries"][0];
 }
-
-const verifies = (secret: string, raw: { body: string; headers: Record<string, string> }) => {
-  try {
-    new Webhook(secret).verify(raw.body, raw.headers);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("per-key webhook secrets", () => {
   it("gives two static keys different secrets, each stable", async () => {
@@ -108,7 +103,7 @@ describe("per-key webhook secrets", () => {
     expect(rotated.body.previous_secret_expires_at).toBeGreaterThanOrEqual(before + 86_400);
     expect(rotated.body.previous_secret_expires_at).toBeLessThanOrEqual(before + 86_401);
     const delivery = await delivered("sk-test-b");
-    expect(delivery.raw.headers["webhook-signature"].split(" ")).toHaveLength(2);
+    expect((delivery.raw.headers["webhook-signature"] ?? "").split(" ")).toHaveLength(2);
     expect(verifies(next, delivery.raw)).toBe(true);
     expect(verifies(secretB, delivery.raw)).toBe(true);
     expect(verifies(secretA, delivery.raw)).toBe(false);
