@@ -22,9 +22,9 @@ import {
   createWebhookSecrets,
   enabledProviders,
   firstCheckMsFor,
-  ownerOf,
   redisKeys,
   sharedSecret,
+  staticOwners,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { createProviderRegistry, type ImageProvider } from "@imagegate/providers";
@@ -180,7 +180,7 @@ export async function startWorker(
         redis,
         prefix,
         configured: config.webhooks.secret,
-        configuredOwners: new Set([...config.apiKeys.map(ownerOf), ownerOf(undefined)]),
+        configuredOwners: staticOwners(config.apiKeys),
       }),
       timeoutMs: config.webhooks.timeoutMs,
       allowPrivateUrls: config.allowPrivateUrls,

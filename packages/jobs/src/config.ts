@@ -89,7 +89,7 @@ export const EnvSchema = z
     /** Longest line of a batch input file, bytes; longer lines fail alone, unread. */
     BATCH_MAX_LINE_BYTES: Int(1024).default(1024 * 1024),
     /** Event streams and `?wait` polls one key may have open at once, across replicas. */
-    MAX_STREAMS_PER_KEY: Int(1).default(20),
+    MAX_STREAMS_PER_KEY: Int(1).default(32),
     BFL_API_KEY: OptionalText,
     BFL_BASE_URL: z.string().url().default("https://api.bfl.ai"),
     FAL_KEY: OptionalText,

@@ -165,7 +165,7 @@ describe("loadConfig", () => {
   });
 
   it("reads the tenant caps and names them when bad", () => {
-    expect(loadConfig({})).toMatchObject({ batchMaxLineBytes: 1_048_576, maxStreamsPerKey: 20 });
+    expect(loadConfig({})).toMatchObject({ batchMaxLineBytes: 1_048_576, maxStreamsPerKey: 32 });
     expect(loadConfig({ BATCH_MAX_LINE_BYTES: "4096", MAX_STREAMS_PER_KEY: "2" })).toMatchObject({
       batchMaxLineBytes: 4096,
       maxStreamsPerKey: 2,

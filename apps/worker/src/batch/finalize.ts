@@ -4,7 +4,8 @@
  * request_id, body}, error: null}`) and the error JSONL (failed, canceled
  * and invalid lines) are streamed to the blob store as files, the batch
  * gets `output_file_id` / `error_file_id` and its final status, any budget
- * hold its lines left behind is released, and its webhook is announced. Output order follows the input; join on custom_id.
+ * hold its lines left behind is released, and its webhook is announced.
+ * Output order follows the input; join on custom_id.
  */
 import { Readable } from "node:stream";
 import { type FileRecord, type JobRecord, presentImages } from "@imagegate/jobs";

@@ -14,7 +14,7 @@ import {
   type JobRecord,
   type KeyLimits,
   NO_LIMITS,
-  ownerOf,
+  staticOwners,
 } from "@imagegate/jobs";
 import { GatewayError, newId } from "@imagegate/params";
 import { childJob } from "./child-job";
@@ -46,8 +46,7 @@ async function failBatch(
 async function ownerLimits(deps: BatchDeps, owner: string): Promise<KeyLimits | null> {
   const managed = await deps.keys.get(owner);
   if (managed) return managed.limits;
-  const statics = [...deps.config.apiKeys.map(ownerOf), ownerOf(undefined)];
-  return statics.includes(owner) ? NO_LIMITS : null;
+  return staticOwners(deps.config.apiKeys).has(owner) ? NO_LIMITS : null;
 }
 
 /** Runs the ingestion of batch `batchId` (idempotent: only a validating batch is ingested). */
