@@ -45,7 +45,9 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function startGateway(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+async function startGateway(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -161,7 +163,9 @@ async function runOnce(redisUrl: string, jobs: number, callbacks: boolean): Prom
         name: `scale.${tag}.polls_per_task`,
         value: Math.round((stats.polls / Math.max(1, stats.tasks)) * 100) / 100,
         unit: "polls",
-        note: callbacks ? `${stats.callbacksAccepted}/${stats.callbacks} callbacks accepted` : label,
+        note: callbacks
+          ? `${stats.callbacksAccepted}/${stats.callbacks} callbacks accepted`
+          : label,
       },
       {
         name: `scale.${tag}.peak_in_flight`,

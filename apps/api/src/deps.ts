@@ -8,17 +8,22 @@ import { type CallbackVerifier, createCallbackVerifier } from "@imagegate/callba
 import {
   type BatchQueue,
   type BatchStore,
+  type BudgetStore,
   bflCallbackSecret,
   type Config,
   createBatchQueue,
   createBatchStore,
+  createBudgetStore,
   createFileStore,
   createImageQueues,
   createJobEvents,
   createJobLifecycle,
   createJobStore,
+  createKeysStore,
   createRedis,
+  createStreamSlots,
   createWebhookQueue,
+  createWebhookSecrets,
   enabledProviders,
   type FileStore,
   firstCheckMsFor,
@@ -26,15 +31,19 @@ import {
   type JobEvents,
   type JobLifecycle,
   type JobStore,
+  type KeysStore,
   type PresentOptions,
+  type StreamSlots,
   sharedSecret,
+  staticOwners,
   type WebhookQueue,
-  webhookSecret,
+  type WebhookSecrets,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { type BlobStore, createBlobStore } from "@imagegate/storage";
 import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
+import { createKeyRateLimits, type KeyRateLimits } from "./http/rate-limit";
 
 export type ApiDeps = {
   config: Config;
@@ -54,8 +63,16 @@ export type ApiDeps = {
   batchQueue: BatchQueue;
   /** Ends jobs (cancel): the final write, webhook and batch accounting in one place. */
   lifecycle: JobLifecycle;
-  /** The `whsec_…` webhook signing secret. */
-  webhookSecret: string;
+  /** Each key's `whsec_…` webhook signing secret. */
+  secrets: WebhookSecrets;
+  /** Managed API keys. */
+  keys: KeysStore;
+  /** Budget holds and usage counters. */
+  budgets: BudgetStore;
+  /** Per-key request limits. */
+  rateLimits: KeyRateLimits;
+  /** Per-key open event streams and long polls. */
+  streams: StreamSlots;
   enabled: ReadonlySet<ProviderId>;
   /** Verifies provider callbacks; undefined unless PROVIDER_CALLBACKS is on. */
   callbacks: CallbackVerifier | undefined;
@@ -114,6 +131,7 @@ export async function createDeps(
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
   });
+  const budgets = createBudgetStore({ redis, prefix: config.queuePrefix });
   const signingSecret = await sharedSecret(
     redis,
     config.queuePrefix,
@@ -147,8 +165,21 @@ export async function createDeps(
     files: createFileStore({ redis, prefix: config.queuePrefix, ttlSeconds: config.jobTtlSeconds }),
     batches,
     batchQueue,
-    lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue }),
-    webhookSecret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
+    lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue, budgets }),
+    secrets: createWebhookSecrets({
+      redis,
+      prefix: config.queuePrefix,
+      configured: config.webhooks.secret,
+      configuredOwners: staticOwners(config.apiKeys),
+    }),
+    keys: createKeysStore({ redis, prefix: config.queuePrefix }),
+    budgets,
+    rateLimits: createKeyRateLimits({ redis, prefix: config.queuePrefix }),
+    streams: createStreamSlots({
+      redis,
+      prefix: config.queuePrefix,
+      maxPerKey: config.maxStreamsPerKey,
+    }),
     enabled: enabledProviders(config),
     callbacks: await callbackVerifier(config, redis),
     async close() {

@@ -19,7 +19,14 @@ export async function startApi(
 ): Promise<RunningApi> {
   const logger = options.logger ?? createApiLogger(config);
   if (config.apiKeys.length === 0) {
-    logger.warn("API_KEYS is empty: authentication is OFF and every caller shares one owner");
+    logger.warn(
+      "API_KEYS is empty: authentication is OFF (until a managed key exists) and every caller shares one owner",
+    );
+  }
+  if (config.webhooks.secret && config.apiKeys.length > 1) {
+    logger.warn(
+      "WEBHOOK_SECRET signs the webhooks of every static key: each of them can verify (and forge) the others'; unset it to give each key its own secret",
+    );
   }
   const deps = await createDeps(config, logger);
   const app = createApp(deps);

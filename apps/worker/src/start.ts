@@ -10,20 +10,23 @@ import {
   type Config,
   createBatchQueue,
   createBatchStore,
+  createBudgetStore,
   createCallbackHub,
   createFileStore,
   createImageQueues,
   createJobEvents,
   createJobLifecycle,
   createJobStore,
+  createKeysStore,
   createRedis,
   createSubmitLimiter,
   createWebhookQueue,
+  createWebhookSecrets,
   enabledProviders,
   firstCheckMsFor,
   redisKeys,
   sharedSecret,
-  webhookSecret,
+  staticOwners,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { createProviderRegistry, type ImageProvider } from "@imagegate/providers";
@@ -35,6 +38,7 @@ import { createBatchProcessor } from "./batch/processor";
 import { createImageJobProcessor } from "./processors/image-job";
 import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
 import { createReconciler } from "./reconciler";
+import { createResultFetch } from "./result-fetch";
 import { createBatchWorker, createImageWorkers, createWebhookWorker } from "./workers";
 
 /** Options for tests and the standalone process. */
@@ -101,11 +105,14 @@ export async function startWorker(
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
   const batchQueue = createBatchQueue({ connection: redis, prefix });
-  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue });
+  const budgets = createBudgetStore({ redis, prefix });
+  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue, budgets });
   const batchDeps: BatchDeps = {
     config,
     redis,
     lifecycle,
+    budgets,
+    keys: createKeysStore({ redis, prefix }),
     store,
     batches,
     files,
@@ -143,6 +150,15 @@ export async function startWorker(
       limits: config.limits,
       logger,
       fetch: options.fetch ?? fetch,
+      resultFetch: createResultFetch({
+        deliveryHosts: config.deliveryHosts,
+        baseUrls: Object.fromEntries(
+          Object.entries(config.providers).map(([id, p]) => [id, p.baseUrl]),
+        ),
+        allowPrivateUrls: config.allowPrivateUrls,
+        fetch: options.fetch ?? fetch,
+      }),
+      prices: config.prices,
       urlTtlSeconds: config.urlTtlSeconds,
       submitLimiter: createSubmitLimiter(redis, prefix),
       storeRetryWindowMs: config.storeRetryWindowMs,
@@ -169,7 +185,12 @@ export async function startWorker(
       store,
       batches,
       present,
-      secret: await webhookSecret(redis, prefix, config.webhooks.secret),
+      secrets: createWebhookSecrets({
+        redis,
+        prefix,
+        configured: config.webhooks.secret,
+        configuredOwners: staticOwners(config.apiKeys),
+      }),
       timeoutMs: config.webhooks.timeoutMs,
       allowPrivateUrls: config.allowPrivateUrls,
       logger,

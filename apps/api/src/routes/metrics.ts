@@ -1,14 +1,8 @@
 /** `GET /metrics` for Prometheus; behind ADMIN_API_KEY when one is set. */
-import { timingSafeEqual } from "node:crypto";
 import { GatewayError } from "@imagegate/params";
 import { Router } from "express";
 import type { Metrics } from "../http/metrics";
-
-function sameKey(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { sameSecret } from "../http/same-secret";
 
 /** The metrics router (mounted before API-key auth). */
 export function metricsRouter(metrics: Metrics, adminKey: string | undefined): Router {
@@ -16,7 +10,7 @@ export function metricsRouter(metrics: Metrics, adminKey: string | undefined): R
   router.get("/metrics", async (req, res) => {
     if (adminKey) {
       const given = /^Bearer\s+(.+)$/i.exec(req.get("authorization") ?? "")?.[1]?.trim() ?? "";
-      if (!sameKey(given, adminKey))
+      if (!sameSecret(given, adminKey))
         throw new GatewayError("invalid_api_key", "/metrics needs the ADMIN_API_KEY.");
     }
     res.setHeader("content-type", metrics.registry.contentType);

@@ -3,7 +3,7 @@
  * schemas the API validates with) and `GET /docs` (a viewer page for it).
  * Built once when the app is created.
  */
-import { BATCH_ENDPOINTS } from "@imagegate/jobs";
+import { BATCH_ENDPOINTS, CreateKeySchema, UpdateKeySchema } from "@imagegate/jobs";
 import { GenerationRequestSchema, MetadataSchema } from "@imagegate/params";
 import { Router } from "express";
 import { z } from "zod";
@@ -21,6 +21,12 @@ const errors = {
   "4XX": { description: "OpenAI error envelope {error: {message, type, param, code}}" },
 };
 const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string" } }];
+const usageWindow = ["start_time", "end_time"].map((name) => ({
+  name,
+  in: "query",
+  required: false,
+  schema: { type: "integer", description: "unix seconds; counted in whole UTC days" },
+}));
 
 /** The OpenAPI document of the gateway. */
 export function buildOpenApi(): Record<string, unknown> {
@@ -43,7 +49,12 @@ export function buildOpenApi(): Record<string, unknown> {
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: { ImageGenerationRequest: generation, BatchCreateRequest: batch },
+      schemas: {
+        ImageGenerationRequest: generation,
+        BatchCreateRequest: batch,
+        ApiKeyCreateRequest: schema(CreateKeySchema),
+        ApiKeyUpdateRequest: schema(UpdateKeySchema),
+      },
     },
     security: [{ bearer: [] }],
     paths: {
@@ -106,7 +117,66 @@ export function buildOpenApi(): Record<string, unknown> {
         },
       },
       "/v1/webhooks/secret": {
-        get: { summary: "The whsec_ signing secret", responses: { 200: ok("Webhook secret") } },
+        get: {
+          summary: "The calling key's whsec_ signing secret",
+          responses: { 200: ok("Webhook secret") },
+        },
+      },
+      "/v1/webhooks/secret/rotate": {
+        post: {
+          summary: "A new signing secret; the previous one keeps signing for 24 h",
+          responses: { 200: ok("Webhook secret"), ...errors },
+        },
+      },
+      "/v1/usage": {
+        get: {
+          summary: "The calling key's images, jobs, spend, holds and budget",
+          parameters: usageWindow,
+          responses: { 200: ok("Usage"), ...errors },
+        },
+      },
+      "/admin/keys": {
+        post: {
+          summary: "Create a managed key (ADMIN_API_KEY); the key is shown only here",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/ApiKeyCreateRequest" } },
+            },
+          },
+          responses: { 201: ok("API key with its key"), ...errors },
+        },
+        get: { summary: "Static and managed keys (ADMIN_API_KEY)", responses: { 200: ok("List") } },
+      },
+      "/admin/keys/{id}": {
+        get: {
+          summary: "A key",
+          parameters: idParam,
+          responses: { 200: ok("API key"), ...errors },
+        },
+        patch: {
+          summary: "Change a managed key's name, limits or disabled flag",
+          parameters: idParam,
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/ApiKeyUpdateRequest" } },
+            },
+          },
+          responses: { 200: ok("API key"), ...errors },
+        },
+        delete: {
+          summary: "Delete a managed key (refused at once)",
+          parameters: idParam,
+          responses: { 200: ok("Deletion status"), ...errors },
+        },
+      },
+      "/admin/keys/{id}/usage": {
+        get: {
+          summary: "Any key's usage (ADMIN_API_KEY)",
+          parameters: [...idParam, ...usageWindow],
+          responses: { 200: ok("Usage"), ...errors },
+        },
       },
       "/v1/files": {
         post: {

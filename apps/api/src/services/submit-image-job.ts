@@ -6,14 +6,25 @@
  * worker re-reads once more before skipping, in case a queue ever gets its
  * own connection).
  */
-import { type JobRecord, newJobRecord, routeFor } from "@imagegate/jobs";
+import {
+  allowsModel,
+  estimateJobMicros,
+  type JobRecord,
+  type KeyLimits,
+  newJobRecord,
+  routeFor,
+  toUsd,
+} from "@imagegate/jobs";
 import { checkUrl, UnsafeUrlError } from "@imagegate/net";
 import { GatewayError, type NormalizedRequest, newId, requireModel } from "@imagegate/params";
 import type { ApiDeps } from "../deps";
+import { holdBudget } from "./hold-budget";
 
 /** Who is asking, and from where; `jobId` when the id was fixed earlier (edit inputs are stored under it). */
 export type SubmitContext = {
   owner: string;
+  /** The caller key's limits (models, budget). */
+  limits: KeyLimits;
   requestId: string | null;
   batchId?: string | null;
   jobId?: string;
@@ -36,7 +47,21 @@ export async function checkWebhookUrl(deps: ApiDeps, url: string | undefined): P
   }
 }
 
-/** Saves and enqueues a new image job; returns its record. */
+/** 403 unless the key's `models` limit lets it use `model`. */
+export function assertModelAllowed(limits: KeyLimits, model: string): void {
+  if (!allowsModel(limits, model)) {
+    throw new GatewayError(
+      "model_not_allowed",
+      `This API key may not use model '${model}' (allowed: ${limits.models?.join(", ")}).`,
+      "model",
+    );
+  }
+}
+
+/**
+ * Saves and enqueues a new image job, its estimated cost held against the
+ * key's budget first (429 `insufficient_quota` when it does not fit); returns its record.
+ */
 export async function submitImageJob(
   deps: ApiDeps,
   request: NormalizedRequest,
@@ -44,19 +69,33 @@ export async function submitImageJob(
 ): Promise<JobRecord> {
   await checkWebhookUrl(deps, request.webhook_url);
   const model = requireModel(request.model);
+  assertModelAllowed(context.limits, model.id);
   const route = routeFor(model, deps.enabled, deps.config.routes);
+  const id = context.jobId ?? newId("job");
+  const estimate = estimateJobMicros(deps.config.prices, request, route);
+  await holdBudget(deps, context, id, estimate);
   const record = newJobRecord({
-    id: context.jobId ?? newId("job"),
+    id,
     owner: context.owner,
     request,
     model: model.id,
     route,
     requestId: context.requestId,
     batchId: context.batchId ?? null,
+    cost: { estimated_usd: toUsd(estimate), actual_usd: null, source: null, hold_id: id },
   });
-  await Promise.all([
-    deps.store.create(record),
-    deps.queues.enqueue({ jobId: record.id, route, routeIndex: 0 }),
-  ]);
+  try {
+    await Promise.all([
+      deps.store.create(record),
+      deps.queues.enqueue({ jobId: record.id, route, routeIndex: 0 }),
+    ]);
+  } catch (err) {
+    // A record that was saved ends through the lifecycle (the reconciler enqueues it), which
+    // ends its hold; only a job that never existed gives its hold back here.
+    if (!(await deps.store.get(id).catch(() => null))) {
+      await deps.budgets.release(context.owner, id).catch(() => {});
+    }
+    throw err;
+  }
   return record;
 }
