@@ -2,13 +2,14 @@
  * `pnpm start`: the API and every worker in one process on embedded defaults
  * (DESIGN §2) — a private Redis when none answers, files on local disk, and
  * the local renderer for every model when no provider credentials are set.
- * The one place that wires both apps together.
+ * The workers run in a thread of their own on a multi-core machine. The one
+ * place that wires both apps together.
  */
 import { startApi } from "@imagegate/api";
 import { ConfigError, enabledProviders, loadConfig } from "@imagegate/jobs";
-import { startWorker } from "@imagegate/worker";
 import pino from "pino";
 import { ensureRedis } from "./private-redis";
+import { startWorkers } from "./start-workers";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -37,9 +38,12 @@ async function main(): Promise<void> {
       "no provider credentials set: every model is served by the local renderer (x-imagegate-provider: local)",
     );
   }
-  const worker = await startWorker(config, { logger: logger.child({ role: "worker" }) });
+  const worker = await startWorkers(config, logger);
   const api = await startApi(config, { logger: logger.child({ role: "api" }) });
-  logger.info(`imagegate ready: point the OpenAI SDK at ${config.publicBaseUrl}/v1`);
+  logger.info(
+    { workers: worker.mode },
+    `imagegate ready: point the OpenAI SDK at ${config.publicBaseUrl}/v1`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
