@@ -1,7 +1,7 @@
 /**
  * The Express app, built from its dependencies (no env, no listen): request
- * id → health and file links (no auth) → bearer auth → routes → 404 →
- * the one error handler.
+ * id → health, admin and file links (no key auth) → bearer auth → per-key
+ * rate limit → routes → 404 → the one error handler.
  */
 import express, { type Express } from "express";
 import type { ApiDeps } from "./deps";
@@ -10,6 +10,7 @@ import { errorHandler, unknownRoute } from "./http/error-handler";
 import { createMetrics } from "./http/metrics";
 import { requestId } from "./http/request-id";
 import { adminRouter } from "./routes/admin";
+import { adminKeysRouter } from "./routes/admin-keys";
 import { batchesRouter } from "./routes/batches";
 import { callbacksRouter } from "./routes/callbacks";
 import { editsRouter } from "./routes/edits";
@@ -24,6 +25,7 @@ import { modelsRouter } from "./routes/models";
 import { openApiRouter } from "./routes/openapi";
 import { playgroundRouter } from "./routes/playground";
 import { stableLinksRouter } from "./routes/stable-links";
+import { usageRouter } from "./routes/usage";
 import { webhooksRouter } from "./routes/webhooks";
 
 /** Builds the HTTP app. */
@@ -41,14 +43,16 @@ export function createApp(deps: ApiDeps): Express {
   app.use(requestId(deps.logger));
   app.use(metrics.timing);
   app.use(healthRouter(deps));
-  app.use(metricsRouter(metrics, deps.config.adminApiKey));
+  app.use(metricsRouter(metrics, deps.config.adminApiKey, deps.moreMetrics));
   app.use(openApiRouter());
   app.use(adminRouter(deps));
+  app.use(adminKeysRouter(deps));
   app.use(fileLinksRouter(deps));
   app.use(stableLinksRouter(deps));
   app.use(callbacksRouter(deps));
   app.use(playgroundRouter());
-  app.use(auth(deps.config.apiKeys));
+  app.use(auth({ staticKeys: deps.config.apiKeys, keys: deps.keys }));
+  app.use(deps.rateLimits.submits);
   app.use(imagesRouter(deps));
   app.use(editsRouter(deps));
   app.use(jobsRouter(deps));
@@ -57,6 +61,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(filesApiRouter(deps));
   app.use(batchesRouter(deps));
   app.use(modelsRouter(deps));
+  app.use(usageRouter(deps));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

@@ -8,18 +8,23 @@ import { type CallbackVerifier, createCallbackVerifier } from "@imagegate/callba
 import {
   type BatchQueue,
   type BatchStore,
+  type BudgetStore,
   bflCallbackSecret,
   type Config,
   createBatchQueue,
   createBatchStore,
+  createBudgetStore,
   createFileStore,
   createImageQueues,
   createJobEvents,
   createJobLifecycle,
   createJobStore,
+  createKeysStore,
   createRedis,
   createRetentionIndex,
+  createStreamSlots,
   createWebhookQueue,
+  createWebhookSecrets,
   enabledProviders,
   type FileStore,
   firstCheckMsFor,
@@ -28,13 +33,16 @@ import {
   type JobLifecycle,
   type JobRecord,
   type JobStore,
+  type KeysStore,
   observeFinalOnce,
   type PresentOptions,
   type QueueConnection,
   type RedisClient,
+  type StreamSlots,
   sharedSecret,
+  staticOwners,
   type WebhookQueue,
-  webhookSecret,
+  type WebhookSecrets,
 } from "@imagegate/jobs";
 import { ERROR_CODES, type ProviderId } from "@imagegate/params";
 import { type BlobStore, createBlobStore } from "@imagegate/storage";
@@ -42,10 +50,12 @@ import {
   createRegistry,
   jobMetrics,
   LOG_REDACTION,
+  type MetricsSnapshot,
   queueTelemetry,
   type Registry,
 } from "@imagegate/telemetry";
 import pino, { type Logger } from "pino";
+import { createKeyRateLimits, type KeyRateLimits } from "./http/rate-limit";
 
 export type ApiDeps = {
   config: Config;
@@ -53,6 +63,8 @@ export type ApiDeps = {
   redis: RedisClient;
   /** Prometheus registry of this app (standalone shares it with the worker role). */
   registry: Registry;
+  /** Metrics of other threads merged into `/metrics` (the standalone worker thread). */
+  moreMetrics?: () => Promise<MetricsSnapshot[]>;
   store: JobStore;
   events: JobEvents;
   queues: ImageQueues;
@@ -67,8 +79,16 @@ export type ApiDeps = {
   batchQueue: BatchQueue;
   /** Ends jobs (cancel): the final write, webhook and batch accounting in one place. */
   lifecycle: JobLifecycle;
-  /** The `whsec_…` webhook signing secret. */
-  webhookSecret: string;
+  /** Each key's `whsec_…` webhook signing secret. */
+  secrets: WebhookSecrets;
+  /** Managed API keys. */
+  keys: KeysStore;
+  /** Budget holds and usage counters. */
+  budgets: BudgetStore;
+  /** Per-key request limits. */
+  rateLimits: KeyRateLimits;
+  /** Per-key open event streams and long polls. */
+  streams: StreamSlots;
   enabled: ReadonlySet<ProviderId>;
   /** Verifies provider callbacks; undefined unless PROVIDER_CALLBACKS is on. */
   callbacks: CallbackVerifier | undefined;
@@ -147,6 +167,7 @@ export async function createDeps(
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
   });
+  const budgets = createBudgetStore({ redis, prefix: config.queuePrefix });
   const signingSecret = await sharedSecret(
     redis,
     config.queuePrefix,
@@ -181,8 +202,21 @@ export async function createDeps(
     files: createFileStore({ redis, prefix: config.queuePrefix, ttlSeconds: config.jobTtlSeconds }),
     batches,
     batchQueue,
-    lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue, onFinal }),
-    webhookSecret: await webhookSecret(redis, config.queuePrefix, config.webhooks.secret),
+    lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue, budgets, onFinal }),
+    secrets: createWebhookSecrets({
+      redis,
+      prefix: config.queuePrefix,
+      configured: config.webhooks.secret,
+      configuredOwners: staticOwners(config.apiKeys),
+    }),
+    keys: createKeysStore({ redis, prefix: config.queuePrefix }),
+    budgets,
+    rateLimits: createKeyRateLimits({ redis, prefix: config.queuePrefix }),
+    streams: createStreamSlots({
+      redis,
+      prefix: config.queuePrefix,
+      maxPerKey: config.maxStreamsPerKey,
+    }),
     enabled: enabledProviders(config),
     callbacks: await callbackVerifier(config, redis),
     async close() {

@@ -5,7 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "@imagegate/jobs";
-import type { Registry } from "@imagegate/telemetry";
+import type { MetricsSnapshot, Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
 import { createApp } from "./app";
 import { createApiLogger, createDeps } from "./deps";
@@ -16,13 +16,26 @@ export type RunningApi = { server: Server; port: number; url: string; close(): P
 /** Starts the API on `config.port` (0 = any free port). */
 export async function startApi(
   config: Config,
-  options: { logger?: Logger; registry?: Registry } = {},
+  options: {
+    logger?: Logger;
+    registry?: Registry;
+    /** Metrics of other threads to merge into `/metrics` (the standalone worker thread). */
+    moreMetrics?: () => Promise<MetricsSnapshot[]>;
+  } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createApiLogger(config);
   if (config.apiKeys.length === 0) {
-    logger.warn("API_KEYS is empty: authentication is OFF and every caller shares one owner");
+    logger.warn(
+      "API_KEYS is empty: authentication is OFF (until a managed key exists) and every caller shares one owner",
+    );
+  }
+  if (config.webhooks.secret && config.apiKeys.length > 1) {
+    logger.warn(
+      "WEBHOOK_SECRET signs the webhooks of every static key: each of them can verify (and forge) the others'; unset it to give each key its own secret",
+    );
   }
   const deps = await createDeps(config, logger, options.registry);
+  if (options.moreMetrics) deps.moreMetrics = options.moreMetrics;
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) =>

@@ -33,6 +33,9 @@ describe("buildOpenApi", () => {
   it("documents every route of the API", () => {
     expect(Object.keys(paths).sort()).toEqual(
       [
+        "/admin/keys",
+        "/admin/keys/{id}",
+        "/admin/keys/{id}/usage",
         "/healthz",
         "/readyz",
         "/v1/batches",
@@ -50,13 +53,18 @@ describe("buildOpenApi", () => {
         "/v1/jobs/{id}/webhook/redeliver",
         "/v1/models",
         "/v1/models/{id}",
+        "/v1/usage",
         "/v1/webhooks/secret",
+        "/v1/webhooks/secret/rotate",
       ].sort(),
     );
   });
 
   it("gives every POST a request body schema", () => {
-    const posts = operations.filter((o) => o.method === "post" && !o.path.includes("{id}"));
+    // Actions on an id, and a secret's rotation, take no body.
+    const posts = operations.filter(
+      (o) => o.method === "post" && !o.path.includes("{id}") && !o.path.endsWith("/rotate"),
+    );
     expect(posts.length).toBeGreaterThanOrEqual(4);
     for (const { op } of posts) {
       const bodies = Object.values(op.requestBody?.content ?? {});
@@ -84,7 +92,7 @@ describe("buildOpenApi", () => {
         ]);
       }
       expect(op.responses["4XX"]?.content?.["application/json"]?.schema?.$ref).toBe(
-        path.startsWith("/v1/") ? "#/components/schemas/Error" : undefined,
+        /^\/(v1|admin)\//.test(path) ? "#/components/schemas/Error" : undefined,
       );
     }
   });

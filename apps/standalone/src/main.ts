@@ -2,10 +2,12 @@
  * `pnpm start`: the API and every worker in one process on embedded defaults
  * (DESIGN §2) — a private Redis when none answers, files on local disk, and
  * the local renderer for every model when no provider credentials are set.
- * The one place that wires both apps together; they share one Prometheus
- * registry, so the API's `/metrics` shows the workers' job metrics too.
- * Tracing starts before Express, ioredis and BullMQ load (their
- * instrumentation patches them as they load), so the rest is imported after.
+ * The workers run in a thread of their own on a multi-core machine. The one
+ * place that wires both apps together: the API's `/metrics` includes the
+ * workers' job metrics (one registry inline, the thread's merged in at each
+ * scrape). Tracing starts before Express, ioredis and BullMQ load (their
+ * instrumentation patches them as they load), so the rest is imported after;
+ * the worker thread starts its own the same way.
  */
 import { type Config, ConfigError, enabledProviders, loadConfig } from "@imagegate/jobs/config";
 import { createRegistry, LOG_REDACTION, startTracing } from "@imagegate/telemetry";
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   });
   const { ensureRedis } = await import("./private-redis.js");
   const { startApi } = await import("@imagegate/api");
-  const { startWorker } = await import("@imagegate/worker");
+  const { startWorkers } = await import("./start-workers.js");
   const logger = pino({
     level: config.logLevel,
     base: { service: "imagegate" },
@@ -55,9 +57,16 @@ async function main(): Promise<void> {
     );
   }
   const registry = createRegistry();
-  const worker = await startWorker(config, { logger: logger.child({ role: "worker" }), registry });
-  const api = await startApi(config, { logger: logger.child({ role: "api" }), registry });
-  logger.info(`imagegate ready: point the OpenAI SDK at ${config.publicBaseUrl}/v1`);
+  const worker = await startWorkers(config, logger, { registry });
+  const api = await startApi(config, {
+    logger: logger.child({ role: "api" }),
+    registry,
+    ...(worker.metrics ? { moreMetrics: worker.metrics } : {}),
+  });
+  logger.info(
+    { workers: worker.mode },
+    `imagegate ready: point the OpenAI SDK at ${config.publicBaseUrl}/v1`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -12,16 +12,19 @@ import {
   type Config,
   createBatchQueue,
   createBatchStore,
+  createBudgetStore,
   createCallbackHub,
   createFileStore,
   createImageQueues,
   createJobEvents,
   createJobLifecycle,
   createJobStore,
+  createKeysStore,
   createRedis,
   createRetentionIndex,
   createSubmitLimiter,
   createWebhookQueue,
+  createWebhookSecrets,
   enabledProviders,
   firstCheckMsFor,
   isCluster,
@@ -30,7 +33,7 @@ import {
   type QueueConnection,
   redisKeys,
   sharedSecret,
-  webhookSecret,
+  staticOwners,
 } from "@imagegate/jobs";
 import { ERROR_CODES, type ProviderId } from "@imagegate/params";
 import { createProviderRegistry, type ImageProvider } from "@imagegate/providers";
@@ -57,6 +60,7 @@ import {
 import { createImageJobProcessor } from "./processors/image-job";
 import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
 import { createReconciler } from "./reconciler";
+import { createResultFetch } from "./result-fetch";
 import { createRetentionSweeper } from "./retention";
 import { createBatchWorker, createImageWorkers, createWebhookWorker } from "./workers";
 
@@ -156,6 +160,7 @@ export async function startWorker(
     scheduleSeconds: config.webhooks.retryScheduleSeconds,
   });
   const batchQueue = createBatchQueue(bull);
+  const budgets = createBudgetStore({ redis, prefix });
   const countFinal = observeFinalOnce({
     redis,
     prefix,
@@ -167,11 +172,13 @@ export async function startWorker(
     await countFinal(record);
     await retention.scheduleJob(record);
   };
-  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue, onFinal });
+  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue, budgets, onFinal });
   const batchDeps: BatchDeps = {
     config,
     redis,
     lifecycle,
+    budgets,
+    keys: createKeysStore({ redis, prefix }),
     store,
     batches,
     files,
@@ -208,6 +215,15 @@ export async function startWorker(
       limits: config.limits,
       logger,
       fetch: options.fetch ?? fetch,
+      resultFetch: createResultFetch({
+        deliveryHosts: config.deliveryHosts,
+        baseUrls: Object.fromEntries(
+          Object.entries(config.providers).map(([id, p]) => [id, p.baseUrl]),
+        ),
+        allowPrivateUrls: config.allowPrivateUrls,
+        fetch: options.fetch ?? fetch,
+      }),
+      prices: config.prices,
       urlTtlSeconds: config.urlTtlSeconds,
       submitLimiter: createSubmitLimiter(redis, prefix),
       storeRetryWindowMs: config.storeRetryWindowMs,
@@ -233,7 +249,12 @@ export async function startWorker(
       store,
       batches,
       present,
-      secret: await webhookSecret(redis, prefix, config.webhooks.secret),
+      secrets: createWebhookSecrets({
+        redis,
+        prefix,
+        configured: config.webhooks.secret,
+        configuredOwners: staticOwners(config.apiKeys),
+      }),
       timeoutMs: config.webhooks.timeoutMs,
       allowPrivateUrls: config.allowPrivateUrls,
       logger,

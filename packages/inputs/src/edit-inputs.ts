@@ -52,12 +52,21 @@ export function formInputs(files: UploadedFile[]): {
   return { images, mask };
 }
 
-/** The raw inputs of a JSON edit (URLs and data URIs are loaded). */
+/**
+ * The raw inputs of a JSON edit (URLs and data URIs are loaded). More images
+ * than `limits.maxImages` is a 400 before any URL is fetched.
+ */
 export async function jsonInputs(
   body: Record<string, unknown>,
   limits: SourceLimits,
 ): Promise<{ images: RawInput[]; mask: RawInput | undefined }> {
   const refs = imageReferences(body);
+  if (limits.maxImages !== undefined && refs.images.length > limits.maxImages) {
+    throw GatewayError.invalidRequest(
+      "image",
+      `At most ${limits.maxImages} input images may be sent (got ${refs.images.length}).`,
+    );
+  }
   const load = async ([field, source]: [string, string]) => ({
     field,
     data: await loadImageSource(source, field, limits),

@@ -7,7 +7,13 @@ import { ResponseTooLargeError, safeFetch, UnsafeUrlError } from "@imagegate/net
 import { GatewayError } from "@imagegate/params";
 
 /** Limits of remote inputs. */
-export type SourceLimits = { maxImageBytes: number; allowPrivateUrls: boolean; timeoutMs?: number };
+export type SourceLimits = {
+  maxImageBytes: number;
+  allowPrivateUrls: boolean;
+  timeoutMs?: number;
+  /** Most input images the model takes: more is a 400 before anything is fetched. */
+  maxImages?: number;
+};
 
 /** The bytes behind a data URI or URL; throws a 4xx naming `field`. */
 export async function loadImageSource(

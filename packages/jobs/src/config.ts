@@ -6,7 +6,14 @@
  */
 import type { ProviderId } from "@imagegate/params";
 import { z } from "zod";
-import { mergeProviderLimits, type ProviderLimits, readProvidersFile } from "./providers-file";
+import type { PriceTable } from "./prices";
+import {
+  deliveryHostsOf,
+  mergeProviderLimits,
+  type ProviderLimits,
+  priceTableOf,
+  readProvidersFile,
+} from "./providers-file";
 import type { RedisTarget } from "./redis";
 
 /** A boolean variable: true/false, 1/0, yes/no. */
@@ -98,6 +105,10 @@ export const EnvSchema = z
     MAX_IMAGE_BYTES: Int(1024).default(50 * 1024 * 1024),
     /** Largest decoded input image, pixels (decompression bomb guard). */
     MAX_INPUT_PIXELS: Int(1).default(40_000_000),
+    /** Longest line of a batch input file, bytes; longer lines fail alone, unread. */
+    BATCH_MAX_LINE_BYTES: Int(1024).default(1024 * 1024),
+    /** Event streams and `?wait` polls one key may have open at once, across replicas. */
+    MAX_STREAMS_PER_KEY: Int(1).default(32),
     BFL_API_KEY: OptionalText,
     BFL_BASE_URL: z.string().url().default("https://api.bfl.ai"),
     FAL_KEY: OptionalText,
@@ -193,10 +204,18 @@ export type Config = {
   allowPrivateUrls: boolean;
   /** Limits on edit inputs. */
   inputs: { maxUploadBytes: number; maxImageBytes: number; maxPixels: number };
+  /** Longest batch input line, bytes. */
+  batchMaxLineBytes: number;
+  /** Open event streams and long polls per key. */
+  maxStreamsPerKey: number;
   providers: Record<Exclude<ProviderId, "local">, ProviderCredentials>;
   limits: Record<ProviderId, ProviderLimits>;
   /** Provider completion callbacks (fal, Replicate, BFL) at PUBLIC_BASE_URL. */
   callbacks: { enabled: boolean; falJwksUrl: string };
+  /** What images cost per provider and model (PROVIDERS_FILE `price` over the built-in table). */
+  prices: PriceTable;
+  /** Hosts each provider's result images may be downloaded from. */
+  deliveryHosts: Record<ProviderId, string[]>;
   /** Per-model failover order from PROVIDERS_FILE (catalog order otherwise). */
   routes: Record<string, ProviderId[]>;
   /** BullMQ lock and stalled-check period of the worker role. */
@@ -289,6 +308,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxImageBytes: e.MAX_IMAGE_BYTES,
       maxPixels: e.MAX_INPUT_PIXELS,
     },
+    batchMaxLineBytes: e.BATCH_MAX_LINE_BYTES,
+    maxStreamsPerKey: e.MAX_STREAMS_PER_KEY,
     providers: {
       bfl: { apiKey: e.BFL_API_KEY, baseUrl: e.BFL_BASE_URL },
       fal: { apiKey: e.FAL_KEY, baseUrl: e.FAL_BASE_URL },
@@ -297,6 +318,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     callbacks: { enabled: e.PROVIDER_CALLBACKS, falJwksUrl: e.FAL_JWKS_URL },
     limits: mergeProviderLimits(file),
+    prices: priceTableOf(file),
+    deliveryHosts: deliveryHostsOf(file),
     routes: file?.routes ?? {},
     workerLockMs: e.WORKER_LOCK_MS,
     workerMaxStalls: e.WORKER_MAX_STALLS,

@@ -1,14 +1,18 @@
 /**
  * The one way a job ends (docs/architecture.md, "job lifecycle"): the final
- * write, then its announcement — the webhook delivery and, for a batch
- * child, the batch's counts and its finalize step once every line is final.
+ * write, then its announcement — its budget hold settled to what it cost
+ * (succeeded) or released (failed, canceled), the webhook delivery and, for
+ * a batch child, the batch's counts and its finalize step once every line is final.
  * The worker, the API's cancel, a batch stop and the reconciler all end jobs
  * through `finishJob`; a re-run that finds its job already final calls
- * `announceFinal` again, which is idempotent (webhook message ids are fixed,
- * batch counts are guarded by a set).
+ * `announceFinal` again, which is idempotent (a hold ends once, webhook
+ * message ids are fixed, batch counts are guarded by a set).
  */
+
 import type { BatchQueue } from "./batch-queue";
 import type { BatchStore } from "./batch-store";
+import { toMicros } from "./budget";
+import type { BudgetStore } from "./budget-store";
 import type { FinalJobObserver } from "./final-observer";
 import type { JobStore, WriteOptions } from "./job-store";
 import type { JobPatch, JobRecord, JobStatus } from "./records";
@@ -22,6 +26,7 @@ export type JobLifecycleDeps = {
   batchQueue: BatchQueue;
   /** Told about every final job (metrics); it counts each job once itself. */
   onFinal?: FinalJobObserver;
+  budgets: BudgetStore;
 };
 
 export type JobLifecycle = ReturnType<typeof createJobLifecycle>;
@@ -37,10 +42,29 @@ export async function finalizeBatchWhenDone(
   if (completed + failed >= total) await deps.batchQueue.finalize(batchId);
 }
 
+/** Ends a final job's budget hold: settled to its cost when it succeeded, else released. */
+async function endHold(budgets: BudgetStore, record: JobRecord): Promise<void> {
+  const cost = record.cost;
+  if (!cost) return;
+  if (record.status !== "succeeded") {
+    await budgets.release(record.owner, cost.hold_id);
+    return;
+  }
+  await budgets.settle(record.owner, cost.hold_id, {
+    // A record written without its actual cost is charged its estimate.
+    micros: toMicros(cost.actual_usd ?? cost.estimated_usd),
+    images: record.result?.images.length ?? 0,
+    model: record.model,
+    provider: record.provider ?? "unknown",
+    at: record.completed_at ?? Math.floor(Date.now() / 1000),
+  });
+}
+
 /** Creates the job lifecycle over its stores and queues. */
 export function createJobLifecycle(deps: JobLifecycleDeps) {
-  /** Announces a final job: its webhook, and its batch's bookkeeping. Safe to repeat. */
+  /** Announces a final job: its budget, its webhook, its batch's bookkeeping. Safe to repeat. */
   async function announceFinal(record: JobRecord): Promise<void> {
+    await endHold(deps.budgets, record);
     await deps.webhooks.announce(record);
     await deps.onFinal?.(record);
     if (!record.batch_id) return;

@@ -118,6 +118,7 @@ const MUTABLE_DEFAULTS = {
   webhook: null,
   run: null,
   reconciled: 0,
+  cost: null,
 };
 
 function encode(patch: Record<string, unknown>): string[] {

@@ -63,6 +63,22 @@ export function redisKeys(prefix: string, clustered = false) {
     batchChildren: (id: string) => `${p}:batch:${id}:children`,
     batchFinal: (id: string) => `${p}:batch:${id}:final`,
     batchLineErrors: (id: string) => `${p}:batch:${id}:line-errors`,
+    /** A managed API key's record (its id is the owner id of the key). */
+    apiKey: (id: string) => `${p}:apikey:${id}`,
+    /** Managed key ids, scored by creation time. */
+    apiKeys: () => `${p}:apikeys`,
+    /** An owner's webhook signing secrets (current, and the previous one during its grace). */
+    webhookSecret: (owner: string) => `${p}:owner:${owner}:webhook-secret`,
+    /** An owner's lifetime usage and budget counters (micro-dollars, images, jobs). */
+    usage: (owner: string) => `${p}:owner:${owner}:usage`,
+    /** An owner's outstanding budget holds: hold id → micro-dollars. */
+    usageHolds: (owner: string) => `${p}:owner:${owner}:holds`,
+    /** An owner's usage of one UTC day (`YYYY-MM-DD`). */
+    usageDay: (owner: string, day: string) => `${p}:owner:${owner}:usage:${day}`,
+    /** An owner's open event streams and long polls, scored by when each lapses. */
+    streams: (owner: string) => `${p}:owner:${owner}:streams`,
+    /** Prefix of the per-key request counters (rate-limiter-flexible adds `:<owner>`). */
+    rateLimit: (name: string) => `${p}:ratelimit:${name}`,
     /** A final job already counted by the metrics (announceFinal may run more than once). */
     jobCounted: (id: string) => `${p}:job:${id}:counted`,
     /** Pause of a provider queue after a 429. */

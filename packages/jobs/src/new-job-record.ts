@@ -3,7 +3,7 @@
  * ingester (children) and tests: every field a new job starts with.
  */
 import type { NormalizedRequest, ProviderId } from "@imagegate/params";
-import type { JobRecord } from "./records";
+import type { JobCost, JobRecord } from "./records";
 
 /** What differs between new jobs. */
 export type NewJobInput = {
@@ -19,6 +19,8 @@ export type NewJobInput = {
   customId?: string | null;
   /** Unix seconds. @defaultValue now */
   createdAt?: number;
+  /** The estimate held against the key's budget. @defaultValue null (no cost tracking) */
+  cost?: JobCost | null;
 };
 
 /** A queued job record for `input`; the webhook is pending when the request names one. */
@@ -52,5 +54,6 @@ export function newJobRecord(input: NewJobInput): JobRecord {
     upstream_tasks: [],
     run: null,
     reconciled: 0,
+    cost: input.cost ?? null,
   };
 }

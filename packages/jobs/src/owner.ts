@@ -10,3 +10,8 @@ export function ownerOf(apiKey: string | undefined): string {
   if (!apiKey) return "anonymous";
   return `key_${createHash("sha256").update(apiKey).digest("hex").slice(0, 24)}`;
 }
+
+/** Owners that need no managed key record: the static keys' and `anonymous` (auth off). */
+export function staticOwners(apiKeys: readonly string[]): ReadonlySet<string> {
+  return new Set([...apiKeys.map((k) => ownerOf(k)), ownerOf(undefined)]);
+}

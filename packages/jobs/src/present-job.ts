@@ -1,6 +1,6 @@
 /**
  * Public shapes of a job: the images response (OpenAI's, plus `model`,
- * `provider`, `applied`) and the job object (DESIGN §4 "Jobs"). Links are
+ * `provider`, `applied`, `cost_usd`) and the job object (DESIGN §4 "Jobs"). Links are
  * signed on every read, so an old job always hands out a working URL while
  * its image is kept.
  */
@@ -17,6 +17,8 @@ export type ImagesResponse = {
   provider: string | null;
   job_id: string;
   applied: Record<string, unknown> | null;
+  /** What the job cost (null for jobs stored before costs existed). */
+  cost_usd: number | null;
 };
 
 /**
@@ -53,7 +55,21 @@ export async function presentImages(
     provider: record.provider,
     job_id: record.id,
     applied: record.applied,
+    cost_usd: record.cost?.actual_usd ?? null,
   };
+}
+
+/**
+ * The job's `cost`: the estimate, and once it ended what it cost — nothing
+ * for a failed or canceled job, whose hold was released.
+ */
+export function presentCost(record: JobRecord) {
+  if (!record.cost) return null;
+  const { estimated_usd, actual_usd, source } = record.cost;
+  if (record.status === "failed" || record.status === "canceled") {
+    return { estimated_usd, actual_usd: 0, source: "not_charged" as const };
+  }
+  return { estimated_usd, actual_usd, source };
 }
 
 /** A ledger entry as the job object shows it (no resume URLs; times in unix seconds). */
@@ -99,6 +115,7 @@ export async function presentJob(
     error: record.error,
     attempt_log: record.attempt_log,
     upstream_tasks: record.upstream_tasks.map(presentUpstreamTask),
+    cost: presentCost(record),
     webhook: record.webhook
       ? {
           url: record.webhook.url,

@@ -1,11 +1,13 @@
 /**
- * PROVIDERS_FILE: optional JSON with per-provider limits and model routes
- * (DESIGN §3), merged over each provider's published defaults. Parsed once at
+ * PROVIDERS_FILE: optional JSON with per-provider limits, prices, result
+ * hosts and model routes (DESIGN §3), merged over each provider's published defaults. Parsed once at
  * start; a bad file stops the process naming PROVIDERS_FILE and the field.
  */
 import { readFileSync } from "node:fs";
 import { type ProviderId, ProviderIdSchema } from "@imagegate/params";
 import { z } from "zod";
+import { DEFAULT_DELIVERY_HOSTS, DeliveryHostSchema } from "./delivery-hosts";
+import { type Price, PriceSchema, type PriceTable } from "./prices";
 
 /** Limits and retry policy of one provider's queue. */
 export const ProviderLimitsSchema = z.object({
@@ -115,11 +117,19 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
   },
 };
 
+/** A provider's entry in the file: its limits, its price, its result hosts. */
+const ProviderEntrySchema = ProviderLimitsSchema.partial()
+  .extend({
+    /** Replaces the built-in prices of every model on this provider (`prices.ts`). */
+    price: PriceSchema.optional(),
+    /** Replaces the hosts result images may come from (`delivery-hosts.ts`). */
+    deliveryHosts: z.array(DeliveryHostSchema).optional(),
+  })
+  .strict();
+
 export const ProvidersFileSchema = z
   .object({
-    providers: z
-      .partialRecord(ProviderIdSchema, ProviderLimitsSchema.partial().strict())
-      .default({}),
+    providers: z.partialRecord(ProviderIdSchema, ProviderEntrySchema).default({}),
     routes: z.record(z.string(), z.array(ProviderIdSchema).min(1)).default({}),
   })
   .strict();
@@ -147,7 +157,27 @@ export function mergeProviderLimits(
 ): Record<ProviderId, ProviderLimits> {
   const out = {} as Record<ProviderId, ProviderLimits>;
   for (const id of ProviderIdSchema.options) {
-    out[id] = { ...PROVIDER_DEFAULTS[id], ...(file?.providers[id] ?? {}) };
+    const { price: _price, deliveryHosts: _hosts, ...limits } = file?.providers[id] ?? {};
+    out[id] = { ...PROVIDER_DEFAULTS[id], ...limits };
+  }
+  return out;
+}
+
+/** The price table: the file's per-provider prices over the built-in ones. */
+export function priceTableOf(file: ProvidersFile | undefined): PriceTable {
+  const overrides: Partial<Record<ProviderId, Price>> = {};
+  for (const id of ProviderIdSchema.options) {
+    const price = file?.providers[id]?.price;
+    if (price) overrides[id] = price;
+  }
+  return { overrides };
+}
+
+/** Each provider's result hosts: the file's list or the defaults. */
+export function deliveryHostsOf(file: ProvidersFile | undefined): Record<ProviderId, string[]> {
+  const out = {} as Record<ProviderId, string[]>;
+  for (const id of ProviderIdSchema.options) {
+    out[id] = [...(file?.providers[id]?.deliveryHosts ?? DEFAULT_DELIVERY_HOSTS[id])];
   }
   return out;
 }

@@ -119,6 +119,20 @@ export function isLiveTask(entry: UpstreamTaskEntry): boolean {
   return entry.task_id !== null && (entry.state === "running" || entry.state === "succeeded");
 }
 
+/**
+ * A job's cost (DESIGN §4 "Tenants"): the estimate held against its key's
+ * budget at submit, and what it actually cost once it succeeded — reported
+ * by the provider, from the price table, or both (`prices.ts`).
+ */
+export const JobCostSchema = z.object({
+  estimated_usd: z.number(),
+  actual_usd: z.number().nullable(),
+  source: z.enum(["provider", "price_table", "mixed"]).nullable(),
+  /** The budget hold of the estimate: the job id, or its batch line's hold (`batch_…:…`). */
+  hold_id: z.string(),
+});
+export type JobCost = z.infer<typeof JobCostSchema>;
+
 export const JobRecordSchema = z.object({
   id: z.string(),
   /** Hash of the API key that created the job; only that key can see it. */
@@ -152,6 +166,8 @@ export const JobRecordSchema = z.object({
   run: z.string().nullable().default(null),
   /** Times the reconciler put the job back on a queue after its queue entry vanished. */
   reconciled: z.number().int().default(0),
+  /** Estimated and actual cost; null on jobs stored before costs existed. */
+  cost: JobCostSchema.nullable().default(null),
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 

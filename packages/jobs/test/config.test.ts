@@ -153,4 +153,63 @@ describe("loadConfig", () => {
     expect(problems({ PROVIDERS_FILE: bad })[0]).toMatch(/^PROVIDERS_FILE:/);
     expect(problems({ PROVIDERS_FILE: join(dir, "missing.json") })[0]).toMatch(/cannot read/);
   });
+
+  it("reads prices and result hosts from PROVIDERS_FILE, keeping them out of the limits", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfg-"));
+    const file = join(dir, "prices.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        providers: {
+          local: { price: { per_image_usd: 0.1 } },
+          bfl: {
+            price: { per_megapixel_usd: 0.05 },
+            deliveryHosts: ["cdn.example.com"],
+            attempts: 2,
+          },
+        },
+      }),
+    );
+    const c = loadConfig({ PROVIDERS_FILE: file });
+    expect(c.prices.overrides).toEqual({
+      local: {
+        per_image_usd: 0.1,
+        per_megapixel_usd: 0,
+        per_input_megapixel_usd: 0,
+        min_megapixels: 0,
+      },
+      bfl: {
+        per_image_usd: 0,
+        per_megapixel_usd: 0.05,
+        per_input_megapixel_usd: 0,
+        min_megapixels: 0,
+      },
+    });
+    expect(c.limits.bfl).toEqual({ ...loadConfig({}).limits.bfl, attempts: 2 });
+    expect(c.deliveryHosts.bfl).toEqual(["cdn.example.com"]);
+    expect(c.deliveryHosts.fal).toContain("fal.media");
+    expect(loadConfig({}).prices.overrides).toEqual({});
+
+    writeFileSync(file, JSON.stringify({ providers: { local: { price: { per_image: 1 } } } }));
+    expect(problems({ PROVIDERS_FILE: file })[0]).toMatch(
+      /^PROVIDERS_FILE: providers\.local\.price/,
+    );
+    writeFileSync(file, JSON.stringify({ providers: { fal: { deliveryHosts: ["https://x"] } } }));
+    expect(problems({ PROVIDERS_FILE: file })[0]).toMatch(
+      /^PROVIDERS_FILE: providers\.fal\.deliveryHosts\.0/,
+    );
+  });
+
+  it("reads the tenant caps and names them when bad", () => {
+    expect(loadConfig({})).toMatchObject({ batchMaxLineBytes: 1_048_576, maxStreamsPerKey: 32 });
+    expect(loadConfig({ BATCH_MAX_LINE_BYTES: "4096", MAX_STREAMS_PER_KEY: "2" })).toMatchObject({
+      batchMaxLineBytes: 4096,
+      maxStreamsPerKey: 2,
+    });
+    const list = problems({ BATCH_MAX_LINE_BYTES: "10", MAX_STREAMS_PER_KEY: "0" });
+    expect(list.map((p) => p.split(":")[0]).sort()).toEqual([
+      "BATCH_MAX_LINE_BYTES",
+      "MAX_STREAMS_PER_KEY",
+    ]);
+  });
 });

@@ -22,6 +22,8 @@ export type SafeFetchOptions = {
   allowPrivate?: boolean;
   /** Exact addresses allowed even though private (a trusted internal host). @defaultValue none */
   allowAddresses?: readonly string[];
+  /** Host names the call (and each redirect) may go to; others are refused. @defaultValue any */
+  allowHost?: (host: string) => boolean;
   /** Redirects to follow; 0 refuses any. @defaultValue 3 */
   maxRedirects?: number;
   /** Largest body read. @defaultValue 50 MiB */
@@ -55,10 +57,11 @@ export function parseHttpUrl(raw: string): URL {
   return url;
 }
 
-/** Which addresses a call may reach. */
+/** Which hosts and addresses a call may reach. */
 type AddressPolicy = {
   allowPrivate?: boolean | undefined;
   allowAddresses?: readonly string[] | undefined;
+  allowHost?: ((host: string) => boolean) | undefined;
 };
 
 function allowed(address: string, policy: AddressPolicy): boolean {
@@ -68,8 +71,11 @@ function allowed(address: string, policy: AddressPolicy): boolean {
 /** Resolves a host and refuses it unless every address is public (or private ones are allowed). */
 export async function checkUrl(raw: string, policy: AddressPolicy = {}): Promise<URL> {
   const url = parseHttpUrl(raw);
-  if (policy.allowPrivate) return url;
   const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (policy.allowHost && !policy.allowHost(host)) {
+    throw new UnsafeUrlError(`${host} is not an allowed host`, raw);
+  }
+  if (policy.allowPrivate) return url;
   const addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
     dnsLookup(host, { all: true }, (err, list) => (err ? reject(err) : resolve(list))),
   ).catch(() => {

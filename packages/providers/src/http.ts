@@ -2,7 +2,8 @@
  * HTTP for adapters: JSON calls that turn every failure into a
  * ProviderError (through `classifyResponse`, or `retryable` for network
  * errors), and size-capped downloads of result images (upstream URLs expire,
- * so they are fetched at once; data: URIs from fal's `sync_mode` too).
+ * so they are fetched at once; data: URIs from fal's `sync_mode` too) through
+ * the context's guarded `fetchResult`.
  */
 import type { ProviderId } from "@imagegate/params";
 import { classifyResponse } from "./classify";
@@ -66,7 +67,7 @@ export async function requestJson(
 /** Downloads an image (http(s) or data: URI) up to `maxBytes`; returns its bytes and type. */
 export async function downloadImage(
   provider: ProviderId,
-  ctx: Pick<ProviderContext, "fetch" | "signal">,
+  ctx: Pick<ProviderContext, "fetchResult" | "signal">,
   url: string,
   maxBytes: number = MAX_DOWNLOAD_BYTES,
 ): Promise<{ data: Buffer; contentType: string | undefined }> {
@@ -79,9 +80,11 @@ export async function downloadImage(
   }
   let res: Response;
   try {
-    res = await ctx.fetch(url, { signal: ctx.signal });
+    res = await ctx.fetchResult(url, { signal: ctx.signal });
   } catch (err) {
     if (isAbortError(err) || ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    // A refused URL (untrusted host, private address) is final: retrying cannot change it.
+    if (err instanceof ProviderError) throw err;
     throw new ProviderError(
       provider,
       "retryable",

@@ -46,7 +46,14 @@ export type ProviderInputImage = {
 
 /** Everything an adapter may use besides the plan. */
 export type ProviderContext = {
+  /** For calls to the provider's API (its configured base URL and the URLs it hands back for polling). */
   fetch: typeof fetch;
+  /**
+   * For result image URLs an upstream's reply points at: the worker checks
+   * them against the provider's delivery hosts and the address guard of
+   * user URLs before fetching. Rejects with a permanent ProviderError when refused.
+   */
+  fetchResult: (url: string, init: { signal: AbortSignal }) => Promise<Response>;
   /** Aborts the run: job canceled, the run's lock lost, or a sibling call failed before this one submitted. */
   signal: AbortSignal;
   /**

@@ -2,8 +2,8 @@
  * What happened to jobs, from whichever process saw it happen: final jobs by
  * model, provider, operation, status and error code; end-to-end duration;
  * time in queue; upstream call latency and errors by class; images and cost
- * (USD, where the provider reports it on the job's upstream ledger) by
- * provider and model; webhook deliveries and batch lines by outcome.
+ * (USD: what the provider reported on the job's upstream ledger, else the
+ * price table's figure for a succeeded job) by provider and model; webhook deliveries and batch lines by outcome.
  * Labels are bounded: models, providers and error codes are closed sets
  * (an unknown code is counted as `other`), never ids or free text.
  */
@@ -22,6 +22,8 @@ export type FinalJob = {
   result: { images: readonly unknown[] } | null;
   batch_id: string | null;
   upstream_tasks: readonly { provider: string; cost_usd: number | null }[];
+  /** What the job was charged (price table or provider), when costs are kept. */
+  cost?: { actual_usd: number | null } | null;
 };
 
 /** Outcome of one upstream call: `succeeded` or the error's class. */
@@ -118,8 +120,8 @@ export function jobMetrics(registry: Registry, knownCodes: ReadonlySet<string> =
     () =>
       new Counter({
         name: "imagegate_cost_usd_total",
-        help: "Upstream cost in USD as the provider reported it on the job's tasks, by provider and model",
-        labelNames: ["provider", "model"],
+        help: "Cost in USD by provider and model; source: provider (reported on the job's tasks) or price_table",
+        labelNames: ["provider", "model", "source"],
         registers,
       }),
   );
@@ -180,10 +182,20 @@ export function jobMetrics(registry: Registry, knownCodes: ReadonlySet<string> =
       if (job.status === "succeeded" && job.result) {
         images.inc({ provider, model: job.model }, job.result.images.length);
       }
+      let reported = 0;
       for (const task of job.upstream_tasks) {
         if (task.cost_usd !== null && task.cost_usd > 0) {
-          cost.inc({ provider: task.provider, model: job.model }, task.cost_usd);
+          cost.inc(
+            { provider: task.provider, model: job.model, source: "provider" },
+            task.cost_usd,
+          );
+          reported += task.cost_usd;
         }
+      }
+      // No provider figure: a succeeded job's charge from the price table stands in.
+      const charged = job.cost?.actual_usd ?? 0;
+      if (job.status === "succeeded" && reported === 0 && charged > 0) {
+        cost.inc({ provider, model: job.model, source: "price_table" }, charged);
       }
     },
     /** Seconds a job waited in `provider`'s queue. */

@@ -17,6 +17,8 @@ export type Delivery = {
   payload: { type: string; timestamp: string; data: Record<string, unknown> } | null;
   status: number;
   at: number;
+  /** The body and signature headers as sent, to verify with another secret. */
+  raw: { body: string; headers: Record<string, string> };
 };
 
 /** A running receiver. */
@@ -27,6 +29,16 @@ export type WebhookReceiver = {
   failNext(status: number, times?: number, headers?: Record<string, string>): void;
   close(): Promise<void>;
 };
+
+/** True when a delivery as sent (`Delivery.raw`) verifies with `secret`. */
+export function verifiesWith(secret: string, raw: Delivery["raw"]): boolean {
+  try {
+    new Webhook(secret).verify(raw.body, raw.headers);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Starts a receiver verifying with `secret` (`whsec_…`). */
 export async function startWebhookReceiver(secret: string): Promise<WebhookReceiver> {
@@ -57,6 +69,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       payload,
       status,
       at: Date.now(),
+      raw: { body, headers },
     });
     res.writeHead(status, failure?.headers ?? {});
     res.end();

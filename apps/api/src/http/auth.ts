@@ -1,42 +1,58 @@
 /**
- * Bearer-key auth (DESIGN §3 API_KEYS). Keys are compared in constant time;
- * the caller's owner id (a hash of the key) scopes everything it can see.
- * With no keys configured auth is off and every caller is `anonymous`.
+ * Bearer-key auth (DESIGN §3 API_KEYS, §4 "Tenants"): a static key from
+ * API_KEYS (no limits), or a managed key looked up in Redis on every
+ * request, so a disabled or deleted key is refused at once on every
+ * replica. Static keys are compared as SHA-256 digests in constant time, so
+ * neither their content nor their length leaks. With no static key and no
+ * managed key, auth is off and every caller is `anonymous`; once a managed
+ * key exists, a caller must present one.
  */
+
 import { timingSafeEqual } from "node:crypto";
-import { ownerOf } from "@imagegate/jobs";
+import { type KeysStore, keyDigest, NO_LIMITS, ownerOf } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
 import type { RequestHandler } from "express";
+import { ANONYMOUS, type Caller } from "./caller";
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const missing = () =>
+  new GatewayError(
+    "invalid_api_key",
+    "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.",
+  );
 
-/** Checks `Authorization: Bearer <key>` and sets `res.locals.owner`. */
-export function auth(apiKeys: readonly string[]): RequestHandler {
-  // Owner ids of the configured keys, hashed once rather than per request.
-  const owners = new Map(apiKeys.map((k) => [k, ownerOf(k)]));
-  return (req, res, next) => {
-    if (apiKeys.length === 0) {
-      res.locals.owner = ownerOf(undefined);
-      return next();
-    }
+/** Options of `auth`. */
+export type AuthOptions = { staticKeys: readonly string[]; keys: KeysStore };
+
+/** Checks `Authorization: Bearer <key>` and sets `res.locals.caller` and `res.locals.owner`. */
+export function auth(options: AuthOptions): RequestHandler {
+  // Digests and owner ids of the static keys, computed once rather than per request.
+  const statics = options.staticKeys.map((k) => ({ digest: keyDigest(k), owner: ownerOf(k) }));
+
+  async function identify(key: string | undefined): Promise<Caller | null> {
+    if (key === undefined) return null;
+    const digest = keyDigest(key);
+    let found: string | undefined;
+    // Every static key is compared, so the time does not tell which one matched.
+    for (const s of statics) if (timingSafeEqual(s.digest, digest)) found = s.owner;
+    if (found) return { owner: found, source: "static", limits: NO_LIMITS };
+    const record = await options.keys.authenticate(key);
+    return record ? { owner: record.id, source: "managed", limits: record.limits } : null;
+  }
+
+  return async (req, res, next) => {
     const header = req.get("authorization") ?? "";
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match) {
-      throw new GatewayError(
-        "invalid_api_key",
-        "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.",
-      );
+    const key = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+    let caller = await identify(key);
+    if (!caller) {
+      if (statics.length > 0 || (await options.keys.any())) {
+        throw key === undefined
+          ? missing()
+          : new GatewayError("invalid_api_key", "Incorrect API key provided.");
+      }
+      caller = ANONYMOUS;
     }
-    const key = (match[1] as string).trim();
-    const known = apiKeys.find((k) => same(k, key));
-    if (known === undefined) {
-      throw new GatewayError("invalid_api_key", "Incorrect API key provided.");
-    }
-    res.locals.owner = owners.get(known);
+    res.locals.caller = caller;
+    res.locals.owner = caller.owner;
     next();
   };
 }

@@ -56,11 +56,11 @@ export function createMetrics(options: {
   const timing: RequestHandler = (req, res, next) => {
     const end = requests.startTimer();
     res.on("finish", () => {
-      // The matched route pattern, not the path: ids must not explode the label set.
-      const route =
-        (req.route?.path as string | undefined) ??
-        (res.statusCode === 404 ? "unmatched" : req.path);
-      end({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+      // The matched route pattern, never the path: ids, and paths anyone may send
+      // (refused before any route matched, e.g. by auth), must not grow the label set.
+      const pattern = req.route?.path as string | undefined;
+      const route = pattern === undefined ? "unmatched" : `${req.baseUrl}${pattern}`;
+      end({ method: req.method, route, status: String(res.statusCode) });
     });
     next();
   };

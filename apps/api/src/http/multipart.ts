@@ -2,8 +2,10 @@
  * multipart/form-data exactly as the OpenAI SDK sends edits: `image` or
  * repeated `image[]` files (up to 16), an optional `mask` file, every other
  * field a string. Streamed through busboy with byte caps per file and per
- * request: an oversized upload is refused with 413 as soon as it crosses the
- * cap (or at once from its Content-Length), never read whole.
+ * request — text fields count toward the request's cap too, and a field
+ * longer than busboy keeps is refused, not truncated: an oversized upload is
+ * refused with 413 as soon as it crosses the cap (or at once from its
+ * Content-Length), never read whole.
  */
 
 import type { UploadedFile } from "@imagegate/inputs";
@@ -16,6 +18,11 @@ export type ParsedForm = { fields: Record<string, string>; files: UploadedFile[]
 
 /** Caps of a form. */
 export type FormLimits = { maxUploadBytes: number; maxFileBytes: number; maxFiles: number };
+
+/** Longest text field (a prompt, metadata). */
+const MAX_FIELD_BYTES = 1024 * 1024;
+/** Most text fields in one form. */
+const MAX_FIELDS = 100;
 
 const tooLarge = (what: string, bytes: number) =>
   new GatewayError("payload_too_large", `${what} is larger than ${bytes} bytes.`, null);
@@ -33,8 +40,8 @@ export function parseMultipart(req: Request, limits: FormLimits): Promise<Parsed
         limits: {
           fileSize: limits.maxFileBytes,
           files: limits.maxFiles + 1,
-          fields: 100,
-          fieldSize: 1024 * 1024,
+          fields: MAX_FIELDS,
+          fieldSize: MAX_FIELD_BYTES,
         },
       });
     } catch {
@@ -51,9 +58,18 @@ export function parseMultipart(req: Request, limits: FormLimits): Promise<Parsed
       req.unpipe(parser);
       reject(err);
     };
-    parser.on("field", (name, value) => {
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated || info.nameTruncated) {
+        return fail(tooLarge(`The field '${name}'`, MAX_FIELD_BYTES));
+      }
+      total += Buffer.byteLength(name) + Buffer.byteLength(value);
+      if (total > limits.maxUploadBytes)
+        return fail(tooLarge("The request", limits.maxUploadBytes));
       fields[name] = value;
     });
+    parser.on("fieldsLimit", () =>
+      fail(GatewayError.invalidRequest(null, `At most ${MAX_FIELDS} form fields may be sent.`)),
+    );
     parser.on("file", (field, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => {

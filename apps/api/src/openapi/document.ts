@@ -12,10 +12,15 @@ import {
   type ResponseConfig,
   type RouteConfig,
 } from "@asteasolutions/zod-to-openapi";
+import { CreateKeySchema, UpdateKeySchema } from "@imagegate/jobs";
 import { GenerationRequestSchema } from "@imagegate/params";
 import { z } from "zod";
 import { CreateBatchSchema } from "../routes/batches";
 import {
+  ApiKeyCreatedSchema,
+  ApiKeyDeletedSchema,
+  ApiKeyListSchema,
+  ApiKeySchema,
   BatchSchema,
   ErrorEnvelopeSchema,
   FileDeletedSchema,
@@ -26,6 +31,7 @@ import {
   listOf,
   ModelListSchema,
   ModelSchema,
+  UsageSchema,
   WebhookSecretSchema,
 } from "./responses";
 
@@ -152,11 +158,93 @@ export function buildOpenApi(): Record<string, unknown> {
     request: { params: id },
     responses: { 202: json(schemas.Job, "Job object") },
   });
+  const secret = registry.register("WebhookSecret", WebhookSecretSchema);
   route({
     method: "get",
     path: "/v1/webhooks/secret",
-    summary: "The whsec_ webhook signing secret",
-    responses: { 200: json(registry.register("WebhookSecret", WebhookSecretSchema), "Secret") },
+    summary: "The calling key's whsec_ signing secret",
+    responses: { 200: json(secret, "Secret") },
+  });
+  route({
+    method: "post",
+    path: "/v1/webhooks/secret/rotate",
+    summary: "A new signing secret; the previous one keeps signing for 24 h",
+    responses: { 200: json(secret, "The new secret") },
+  });
+  const usage = registry.register("Usage", UsageSchema);
+  const usageWindow = z.object({
+    start_time: z.coerce.number().int().optional(),
+    end_time: z.coerce.number().int().optional(),
+  });
+  route({
+    method: "get",
+    path: "/v1/usage",
+    summary: "The calling key's images, jobs, spend, holds and budget (whole UTC days)",
+    request: { query: usageWindow },
+    responses: { 200: json(usage, "Usage") },
+  });
+  const apiKey = registry.register("ApiKey", ApiKeySchema);
+  route({
+    method: "post",
+    path: "/admin/keys",
+    summary: "Create a managed key (ADMIN_API_KEY); the key is shown only here",
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: registry.register("ApiKeyCreateRequest", CreateKeySchema.clone()),
+          },
+        },
+      },
+    },
+    responses: {
+      201: json(registry.register("ApiKeyCreated", ApiKeyCreatedSchema), "The new key"),
+    },
+  });
+  route({
+    method: "get",
+    path: "/admin/keys",
+    summary: "Static and managed keys (ADMIN_API_KEY)",
+    responses: { 200: json(registry.register("ApiKeyList", ApiKeyListSchema), "Keys") },
+  });
+  route({
+    method: "get",
+    path: "/admin/keys/{id}",
+    summary: "A key",
+    request: { params: id },
+    responses: { 200: json(apiKey, "Key") },
+  });
+  route({
+    method: "patch",
+    path: "/admin/keys/{id}",
+    summary: "Change a managed key's name, limits or disabled flag",
+    request: {
+      params: id,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: registry.register("ApiKeyUpdateRequest", UpdateKeySchema.clone()),
+          },
+        },
+      },
+    },
+    responses: { 200: json(apiKey, "Key") },
+  });
+  route({
+    method: "delete",
+    path: "/admin/keys/{id}",
+    summary: "Delete a managed key (refused at once)",
+    request: { params: id },
+    responses: { 200: json(registry.register("ApiKeyDeleted", ApiKeyDeletedSchema), "Deleted") },
+  });
+  route({
+    method: "get",
+    path: "/admin/keys/{id}/usage",
+    summary: "Any key's usage (ADMIN_API_KEY)",
+    request: { params: id, query: usageWindow },
+    responses: { 200: json(usage, "Usage") },
   });
   route({
     method: "post",

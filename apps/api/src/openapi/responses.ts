@@ -48,6 +48,8 @@ export const ImagesResponseSchema = z.object({
   provider: z.string().nullable(),
   job_id: z.string(),
   applied: Applied,
+  /** What the job cost (null for jobs stored before costs existed). */
+  cost_usd: z.number().nullable(),
 });
 
 const WebhookView = z
@@ -91,6 +93,13 @@ export const JobSchema = z.object({
   webhook: WebhookView,
   batch_id: z.string().nullable(),
   metadata: Metadata,
+  cost: z
+    .object({
+      estimated_usd: z.number(),
+      actual_usd: z.number().nullable(),
+      source: z.enum(["provider", "price_table", "mixed", "not_charged"]).nullable(),
+    })
+    .nullable(),
   queue_position: z.number().int().nullable().optional(),
 });
 
@@ -205,6 +214,8 @@ export const ModelListSchema = z.object({ object: z.literal("list"), data: z.arr
 export const WebhookSecretSchema = z.object({
   object: z.literal("webhook_secret"),
   secret: z.string().startsWith("whsec_"),
+  /** After a rotation, when the previous secret stops signing (unix seconds). */
+  previous_secret_expires_at: z.number().int().nullable(),
 });
 
 /** `/healthz` and `/readyz`. */
@@ -212,4 +223,59 @@ export const HealthSchema = z.object({
   status: z.enum(["ok", "unavailable"]),
   redis: z.string().optional(),
   storage: z.string().optional(),
+});
+
+/** A key as `/admin/keys` shows it (never the key itself, but once on creation). */
+export const ApiKeySchema = z.object({
+  id: z.string(),
+  object: z.literal("api_key"),
+  name: z.string(),
+  source: z.enum(["static", "managed"]),
+  redacted_key: z.string(),
+  limits: z.object({
+    requests_per_minute: z.number().int().nullable(),
+    budget_usd: z.number().nullable(),
+    models: z.array(z.string()).nullable(),
+  }),
+  disabled: z.boolean(),
+  created_at: z.number().int().nullable(),
+});
+
+/** A new managed key, with the key shown this once. */
+export const ApiKeyCreatedSchema = ApiKeySchema.extend({ key: z.string() });
+
+/** The key list (static and managed, no paging). */
+export const ApiKeyListSchema = z.object({
+  object: z.literal("list"),
+  data: z.array(ApiKeySchema),
+  has_more: z.boolean(),
+});
+
+/** A deleted managed key. */
+export const ApiKeyDeletedSchema = z.object({
+  id: z.string(),
+  object: z.literal("api_key"),
+  deleted: z.literal(true),
+});
+
+/** A key's usage: images, jobs, spend, holds and budget. */
+export const UsageSchema = z.object({
+  object: z.literal("usage"),
+  key_id: z.string(),
+  start_time: z.number().int().nullable(),
+  end_time: z.number().int().nullable(),
+  images: z.number().int(),
+  jobs: z.number().int(),
+  spent_usd: z.number(),
+  held_usd: z.number(),
+  budget_usd: z.number().nullable(),
+  remaining_usd: z.number().nullable(),
+  by_model: z.array(
+    z.object({
+      model: z.string(),
+      provider: z.string(),
+      images: z.number().int(),
+      cost_usd: z.number(),
+    }),
+  ),
 });

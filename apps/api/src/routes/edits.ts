@@ -7,12 +7,18 @@
  */
 
 import { checkEditInputs, formInputs, jsonInputs, storeEditInputs } from "@imagegate/inputs";
-import { GatewayError, normalizeImageRequest } from "@imagegate/params";
+import {
+  DEFAULT_MODEL_ID,
+  GatewayError,
+  normalizeImageRequest,
+  requireModel,
+} from "@imagegate/params";
 import express, { Router } from "express";
 import type { ApiDeps } from "../deps";
+import { callerOf } from "../http/caller";
 import { parseMultipart } from "../http/multipart";
 import { fingerprint, once } from "../services/idempotency";
-import { submitImageJob } from "../services/submit-image-job";
+import { assertModelAllowed, submitImageJob } from "../services/submit-image-job";
 import { respondToNewJob } from "./images";
 
 /** Most files one multipart edit may carry (OpenAI's limit). */
@@ -47,9 +53,13 @@ export function editsRouter(deps: ApiDeps): Router {
         );
       }
       body = req.body as Record<string, unknown>;
+      // The model and its input cap are checked before any image URL is fetched.
+      const model = requireModel(typeof body.model === "string" ? body.model : DEFAULT_MODEL_ID);
+      assertModelAllowed(callerOf(res).limits, model.id);
       raw = await jsonInputs(body, {
         maxImageBytes: limits.maxImageBytes,
         allowPrivateUrls: deps.config.allowPrivateUrls,
+        maxImages: model.maxInputImages,
       });
     } else {
       throw new GatewayError(
@@ -74,6 +84,7 @@ export function editsRouter(deps: ApiDeps): Router {
       await storeEditInputs(deps.blobs, inputs);
       return submitImageJob(deps, request, {
         owner,
+        limits: callerOf(res).limits,
         requestId: res.locals.requestId as string,
         jobId,
       });

@@ -13,6 +13,7 @@ import {
 } from "@imagegate/params";
 import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../deps";
+import { callerOf } from "../http/caller";
 import { jsonBody } from "../http/json-body";
 import { fingerprint, once } from "../services/idempotency";
 import { jobView } from "../services/job-view";
@@ -91,6 +92,7 @@ export function imagesRouter(deps: ApiDeps): Router {
       async (jobId) =>
         submitImageJob(deps, normalizeImageRequest(req.body), {
           owner,
+          limits: callerOf(res).limits,
           requestId: res.locals.requestId as string,
           jobId,
         }),

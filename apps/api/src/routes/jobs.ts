@@ -10,6 +10,7 @@ import type { ApiDeps } from "../deps";
 import { cancelJob } from "../services/cancel-job";
 import { jobView } from "../services/job-view";
 import { ownedJob } from "../services/owned-job";
+import { openStreamSlot } from "../services/stream-slot";
 import { clientGone, waitForJob } from "../services/wait-for-job";
 
 /** Parses `?wait=` seconds (0–60). */
@@ -47,7 +48,8 @@ export function jobsRouter(deps: ApiDeps): Router {
   router.get("/v1/jobs", async (req, res) => {
     const query = parseListQuery(req.query);
     const page = await deps.store.list(owner(res), query);
-    const data = await Promise.all(page.data.map((r) => jobView(deps, r)));
+    // A list never inlines images: 100 jobs of b64_json would be hundreds of MB.
+    const data = await Promise.all(page.data.map((r) => jobView(deps, r, { links: true })));
     res.json({
       object: "list",
       data,
@@ -61,7 +63,12 @@ export function jobsRouter(deps: ApiDeps): Router {
     const waitS = parseWait(req.query.wait);
     let record = await ownedJob(deps, req.params.id, owner(res));
     if (waitS > 0 && !isFinal(record.status)) {
-      record = await waitForJob(deps, record.id, waitS * 1000, clientGone(res));
+      const slot = await openStreamSlot(deps, owner(res), waitS * 1000 + 5_000);
+      try {
+        record = await waitForJob(deps, record.id, waitS * 1000, clientGone(res));
+      } finally {
+        await slot.release();
+      }
     }
     if (record.provider) res.setHeader("x-imagegate-provider", record.provider);
     res.json(await jobView(deps, record));
@@ -76,6 +83,7 @@ export function jobsRouter(deps: ApiDeps): Router {
     const record = await ownedJob(deps, req.params.id, owner(res));
     if (!record.webhook)
       throw GatewayError.invalidRequest(null, `Job ${record.id} has no webhook_url.`);
+    await deps.rateLimits.redelivery(owner(res));
     if (!isFinal(record.status)) {
       throw new GatewayError(
         "job_not_finished",

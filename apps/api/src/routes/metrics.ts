@@ -1,26 +1,28 @@
-/** `GET /metrics` for Prometheus; behind ADMIN_API_KEY when one is set. */
-import { timingSafeEqual } from "node:crypto";
+/**
+ * `GET /metrics` for Prometheus; behind ADMIN_API_KEY when one is set. With
+ * `more` (the standalone process's worker thread) its series are summed in.
+ */
 import { GatewayError } from "@imagegate/params";
+import { type MetricsSnapshot, mergedMetrics } from "@imagegate/telemetry";
 import { Router } from "express";
 import type { Metrics } from "../http/metrics";
-
-function sameKey(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { sameSecret } from "../http/same-secret";
 
 /** The metrics router (mounted before API-key auth). */
-export function metricsRouter(metrics: Metrics, adminKey: string | undefined): Router {
+export function metricsRouter(
+  metrics: Metrics,
+  adminKey: string | undefined,
+  more?: () => Promise<MetricsSnapshot[]>,
+): Router {
   const router = Router();
   router.get("/metrics", async (req, res) => {
     if (adminKey) {
       const given = /^Bearer\s+(.+)$/i.exec(req.get("authorization") ?? "")?.[1]?.trim() ?? "";
-      if (!sameKey(given, adminKey))
+      if (!sameSecret(given, adminKey))
         throw new GatewayError("invalid_api_key", "/metrics needs the ADMIN_API_KEY.");
     }
     res.setHeader("content-type", metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
+    res.send(await mergedMetrics(metrics.registry, (await more?.()) ?? []));
   });
   return router;
 }

@@ -7,14 +7,15 @@ import type { ApiDeps } from "../deps";
 
 /**
  * The public job object of `record`. `position: false` skips the queue look-up
- * (the 202 of a fresh submit, where it would cost a Redis round trip on the hot path).
+ * (the 202 of a fresh submit, where it would cost a Redis round trip on the hot path);
+ * `links: true` hands out links even when the job asked for `b64_json` (lists).
  */
 export async function jobView(
   deps: ApiDeps,
   record: JobRecord,
-  options: { position?: boolean } = {},
+  options: { position?: boolean; links?: boolean } = {},
 ) {
-  const view = await presentJob(record, deps.present);
+  const view = await presentJob(record, deps.present, options.links ? "url" : undefined);
   if (record.status !== "queued" || options.position === false) return view;
   return { ...view, queue_position: await deps.queues.position(record.id, record.route) };
 }

@@ -8,15 +8,27 @@
  * only once the record is written (the worker also re-reads once before
  * skipping).
  */
-import { isCluster, type JobRecord, newJobRecord, routeFor } from "@imagegate/jobs";
+import {
+  allowsModel,
+  estimateJobMicros,
+  isCluster,
+  type JobRecord,
+  type KeyLimits,
+  newJobRecord,
+  routeFor,
+  toUsd,
+} from "@imagegate/jobs";
 import { checkUrl, UnsafeUrlError } from "@imagegate/net";
 import { GatewayError, type NormalizedRequest, newId, requireModel } from "@imagegate/params";
 import { annotateActiveSpan, JOB_ID_ATTRIBUTE } from "@imagegate/telemetry";
 import type { ApiDeps } from "../deps";
+import { holdBudget } from "./hold-budget";
 
 /** Who is asking, and from where; `jobId` when the id was fixed earlier (edit inputs are stored under it). */
 export type SubmitContext = {
   owner: string;
+  /** The caller key's limits (models, budget). */
+  limits: KeyLimits;
   requestId: string | null;
   batchId?: string | null;
   jobId?: string;
@@ -39,7 +51,21 @@ export async function checkWebhookUrl(deps: ApiDeps, url: string | undefined): P
   }
 }
 
-/** Saves and enqueues a new image job; returns its record. */
+/** 403 unless the key's `models` limit lets it use `model`. */
+export function assertModelAllowed(limits: KeyLimits, model: string): void {
+  if (!allowsModel(limits, model)) {
+    throw new GatewayError(
+      "model_not_allowed",
+      `This API key may not use model '${model}' (allowed: ${limits.models?.join(", ")}).`,
+      "model",
+    );
+  }
+}
+
+/**
+ * Saves and enqueues a new image job, its estimated cost held against the
+ * key's budget first (429 `insufficient_quota` when it does not fit); returns its record.
+ */
 export async function submitImageJob(
   deps: ApiDeps,
   request: NormalizedRequest,
@@ -47,23 +73,37 @@ export async function submitImageJob(
 ): Promise<JobRecord> {
   await checkWebhookUrl(deps, request.webhook_url);
   const model = requireModel(request.model);
+  assertModelAllowed(context.limits, model.id);
   const route = routeFor(model, deps.enabled, deps.config.routes);
+  const id = context.jobId ?? newId("job");
+  const estimate = estimateJobMicros(deps.config.prices, request, route);
+  await holdBudget(deps, context, id, estimate);
   const record = newJobRecord({
-    id: context.jobId ?? newId("job"),
+    id,
     owner: context.owner,
     request,
     model: model.id,
     route,
     requestId: context.requestId,
     batchId: context.batchId ?? null,
+    cost: { estimated_usd: toUsd(estimate), actual_usd: null, source: null, hold_id: id },
   });
   annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
   const entry = { jobId: record.id, route, routeIndex: 0 };
-  if (isCluster(deps.redis)) {
-    await deps.store.create(record);
-    await deps.queues.enqueue(entry);
-  } else {
-    await Promise.all([deps.store.create(record), deps.queues.enqueue(entry)]);
+  try {
+    if (isCluster(deps.redis)) {
+      await deps.store.create(record);
+      await deps.queues.enqueue(entry);
+    } else {
+      await Promise.all([deps.store.create(record), deps.queues.enqueue(entry)]);
+    }
+  } catch (err) {
+    // A record that was saved ends through the lifecycle (the reconciler enqueues it), which
+    // ends its hold; only a job that never existed gives its hold back here.
+    if (!(await deps.store.get(id).catch(() => null))) {
+      await deps.budgets.release(context.owner, id).catch(() => {});
+    }
+    throw err;
   }
   return record;
 }

@@ -67,7 +67,13 @@ describe("GET /metrics (API and workers in one process)", () => {
     expect(
       sample(after, "imagegate_job_duration_seconds_count", { ...labels, status: "succeeded" }),
     ).toBeGreaterThan(0);
-    expect(after).toMatch(/^# TYPE imagegate_cost_usd_total counter$/m);
+    // The local renderer reports no cost: the price table's charge stands in, when it has one.
+    const charged = (res.body as { cost_usd: number | null }).cost_usd ?? 0;
+    const priced = { ...labels, source: "price_table" };
+    expect(sample(after, "imagegate_cost_usd_total", priced)).toBeCloseTo(
+      sample(before, "imagegate_cost_usd_total", priced) + charged,
+      9,
+    );
     expect(after).toMatch(/^# TYPE imagegate_webhook_deliveries_total counter$/m);
     expect(after).toMatch(/^# TYPE imagegate_batch_lines_total counter$/m);
   });
@@ -145,7 +151,8 @@ describe("GET /metrics (API and workers in one process)", () => {
       expect(res.status).toBe(200);
       const text = await scrape(bfl.url);
       const labels = { provider: "bfl", model: "flux.2-max" };
-      expect(sample(text, "imagegate_cost_usd_total", labels)).toBeCloseTo(0.12, 6);
+      const reported = { ...labels, source: "provider" };
+      expect(sample(text, "imagegate_cost_usd_total", reported)).toBeCloseTo(0.12, 6);
       expect(sample(text, "imagegate_images_total", labels)).toBe(2);
     } finally {
       await bfl.close();

@@ -2,11 +2,13 @@
 import type {
   BatchQueue,
   BatchStore,
+  BudgetStore,
   Config,
   FileStore,
   ImageQueues,
   JobLifecycle,
   JobStore,
+  KeysStore,
   PresentOptions,
   RedisClient,
   WebhookQueue,
@@ -20,6 +22,10 @@ export type BatchDeps = {
   /** For the MULTI that lands an ingested chunk whole. */
   redis: RedisClient;
   lifecycle: JobLifecycle;
+  /** Budget holds of the lines as they are enqueued. */
+  budgets: BudgetStore;
+  /** The batch owner's limits, when it is a managed key. */
+  keys: KeysStore;
   store: JobStore;
   batches: BatchStore;
   files: FileStore;

@@ -3,8 +3,9 @@
  * per succeeded request: `{id, custom_id, response: {status_code: 200,
  * request_id, body}, error: null}`) and the error JSONL (failed, canceled
  * and invalid lines) are streamed to the blob store as files, the batch
- * gets `output_file_id` / `error_file_id` and its final status, and its
- * webhook is announced. Output order follows the input; join on custom_id.
+ * gets `output_file_id` / `error_file_id` and its final status, any budget
+ * hold its lines left behind is released, and its webhook is announced.
+ * Output order follows the input; join on custom_id.
  */
 import { Readable } from "node:stream";
 import { type FileRecord, type JobRecord, presentImages } from "@imagegate/jobs";
@@ -128,6 +129,11 @@ export async function finalizeBatch(deps: BatchDeps, batchId: string): Promise<s
     `${batchId}_error.jsonl`,
     childLines(deps, batchId, "error"),
   );
+  // Every line is final, so its hold has ended; one left is from an ingestion that
+  // stopped between holding a chunk and writing it, and is given back.
+  const orphans = await deps.budgets.releaseMatching(batch.owner, `${batchId}:`);
+  if (orphans > 0)
+    deps.logger.warn({ batchId, orphans }, "released budget holds of unwritten lines");
   const at = nowS();
   const files = { output_file_id: output?.id ?? null, error_file_id: errors?.id ?? null };
   const final =

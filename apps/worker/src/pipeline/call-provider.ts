@@ -28,6 +28,7 @@ import {
   type ProviderInputImage,
   type UpstreamTask,
 } from "@imagegate/providers";
+import type { ResultFetch } from "../result-fetch";
 
 /** What every call of one run shares. */
 export type CallRun = {
@@ -38,6 +39,8 @@ export type CallRun = {
   submitLimiter: SubmitLimiter;
   logger: Logger;
   fetch: typeof fetch;
+  /** Result downloads: delivery hosts and the address guard (`result-fetch.ts`). */
+  resultFetch: ResultFetch;
   /** Aborts on cancel and on lock loss. */
   runSignal: AbortSignal;
   /** Aborts when a sibling call failed: calls that have not submitted yet stop. */
@@ -147,6 +150,7 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
   try {
     const images = await provider.submit(input.plan, call, {
       fetch: run.fetch,
+      fetchResult: (url, init) => run.resultFetch(provider.id, url, init),
       signal: beforeSubmit,
       submitSignal: AbortSignal.timeout(limits.timeoutMs),
       waitSignal: (task) =>

@@ -19,6 +19,7 @@ import {
   type JobRecord,
   type JobStore,
   LockLostError,
+  type PriceTable,
   type ProviderLimits,
   type SubmitLimiter,
 } from "@imagegate/jobs";
@@ -30,11 +31,13 @@ import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import { applyOutcome } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
+import { costOf } from "../job-cost";
 import { decideOutcome } from "../outcome";
 import type { CallbackSettings } from "../pipeline/call-provider";
 import { deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
 import { runCalls } from "../pipeline/run-calls";
+import type { ResultFetch } from "../result-fetch";
 
 /** What the processor needs. */
 export type ImageJobDeps = {
@@ -47,6 +50,9 @@ export type ImageJobDeps = {
   limits: Record<ProviderId, ProviderLimits>;
   logger: Logger;
   fetch: typeof fetch;
+  resultFetch: ResultFetch;
+  /** Prices of the actual cost written on success. */
+  prices: PriceTable;
   /** Lifetime of input-image links handed to providers. */
   urlTtlSeconds: number;
   submitLimiter: SubmitLimiter;
@@ -155,6 +161,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           submitLimiter: deps.submitLimiter,
           logger: log,
           fetch: deps.fetch,
+          resultFetch: deps.resultFetch,
           runSignal: control.signal,
           images,
           mask,
@@ -170,6 +177,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       const processed = await withSpan("image.post_process", spanAttributes, () =>
         processImages(raw, plan),
       );
+      const cost = await costOf(deps, record, providerId, processed);
       delivered = await withSpan("image.store", spanAttributes, () =>
         deliver({
           jobId: record.id,
@@ -182,6 +190,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           patch: {
             provider: providerId,
             ...withAttempt(record, attemptEntry(providerId, "succeeded")),
+            ...(cost ? { cost } : {}),
           },
         }),
       );

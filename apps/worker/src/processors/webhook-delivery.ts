@@ -1,7 +1,9 @@
 /**
  * Webhook delivery (DESIGN §4 "Webhooks", Standard Webhooks): POST
  * `{type, timestamp, data}` — a job or a batch — signed with `webhook-id`
- * (stable across retries), `webhook-timestamp` and `webhook-signature`.
+ * (stable across retries), `webhook-timestamp` and `webhook-signature`, with
+ * the secret of the key that owns it (and, for 24 h after a rotation, with
+ * its previous secret too: one signature each, space-separated).
  * 2xx = delivered; anything else or a timeout is retried on the schedule (a
  * 429's Retry-After honoured); after the last attempt the delivery is
  * `failed` and kept. The URL is checked again at each attempt (DNS may have
@@ -16,6 +18,7 @@ import {
   presentJob,
   type WebhookDeliveryData,
   WebhookDeliveryDataSchema,
+  type WebhookSecrets,
   type WebhookState,
 } from "@imagegate/jobs";
 import { safeFetch, UnsafeUrlError } from "@imagegate/net";
@@ -29,7 +32,8 @@ export type WebhookDeliveryDeps = {
   store: JobStore;
   batches: BatchStore;
   present: PresentOptions;
-  secret: string;
+  /** Each owner's signing secrets. */
+  secrets: WebhookSecrets;
   timeoutMs: number;
   allowPrivateUrls: boolean;
   logger: Logger;
@@ -51,8 +55,9 @@ export function webhookType(record: JobRecord): string {
   return `image.job.${record.status}`;
 }
 
-/** What a delivery is about: its webhook state, event type and data, and how to save the state. */
+/** What a delivery is about: its owner, webhook state, event type and data, and how to save the state. */
 type Target = {
+  owner: string;
   webhook: WebhookState | null;
   type: string;
   data: () => Promise<unknown>;
@@ -67,6 +72,7 @@ async function loadTarget(
     const batch = await deps.batches.get(data.id);
     if (!batch) return null;
     return {
+      owner: batch.owner,
       webhook: batch.webhook,
       type: `batch.${batch.status}`,
       data: async () => presentBatch(batch),
@@ -76,6 +82,7 @@ async function loadTarget(
   const record = await deps.store.get(data.id);
   if (!record) return null;
   return {
+    owner: record.owner,
     webhook: record.webhook,
     type: webhookType(record),
     data: () => presentJob(record, deps.present, "url"),
@@ -83,9 +90,18 @@ async function loadTarget(
   };
 }
 
+/** The `webhook-signature` header: one `v1,…` signature per secret, space-separated. */
+export function signatures(
+  secrets: readonly string[],
+  messageId: string,
+  sentAt: Date,
+  payload: string,
+): string {
+  return secrets.map((s) => new Webhook(s).sign(messageId, sentAt, payload)).join(" ");
+}
+
 /** Builds the processor of the `webhooks` queue. */
 export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
-  const signer = new Webhook(deps.secret);
   return async function deliverWebhook(job: Job<WebhookDeliveryData>): Promise<string> {
     const data = WebhookDeliveryDataSchema.parse(job.data);
     const target = await loadTarget(deps, data);
@@ -99,6 +115,7 @@ export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
       data: await target.data(),
     });
     const sentAt = new Date();
+    const secrets = await deps.secrets.signing(target.owner, sentAt.getTime());
     const note = (status: WebhookState["status"], code: number | null, error: string | null) =>
       target.save({
         ...webhook,
@@ -117,7 +134,12 @@ export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
           "content-type": "application/json",
           "webhook-id": data.messageId,
           "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
-          "webhook-signature": signer.sign(data.messageId, sentAt, payload),
+          "webhook-signature": signatures(
+            [secrets.current, ...(secrets.previous ? [secrets.previous] : [])],
+            data.messageId,
+            sentAt,
+            payload,
+          ),
         },
         body: payload,
         maxRedirects: 0,

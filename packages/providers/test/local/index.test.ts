@@ -18,6 +18,7 @@ function planFor(body: Record<string, unknown>, operation: "generation" | "edit"
 function ctx(overrides: Partial<ProviderContext> = {}): ProviderContext {
   return {
     fetch,
+    fetchResult: (url, init) => fetch(url, init),
     signal: new AbortController().signal,
     submitSignal: new AbortController().signal,
     waitSignal: () => new AbortController().signal,

@@ -1,4 +1,4 @@
-import { bflUpsampledPrompt, startBflFake } from "@imagegate/testkit";
+import { bflUpsampledPrompt, startBflFake, waitFor } from "@imagegate/testkit";
 import { describeProviderContract, imageOf } from "./contract";
 
 describeProviderContract({
@@ -20,7 +20,26 @@ describeProviderContract({
   },
   submitsForTwo: 2,
   tasks: true,
-  more: ({ generate, lastInput }) => {
+  more: ({ gateway, generate, lastInput }) => {
+    it("charges what BFL reports for each task (its cost in credits, 1 credit = $0.01)", async () => {
+      const usage = async () => (await gateway().get("/v1/usage")).body;
+      await waitFor(async () => (await usage()).held_usd === 0);
+      const before = await usage();
+      const res = await generate({ size: "256x256", n: 2 });
+      expect(res.status).toBe(200);
+      // The fake reports 6 credits a task; the estimate is BFL's list price, 7¢ a first megapixel.
+      expect(res.body.cost_usd).toBe(0.12);
+      const job = await gateway().get(`/v1/jobs/${res.body.job_id}`);
+      expect(job.body.cost).toEqual({ estimated_usd: 0.14, actual_usd: 0.12, source: "provider" });
+      expect(job.body.upstream_tasks.map((t: { cost_usd: number }) => t.cost_usd)).toEqual([
+        0.06, 0.06,
+      ]);
+      await waitFor(async () => (await usage()).held_usd === 0);
+      const after = await usage();
+      expect(after.images - before.images).toBe(2);
+      expect(after.spent_usd - before.spent_usd).toBeCloseTo(0.12, 6);
+    });
+
     it("answers BFL's result.prompt as revised_prompt, upsampled when asked", async () => {
       const plain = await generate({ prompt: "a fox", size: "256x256" });
       expect(plain.body.data[0].revised_prompt).toBe("a fox");

@@ -1,0 +1,201 @@
+/**
+ * Budgets and usage in Redis: `budget.ts`'s rules run in Lua so that a hold
+ * is checked and taken in one step — eight parallel submissions against
+ * $0.30 at $0.10 each take exactly three holds. Per owner: a hash of
+ * lifetime counters (`spent`, `held`, `images`, `jobs`, per model), a hash of
+ * outstanding holds (hold id → micro-dollars) and one usage hash per UTC day
+ * (`usage.ts`). Every script touches one owner's keys, all under the prefix,
+ * so a `{hashtag}` prefix keeps them in one Redis Cluster slot.
+ */
+import { type BudgetLedger, remainingMicros } from "./budget";
+import { isCluster, redisKeys } from "./keys";
+import type { RedisClient } from "./redis";
+import { foldUsage, modelField, USAGE_DAY_TTL_SECONDS, type UsageTotals, usageDay } from "./usage";
+
+/**
+ * Takes holds in order. KEYS: counters, holds. ARGV: budget (micro-dollars,
+ * -1 = none), then id/amount pairs. A hold already there is accepted again.
+ * Returns one flag per pair (1 taken, 0 refused), then spent and held after.
+ */
+const HOLD = `
+local spent = tonumber(redis.call('HGET', KEYS[1], 'spent') or '0')
+local held = tonumber(redis.call('HGET', KEYS[1], 'held') or '0')
+local budget = tonumber(ARGV[1])
+local out = {}
+for i = 2, #ARGV, 2 do
+  local amount = tonumber(ARGV[i + 1])
+  if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then
+    out[#out + 1] = 1
+  elseif budget >= 0 and spent + held + amount > budget then
+    out[#out + 1] = 0
+  else
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+    redis.call('HINCRBY', KEYS[1], 'held', ARGV[i + 1])
+    held = held + amount
+    out[#out + 1] = 1
+  end
+end
+out[#out + 1] = spent
+out[#out + 1] = held
+return out
+`;
+
+/**
+ * Ends a hold once: settles it (spent += actual, usage counted in the
+ * lifetime and day hashes) or releases it. KEYS: counters, holds, day hash.
+ * ARGV: hold id, actual micro-dollars or "" to release, images,
+ * model:provider, day TTL. Returns 1 when it ended the hold, 0 when it was
+ * not there (already ended).
+ */
+const END_HOLD = `
+local amount = redis.call('HGET', KEYS[2], ARGV[1])
+if not amount then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'held', 0 - tonumber(amount))
+if ARGV[2] ~= '' then
+  for _, key in ipairs({KEYS[1], KEYS[3]}) do
+    redis.call('HINCRBY', key, 'spent', ARGV[2])
+    redis.call('HINCRBY', key, 'images', ARGV[3])
+    redis.call('HINCRBY', key, 'jobs', 1)
+    redis.call('HINCRBY', key, 'img:' .. ARGV[4], ARGV[3])
+    redis.call('HINCRBY', key, 'usd:' .. ARGV[4], ARGV[2])
+  end
+  redis.call('EXPIRE', KEYS[3], ARGV[5])
+end
+return 1
+`;
+
+/** One hold to take. */
+export type HoldRequest = { id: string; micros: number };
+
+/** What a hold call answers: per request whether it was taken, and the ledger after. */
+export type HoldAnswer = {
+  accepted: boolean[];
+  spent: number;
+  held: number;
+  remaining: number | null;
+};
+
+/** What settling a succeeded job counts. */
+export type Settlement = {
+  micros: number;
+  images: number;
+  model: string;
+  provider: string;
+  /** Unix seconds the job completed: its usage day. */
+  at: number;
+};
+
+export type BudgetStore = ReturnType<typeof createBudgetStore>;
+
+/** Creates the budget store on `redis` under `prefix`. */
+export function createBudgetStore(options: { redis: RedisClient; prefix: string }) {
+  const { redis } = options;
+  const keys = redisKeys(options.prefix, isCluster(options.redis));
+  const scripts = redis as RedisClient & {
+    imagegateHold(...args: (string | number)[]): Promise<number[]>;
+    imagegateEndHold(...args: (string | number)[]): Promise<number>;
+  };
+  if (!("imagegateHold" in redis)) {
+    redis.defineCommand("imagegateHold", { numberOfKeys: 2, lua: HOLD });
+    redis.defineCommand("imagegateEndHold", { numberOfKeys: 3, lua: END_HOLD });
+  }
+
+  async function end(owner: string, id: string, settlement: Settlement | null): Promise<boolean> {
+    const at = settlement?.at ?? Math.floor(Date.now() / 1000);
+    const ended = await scripts.imagegateEndHold(
+      keys.usage(owner),
+      keys.usageHolds(owner),
+      keys.usageDay(owner, usageDay(at)),
+      id,
+      settlement ? settlement.micros : "",
+      settlement?.images ?? 0,
+      settlement ? modelField(settlement.model, settlement.provider) : "",
+      USAGE_DAY_TTL_SECONDS,
+    );
+    return ended === 1;
+  }
+
+  return {
+    /**
+     * Takes `requests` in order against `budgetMicros` (null = no budget):
+     * each fits or is refused on its own, atomically with every other hold.
+     */
+    async hold(
+      owner: string,
+      requests: readonly HoldRequest[],
+      budgetMicros: number | null,
+    ): Promise<HoldAnswer> {
+      const args = requests.flatMap((r) => [r.id, Math.max(0, Math.round(r.micros))]);
+      const out = await scripts.imagegateHold(
+        keys.usage(owner),
+        keys.usageHolds(owner),
+        budgetMicros ?? -1,
+        ...args,
+      );
+      const spent = Number(out[requests.length]);
+      const held = Number(out[requests.length + 1]);
+      return {
+        accepted: out.slice(0, requests.length).map((flag) => flag === 1),
+        spent,
+        held,
+        remaining: remainingMicros({ spent, held }, budgetMicros),
+      };
+    },
+
+    /** Settles hold `id` to what the job cost; false when it had ended already. */
+    settle: (owner: string, id: string, settlement: Settlement) => end(owner, id, settlement),
+
+    /** Releases hold `id`; false when it had ended already. */
+    release: (owner: string, id: string) => end(owner, id, null),
+
+    /** Releases every hold whose id starts with `idPrefix` (a batch's leftovers); returns how many. */
+    async releaseMatching(owner: string, idPrefix: string): Promise<number> {
+      let cursor = "0";
+      let released = 0;
+      do {
+        const [next, flat] = await redis.hscan(
+          keys.usageHolds(owner),
+          cursor,
+          "MATCH",
+          `${idPrefix.replace(/[*?[\]\\]/g, "\\$&")}*`,
+          "COUNT",
+          500,
+        );
+        cursor = next;
+        for (let i = 0; i < flat.length; i += 2) {
+          if (await end(owner, flat[i] as string, null)) released++;
+        }
+      } while (cursor !== "0");
+      return released;
+    },
+
+    /** The owner's whole ledger, holds included (tests and diagnostics). */
+    async ledger(owner: string): Promise<BudgetLedger> {
+      const [counters, holds] = await Promise.all([
+        redis.hmget(keys.usage(owner), "spent", "held"),
+        redis.hgetall(keys.usageHolds(owner)),
+      ]);
+      return {
+        spent: Number(counters[0] ?? 0),
+        held: Number(counters[1] ?? 0),
+        holds: new Map(Object.entries(holds).map(([id, v]) => [id, Number(v)])),
+      };
+    },
+
+    /** Usage counters: lifetime, or of the given UTC days. */
+    async totals(owner: string, days?: readonly string[]): Promise<UsageTotals> {
+      if (!days) return foldUsage([await redis.hgetall(keys.usage(owner))]);
+      const pipeline = redis.pipeline();
+      for (const day of days) pipeline.hgetall(keys.usageDay(owner, day));
+      const rows = (await pipeline.exec()) ?? [];
+      return foldUsage(rows.map(([, hash]) => (hash ?? {}) as Record<string, string>));
+    },
+
+    /** The owner's lifetime spend and current holds, without reading each hold. */
+    async counters(owner: string): Promise<{ spent: number; held: number }> {
+      const [spent, held] = await redis.hmget(keys.usage(owner), "spent", "held");
+      return { spent: Number(spent ?? 0), held: Number(held ?? 0) };
+    },
+  };
+}
