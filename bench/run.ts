@@ -8,6 +8,7 @@ import { startRedis } from "@imagegate/testkit";
 import { run as runBatch } from "./batch";
 import { run as runE2e } from "./e2e";
 import { run as runEncode } from "./encode";
+import { run as runProxy } from "./proxy";
 import { run as runRateLimit } from "./ratelimit";
 import { run as runScale } from "./scale";
 import { run as runSubmit } from "./submit";
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const redis = await startRedis();
   const results: BenchResult[] = [];
   const benches: [string, () => Promise<BenchResult[]>][] = [
+    ["proxy", () => runProxy(redis.url)],
     ["submit", () => runSubmit(redis.url)],
     ["e2e", () => runE2e(redis.url)],
     ["encode", () => runEncode()],

@@ -4,8 +4,8 @@
  * $0.30 at $0.10 each take exactly three holds. Per owner: a hash of
  * lifetime counters (`spent`, `held`, `images`, `jobs`, per model), a hash of
  * outstanding holds (hold id → micro-dollars) and one usage hash per UTC day
- * (`usage.ts`). Every script touches one owner's keys, all under the prefix,
- * so a `{hashtag}` prefix keeps them in one Redis Cluster slot.
+ * (`usage.ts`). Every script touches one owner's keys, all under the records
+ * prefix, which is hash-tagged on a Redis Cluster (`keys.ts`): one slot.
  */
 import { type BudgetLedger, remainingMicros } from "./budget";
 import { isCluster, redisKeys } from "./keys";

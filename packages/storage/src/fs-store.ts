@@ -5,9 +5,11 @@
  *   filesystem, so `rename` is atomic) and are renamed into place: a crashed
  *   or failed write never leaves half an object, and a re-run overwrites.
  * - Bodies are streamed in and out with `pipeline`, never held whole.
- * - The content type lives in a hidden sidecar `.<name>.meta.json` beside the
- *   object, because a key need not carry an extension. Key segments cannot
- *   start with a dot (`keys.ts`), so no key collides with a sidecar or a temp file.
+ * - The content type is the key's extension's (`.png` → image/png); only when
+ *   a key has no known extension, or is stored with another type, does it
+ *   live in a hidden sidecar `.<name>.meta.json` beside the object — saving
+ *   every image write a second file. Key segments cannot start with a dot
+ *   (`keys.ts`), so no key collides with a sidecar or a temp file.
  */
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -32,6 +34,25 @@ export type FsStoreOptions = {
 };
 
 const DEFAULT_TYPE = "application/octet-stream";
+
+/** Content types implied by a key's extension (what the gateway stores). */
+const TYPE_OF_EXTENSION: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  avif: "image/avif",
+  gif: "image/gif",
+  jsonl: "application/jsonl",
+};
+
+/** The type a key's extension implies, if it has a known one. */
+export function typeOfKey(key: string): string | undefined {
+  const dot = key.lastIndexOf(".");
+  return dot > key.lastIndexOf("/")
+    ? TYPE_OF_EXTENSION[key.slice(dot + 1).toLowerCase()]
+    : undefined;
+}
 
 /** ENOTDIR/EISDIR: the key names a directory or runs through a file; no such object either way. */
 function isMissing(err: unknown): boolean {
@@ -59,14 +80,16 @@ async function writeAtomically(target: string, write: (temp: string) => Promise<
   }
 }
 
-async function readContentType(metaPath: string): Promise<string> {
+/** The stored type: the sidecar's when there is one, else the extension's, else bytes. */
+async function readContentType(metaPath: string, key: string): Promise<string> {
+  const fallback = typeOfKey(key) ?? DEFAULT_TYPE;
   try {
     const meta: unknown = JSON.parse(await readFile(metaPath, "utf8"));
     const type = (meta as { contentType?: unknown } | null)?.contentType;
-    return typeof type === "string" ? type : DEFAULT_TYPE;
+    return typeof type === "string" ? type : fallback;
   } catch (err) {
-    // A missing or unreadable sidecar (object copied in by hand) still serves, as bytes.
-    if (isMissing(err) || err instanceof SyntaxError) return DEFAULT_TYPE;
+    // A missing or unreadable sidecar (object copied in by hand) still serves.
+    if (isMissing(err) || err instanceof SyntaxError) return fallback;
     throw err;
   }
 }
@@ -90,7 +113,7 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
     try {
       const stats = await stat(paths.file);
       if (!stats.isFile()) return null;
-      return { key, bytes: stats.size, contentType: await readContentType(paths.meta) };
+      return { key, bytes: stats.size, contentType: await readContentType(paths.meta, key) };
     } catch (err) {
       if (isMissing(err)) return null;
       throw err;
@@ -115,7 +138,14 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
         }
       });
       // After the data: a failed body leaves the previous object and its type untouched.
-      await writeAtomically(paths.meta, (temp) => writeFile(temp, JSON.stringify({ contentType })));
+      if (typeOfKey(key) === contentType) {
+        // The extension says it; a sidecar left by an earlier put of another type must go.
+        await rm(paths.meta, { force: true });
+      } else {
+        await writeAtomically(paths.meta, (temp) =>
+          writeFile(temp, JSON.stringify({ contentType })),
+        );
+      }
       return { key, bytes, contentType };
     },
 
@@ -138,7 +168,7 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
       try {
         const stats = await handle.stat();
         if (!stats.isFile()) throw new BlobNotFoundError(key);
-        const contentType = await readContentType(paths.meta);
+        const contentType = await readContentType(paths.meta, key);
         return { stream: handle.createReadStream(), info: { key, bytes: stats.size, contentType } };
       } catch (err) {
         await handle.close();

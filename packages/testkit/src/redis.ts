@@ -149,6 +149,11 @@ export async function startRestartableRedis(dir: string): Promise<RestartableRed
   };
 }
 
+/** Starts a local `redis-server` on a free port with nothing on disk, whatever REDIS_URL says. */
+export async function startLocalRedis(): Promise<TestRedis> {
+  return startLocal();
+}
+
 async function startLocal(): Promise<TestRedis> {
   for (let attempt = 1; ; attempt++) {
     try {

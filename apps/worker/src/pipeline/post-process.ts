@@ -7,6 +7,7 @@
  * that is already right is passed through untouched: no second lossy encode.
  */
 import { MIME_TYPES, type OutputFormat } from "@imagegate/params";
+import { imageSize } from "image-size";
 import sharp, { type Sharp } from "sharp";
 
 /**
@@ -73,6 +74,30 @@ function encode(pipeline: Sharp, output: OutputSpec): Sharp {
   }
 }
 
+/** image-size's names of the formats we make → ours. */
+const HEADER_FORMATS: Record<string, string> = {
+  png: "png",
+  jpg: "jpeg",
+  webp: "webp",
+  gif: "gif",
+};
+
+/**
+ * Format, width and height from the image's header alone (no decode), or
+ * null when the header does not say (or is not a format we make). Most
+ * upstream images need no conversion: this spares them a libvips pass.
+ */
+export function headerInfo(input: Buffer) {
+  try {
+    const size = imageSize(input);
+    const format = HEADER_FORMATS[size.type ?? ""];
+    if (!format || !size.width || !size.height) return null;
+    return { format, width: size.width, height: size.height, orientation: size.orientation };
+  } catch {
+    return null;
+  }
+}
+
 /** Format, width and height of an encoded image (throws when it is not one). */
 export async function decodeInfo(input: Buffer, limitInputPixels = DEFAULT_LIMIT_INPUT_PIXELS) {
   const meta = await sharp(input, { limitInputPixels, failOn: "error" }).metadata();
@@ -98,7 +123,9 @@ export async function postProcess(
   options: { limitInputPixels?: number } = {},
 ): Promise<PostProcessed> {
   const limitInputPixels = options.limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS;
-  const info = await decodeInfo(input, limitInputPixels);
+  const header = headerInfo(input);
+  const fits = header && header.width * header.height <= limitInputPixels;
+  const info = fits ? header : await decodeInfo(input, limitInputPixels);
   const upright = !info.orientation || info.orientation === 1;
   // EXIF orientations 5–8 turn the image a quarter: its upright size is swapped.
   const turned = (info.orientation ?? 1) >= 5;

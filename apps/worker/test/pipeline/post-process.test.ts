@@ -1,6 +1,6 @@
 import { decodeImage, makeImage } from "@imagegate/testkit";
 import sharp from "sharp";
-import { postProcess, sizeLabel } from "../../src/pipeline/post-process";
+import { headerInfo, postProcess, sizeLabel } from "../../src/pipeline/post-process";
 
 describe("postProcess", () => {
   it.each(["png", "jpeg", "webp", "avif", "gif"] as const)(
@@ -100,5 +100,34 @@ describe("postProcess", () => {
     await expect(
       postProcess(input, { width: 10, height: 10 }, { format: "png" }, { limitInputPixels: 100 }),
     ).rejects.toThrow(/pixel/i);
+  });
+});
+
+describe("headerInfo", () => {
+  it.each([
+    ["png", 40, 30],
+    ["jpeg", 33, 17],
+    ["webp", 64, 48],
+    ["gif", 20, 10],
+  ] as const)("reads a %s header: format and size, without decoding", async (format, w, h) => {
+    const image = await sharp({
+      create: { width: w, height: h, channels: 3, background: "#123456" },
+    })
+      .toFormat(format)
+      .toBuffer();
+    expect(headerInfo(image)).toMatchObject({ format, width: w, height: h });
+  });
+
+  it.each([
+    [
+      "AVIF (left to libvips)",
+      async () =>
+        sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
+          .avif()
+          .toBuffer(),
+    ],
+    ["bytes that are no image", async () => Buffer.from("not an image at all")],
+  ])("says nothing for %s", async (_label, make) => {
+    expect(headerInfo(await make())).toBeNull();
   });
 });

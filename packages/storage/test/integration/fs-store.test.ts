@@ -79,7 +79,8 @@ describe("fs BlobStore", () => {
     );
     expect((await store.get("jobs/j4/0.png")).toString()).toBe("good");
     expect((await store.head("jobs/j4/0.png"))?.contentType).toBe("image/png");
-    expect(readdirSync(join(dir, "jobs/j4")).sort()).toEqual([".0.png.meta.json", "0.png"]);
+    // The extension says image/png: no sidecar, and no temp file left.
+    expect(readdirSync(join(dir, "jobs/j4")).sort()).toEqual(["0.png"]);
   });
 
   it("serves the bytes it opened even if the object is overwritten mid-read", async () => {
@@ -90,18 +91,26 @@ describe("fs BlobStore", () => {
     expect(await text(stream)).toBe("original");
   });
 
-  it("serves a file without a sidecar as bytes", async () => {
+  it("types a file without a sidecar by its extension, else as bytes", async () => {
     await store.put("jobs/j6/0.png", Buffer.from("x"), "image/png");
-    rmSync(join(dir, "jobs/j6/.0.png.meta.json"));
+    expect(readdirSync(join(dir, "jobs/j6"))).toEqual(["0.png"]);
     writeFileSync(join(dir, "jobs/j6/copied.bin"), "by hand");
-    expect(await store.head("jobs/j6/0.png")).toMatchObject({
-      contentType: "application/octet-stream",
-    });
+    writeFileSync(join(dir, "jobs/j6/copied.webp"), "by hand");
+    expect(await store.head("jobs/j6/0.png")).toMatchObject({ contentType: "image/png" });
+    expect(await store.head("jobs/j6/copied.webp")).toMatchObject({ contentType: "image/webp" });
     expect(await store.head("jobs/j6/copied.bin")).toEqual({
       key: "jobs/j6/copied.bin",
       bytes: 7,
       contentType: "application/octet-stream",
     });
+  });
+
+  it("keeps a type that differs from the extension in a sidecar, and drops it when they agree again", async () => {
+    await store.put("jobs/j7/0.png", Buffer.from("x"), "image/webp");
+    expect(await store.head("jobs/j7/0.png")).toMatchObject({ contentType: "image/webp" });
+    await store.put("jobs/j7/0.png", Buffer.from("y"), "image/png");
+    expect(await store.head("jobs/j7/0.png")).toMatchObject({ contentType: "image/png" });
+    expect(readdirSync(join(dir, "jobs/j7"))).toEqual(["0.png"]);
   });
 
   it("deletes, and treats absent objects as absent", async () => {
