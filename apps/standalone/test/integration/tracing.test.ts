@@ -43,31 +43,29 @@ describe("OpenTelemetry tracing", () => {
     const jobId = ((await res.json()) as { job_id: string }).job_id;
     let trace: ReceivedSpan[] = [];
     const names = () => trace.map((s) => s.name);
+    const expected = [
+      "POST /v1/images/generations",
+      "add images-local.image",
+      "process images-local",
+      "upstream.call",
+      "image.post_process",
+      "storage.put",
+      "image.store",
+    ];
+    // Each thread's exporter sends its spans in its own batches: wait for all of them.
     await waitFor(
       () => {
         const tagged = receiver.spans.find((s) => s.attributes["imagegate.job_id"] === jobId);
         trace = tagged ? receiver.spans.filter((s) => s.traceId === tagged.traceId) : [];
-        return ["process images-local", "storage.put", "image.store"].every((n) =>
-          names().includes(n),
-        );
+        return expected.every((n) => names().includes(n));
       },
       {
         timeoutMs: 20_000,
         intervalMs: 100,
-        message: "the generation's spans",
+        message: `the generation's spans: ${expected.join(", ")}`,
       },
     );
-    expect(names()).toEqual(
-      expect.arrayContaining([
-        "POST /v1/images/generations",
-        "add images-local.image",
-        "process images-local",
-        "upstream.call",
-        "image.post_process",
-        "storage.put",
-        "image.store",
-      ]),
-    );
+    expect(names()).toEqual(expect.arrayContaining(expected));
     const run = trace.find((s) => s.name === "process images-local");
     expect(run?.attributes["imagegate.job_id"]).toBe(jobId);
     expect(trace.find((s) => s.name === "upstream.call")?.attributes["imagegate.provider"]).toBe(
