@@ -147,9 +147,6 @@ export async function createDeps(
   const metrics = jobMetrics(registry, new Set(Object.keys(ERROR_CODES)));
   // A cancel ends jobs here: they are counted like the worker's, once, and their blobs listed for retention.
   const countFinal = observeFinalOnce({
-    redis,
-    prefix: config.queuePrefix,
-    ttlSeconds: config.jobTtlSeconds,
     observe: metrics.finalJob,
     onError: (err, record) => logger.warn({ err, jobId: record.id }, "job metrics skipped"),
   });
@@ -158,8 +155,8 @@ export async function createDeps(
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
   });
-  const onFinal = async (record: JobRecord) => {
-    await countFinal(record);
+  const onFinal = async (record: JobRecord, first: boolean) => {
+    await countFinal(record, first);
     await retention.scheduleJob(record);
   };
   const batches = createBatchStore({

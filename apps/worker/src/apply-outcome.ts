@@ -8,9 +8,11 @@ import {
   type ImageJobData,
   type ImageQueues,
   type JobLifecycle,
+  type JobPatch,
   type JobRecord,
   type JobStore,
   LockLostError,
+  type UpstreamTaskEntry,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider } from "@imagegate/providers";
@@ -30,6 +32,9 @@ export type ApplyDeps = {
   fetch: typeof fetch;
 };
 
+/** What a run kept to write with its next record write (the applied report, deferred ledger entries). */
+export type RunPending = { patch: JobPatch; tasks: UpstreamTaskEntry[] };
+
 /** The failed run. */
 export type FailedRun = {
   job: Job<ImageJobData>;
@@ -40,6 +45,8 @@ export type FailedRun = {
   fence: string;
   err: unknown;
   log: Logger;
+  /** Written with the first write here. */
+  pending: RunPending;
 };
 
 /** Applies `outcome`; resolves with the BullMQ result, or throws what BullMQ must see. */
@@ -50,6 +57,15 @@ export async function applyOutcome(
 ): Promise<string> {
   const { record, providerId, fence } = run;
   const upstream = (run.err as { upstreamStatus?: number }).upstreamStatus ?? null;
+  // What the run kept for its next write goes first (the failure path is rare; simplicity wins).
+  if (
+    outcome.action !== "stop" &&
+    (run.pending.tasks.length > 0 || Object.keys(run.pending.patch).length > 0)
+  ) {
+    await deps.store
+      .update(record.id, run.pending.patch, { fence, tasks: run.pending.tasks })
+      .catch(ignoreLockLost);
+  }
   switch (outcome.action) {
     case "stop":
       run.log.warn("run lost its lock; another run owns the job");

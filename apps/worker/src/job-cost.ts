@@ -9,22 +9,24 @@ import {
   inputMegapixels,
   type JobCost,
   type JobRecord,
-  type JobStore,
   type PriceTable,
   toUsd,
+  type UpstreamTaskEntry,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 
-/** The job's cost with its actual amount, or null for a job without cost tracking. */
-export async function costOf(
-  deps: { store: JobStore; prices: PriceTable },
+/**
+ * The job's cost with its actual amount, or null for a job without cost
+ * tracking; `tasks` is the ledger as the run knows it (no read).
+ */
+export function costOf(
+  deps: { prices: PriceTable },
   record: JobRecord,
   provider: ProviderId,
   images: readonly { width: number; height: number }[],
-): Promise<JobCost | null> {
+  tasks: readonly UpstreamTaskEntry[],
+): JobCost | null {
   if (!record.cost) return null;
-  // The ledger as the calls left it: each accepted task, with what the provider said it cost.
-  const tasks = (await deps.store.get(record.id))?.upstream_tasks ?? record.upstream_tasks;
   const actual = actualCost(deps.prices, {
     provider,
     model: record.model,

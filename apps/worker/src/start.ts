@@ -162,14 +162,11 @@ export async function startWorker(
   const batchQueue = createBatchQueue(bull);
   const budgets = createBudgetStore({ redis, prefix });
   const countFinal = observeFinalOnce({
-    redis,
-    prefix,
-    ttlSeconds,
     observe: metrics.finalJob,
     onError: (err, record) => logger.warn({ err, jobId: record.id }, "job metrics skipped"),
   });
-  const onFinal = async (record: JobRecord) => {
-    await countFinal(record);
+  const onFinal = async (record: JobRecord, first: boolean) => {
+    await countFinal(record, first);
     await retention.scheduleJob(record);
   };
   const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue, budgets, onFinal });

@@ -23,13 +23,6 @@ import { Worker, type WorkerOptions } from "bullmq";
 import type { Logger } from "pino";
 import type { ImageJobProcessor } from "./processors/image-job";
 
-/**
- * BullMQ honours a manual rate limit (`queue.rateLimit` after a 429) only on
- * queues whose workers have a limiter, so providers without a published rate
- * get one that never binds.
- */
-const UNBOUND_LIMITER = { max: 1_000_000, duration: 1_000 };
-
 /** Options of `createImageWorkers`. */
 export type ImageWorkersOptions = QueueConnection & {
   providers: ProviderId[];
@@ -62,9 +55,11 @@ export async function createImageWorkers(
     const settings: WorkerOptions = {
       ...bullmqOptions(options, name),
       concurrency: limits.concurrency,
-      limiter: limits.rateLimit
-        ? { max: limits.rateLimit.max, duration: limits.rateLimit.durationMs }
-        : UNBOUND_LIMITER,
+      // A limiter costs every fetch three commands: only providers with a published rate get one.
+      // A 429 pause holds back the others through the pause key each run checks (image-job.ts).
+      ...(limits.rateLimit
+        ? { limiter: { max: limits.rateLimit.max, duration: limits.rateLimit.durationMs } }
+        : {}),
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,
       maxStalledCount: options.maxStalledCount,

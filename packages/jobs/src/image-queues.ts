@@ -12,6 +12,9 @@ import { type ImageJobData, imageQueueName, PRIORITY } from "./queues";
 
 export type ImageQueues = ReturnType<typeof createImageQueues>;
 
+/** How long a process reuses what it learnt of a provider's pause. */
+const PAUSE_CHECK_MS = 200;
+
 /** Queue entry states that will still run. */
 const LIVE_STATES = new Set(["waiting", "delayed", "prioritized", "active", "waiting-children"]);
 
@@ -26,8 +29,8 @@ export function imageJobOptions(
     attempts: limits.attempts,
     backoff: { type: "exponential", delay: limits.backoffMs, jitter: 0.5 },
     ...(PRIORITY[priority] > 0 ? { priority: PRIORITY[priority] } : {}),
-    // The job record is the source of truth; BullMQ entries need not linger.
-    removeOnComplete: { age: 3600, count: 1000 },
+    // The job record is the source of truth, final before its entry completes: no need to keep it.
+    removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },
   };
 }
@@ -39,6 +42,8 @@ export function createImageQueues(
   const keys = redisKeys(options.prefix, isCluster(options.connection));
   const queues = new Map<ProviderId, Queue<ImageJobData>>();
   const pauseKey = (provider: ProviderId) => keys.paused(imageQueueName(provider));
+  // A run asks before each upstream call; the answer is reused for a moment (a pause lasts seconds).
+  const pauseSeen = new Map<ProviderId, { untilMs: number; checkedAt: number }>();
   const get = (provider: ProviderId): Queue<ImageJobData> => {
     let queue = queues.get(provider);
     if (!queue) {
@@ -72,13 +77,19 @@ export function createImageQueues(
      */
     async pause(provider: ProviderId, ms: number): Promise<void> {
       const key = pauseKey(provider);
+      pauseSeen.set(provider, { untilMs: Date.now() + ms, checkedAt: Date.now() });
       const left = await options.connection.pttl(key);
       if (left < ms) await options.connection.set(key, "1", "PX", Math.max(1, Math.ceil(ms)));
       await get(provider).rateLimit(ms);
     },
     /** Milliseconds left of a provider's pause, 0 when none. */
     async pausedForMs(provider: ProviderId): Promise<number> {
-      return Math.max(0, await options.connection.pttl(pauseKey(provider)));
+      const now = Date.now();
+      const seen = pauseSeen.get(provider);
+      if (seen && now - seen.checkedAt < PAUSE_CHECK_MS) return Math.max(0, seen.untilMs - now);
+      const left = Math.max(0, await options.connection.pttl(pauseKey(provider)));
+      pauseSeen.set(provider, { untilMs: now + left, checkedAt: now });
+      return left;
     },
     /**
      * Jobs ahead of `jobId` on the first of `providers` whose queue holds it

@@ -1,13 +1,16 @@
 /**
- * Job events for waiting callers (sync requests, `?wait=`, SSE): one Redis
- * subscriber connection per process, shared by every waiter, subscribing to
- * a job's channel only while someone waits on it. Waiters always re-read the
- * record after subscribing, so an event published before the subscription
- * is never missed.
+ * Job events for waiting callers (sync requests, `?wait=`, SSE) and running
+ * workers (a cancel): one subscription per process to the one job-events
+ * channel, made once at start — never a SUBSCRIBE per job. Messages are
+ * `<id>\n<json>`: an event for a job nobody here waits on is dropped unparsed.
+ * A final event carries the record, so a waiter needs no read.
+ *
+ * A waiter registered before its job exists (`expect`, the submit path)
+ * cannot miss an event; one registered later (`waitForFinal`) reads the
+ * record once after registering, for an end that came before.
  */
-
-import type { JobEvent, JobStore } from "./job-store";
-import { isFinal, type JobRecord } from "./records";
+import { decodeJobRecord, type JobEvent, type JobStore } from "./job-store";
+import { isFinal, type JobRecord, type JobStatus } from "./records";
 import type { RedisClient } from "./redis";
 
 type Listener = (event: JobEvent) => void;
@@ -19,47 +22,113 @@ export type JobEventsOptions = {
   store: JobStore;
 };
 
+/** A waiter for one job's end, registered before it could end. */
+export type FinalWaiter = {
+  /** The final record, or null at the deadline (or abort): then the caller reads the record. */
+  final(timeoutMs: number, signal?: AbortSignal): Promise<JobRecord | null>;
+  /** Stops waiting (the job was never created). */
+  cancel(): void;
+};
+
 export type JobEvents = ReturnType<typeof createJobEvents>;
 
-/** Creates the process-wide job event hub. */
+/** Parses one channel message; null when it is not one of ours. */
+function parseEvent(id: string, json: string): JobEvent | null {
+  try {
+    const raw = JSON.parse(json) as {
+      status: JobStatus;
+      progress: number;
+      fields?: Record<string, string>;
+    };
+    const record = raw.fields ? decodeJobRecord(raw.fields) : null;
+    return {
+      id,
+      status: raw.status,
+      progress: raw.progress,
+      ...(record ? { record } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Creates the process-wide job event hub; `ready` resolves once it is subscribed. */
 export function createJobEvents({ subscriber, store }: JobEventsOptions) {
   const listeners = new Map<string, Set<Listener>>();
-
-  subscriber.on("message", (channel: string, message: string) => {
-    const set = listeners.get(channel);
+  const channel = store.channel();
+  subscriber.on("message", (from: string, message: string) => {
+    if (from !== channel) return;
+    const cut = message.indexOf("\n");
+    const set = listeners.get(message.slice(0, cut));
     if (!set) return;
-    let event: JobEvent;
-    try {
-      event = JSON.parse(message) as JobEvent;
-    } catch {
-      return;
-    }
+    const event = parseEvent(message.slice(0, cut), message.slice(cut + 1));
+    if (!event) return;
     for (const listener of [...set]) listener(event);
   });
+  const ready = subscriber.subscribe(channel).then(() => undefined);
 
-  async function listen(id: string, listener: Listener): Promise<() => Promise<void>> {
-    const channel = store.channel(id);
-    let set = listeners.get(channel);
+  function on(id: string, listener: Listener): () => void {
+    let set = listeners.get(id);
     if (!set) {
       set = new Set();
-      listeners.set(channel, set);
-      await subscriber.subscribe(channel);
+      listeners.set(id, set);
     }
     set.add(listener);
-    return async () => {
-      const current = listeners.get(channel);
+    return () => {
+      const current = listeners.get(id);
       if (!current) return;
       current.delete(listener);
-      if (current.size === 0) {
-        listeners.delete(channel);
-        await subscriber.unsubscribe(channel);
-      }
+      if (current.size === 0) listeners.delete(id);
+    };
+  }
+
+  /** Waits for a final event (its record), the deadline or the abort, whichever is first. */
+  function awaitFinal(id: string) {
+    let resolveFinal: (record: JobRecord | null) => void = () => {};
+    const settled = new Promise<JobRecord | null>((resolve) => {
+      resolveFinal = resolve;
+    });
+    const off = on(id, (event) => {
+      if (isFinal(event.status)) resolveFinal(event.record ?? null);
+    });
+    return {
+      async until(timeoutMs: number, signal?: AbortSignal): Promise<JobRecord | null> {
+        const timer = setTimeout(() => resolveFinal(null), timeoutMs);
+        const onAbort = () => resolveFinal(null);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        try {
+          return await settled;
+        } finally {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          off();
+        }
+      },
+      resolve: resolveFinal,
+      off,
     };
   }
 
   return {
+    /** Resolves once the subscription is in place (callers await it at start). */
+    ready,
+
     /** Calls `listener` on each event of job `id` until the returned function is called. */
-    listen,
+    async listen(id: string, listener: Listener): Promise<() => Promise<void>> {
+      await ready;
+      const off = on(id, listener);
+      return async () => off();
+    },
+
+    /** Registers a waiter for a job about to be created (no read needed later). */
+    async expect(id: string): Promise<FinalWaiter> {
+      await ready;
+      const wait = awaitFinal(id);
+      return {
+        final: (timeoutMs, signal) => wait.until(timeoutMs, signal),
+        cancel: wait.off,
+      };
+    },
 
     /**
      * Resolves with the record once it is final, or with its current state
@@ -70,26 +139,14 @@ export function createJobEvents({ subscriber, store }: JobEventsOptions) {
       timeoutMs: number,
       signal?: AbortSignal,
     ): Promise<JobRecord | null> {
-      let wake: () => void = () => {};
-      const woken = new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      const stop = await listen(id, (event) => {
-        if (isFinal(event.status)) wake();
-      });
-      const timer = setTimeout(wake, timeoutMs);
-      const onAbort = () => wake();
-      signal?.addEventListener("abort", onAbort, { once: true });
-      try {
-        const first = await store.get(id);
-        if (!first || isFinal(first.status)) return first;
-        await woken;
-        return await store.get(id);
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        await stop();
+      await ready;
+      const wait = awaitFinal(id);
+      const first = await store.get(id);
+      if (!first || isFinal(first.status)) {
+        wait.off();
+        return first;
       }
+      return (await wait.until(timeoutMs, signal)) ?? store.get(id);
     },
 
     /** Closes the subscriber connection. */

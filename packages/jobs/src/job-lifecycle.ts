@@ -24,7 +24,11 @@ export type JobLifecycleDeps = {
   webhooks: WebhookQueue;
   batches: BatchStore;
   batchQueue: BatchQueue;
-  /** Told about every final job (metrics); it counts each job once itself. */
+  /**
+   * Told about every final job's announcement (metrics, retention); `first`
+   * is true for the process whose write ended the job — a re-announcement
+   * after a crash says false.
+   */
   onFinal?: FinalJobObserver;
   budgets: BudgetStore;
 };
@@ -62,11 +66,17 @@ async function endHold(budgets: BudgetStore, record: JobRecord): Promise<void> {
 
 /** Creates the job lifecycle over its stores and queues. */
 export function createJobLifecycle(deps: JobLifecycleDeps) {
-  /** Announces a final job: its budget, its webhook, its batch's bookkeeping. Safe to repeat. */
-  async function announceFinal(record: JobRecord): Promise<void> {
+  /**
+   * Announces a final job: its budget, its webhook, its batch's bookkeeping.
+   * Safe to repeat; `first` when the caller's write just ended the job.
+   */
+  async function announceFinal(
+    record: JobRecord,
+    options: { first?: boolean } = {},
+  ): Promise<void> {
     await endHold(deps.budgets, record);
     await deps.webhooks.announce(record);
-    await deps.onFinal?.(record);
+    await deps.onFinal?.(record, options.first === true);
     if (!record.batch_id) return;
     const counts = await deps.batches.markChildFinal(
       record.batch_id,
@@ -94,16 +104,15 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
       options: WriteOptions = {},
     ): Promise<JobRecord | null> {
       const now = Math.floor(Date.now() / 1000);
-      const moved = await deps.store.transition(
+      const { moved, record } = await deps.store.move(
         id,
         from,
         to,
         { completed_at: now, ...patch },
         options,
       );
-      if (!moved) return null;
-      const record = await deps.store.get(id);
-      if (record) await announceFinal(record);
+      if (!moved || !record) return null;
+      await announceFinal(record, { first: true });
       return record;
     },
   };

@@ -4,7 +4,7 @@
  * progress update and an API cancel never overwrite each other), each
  * accepted upstream task as a `task:…` field (the ledger: never pay twice) —
  * a per-owner sorted set for listing, a sorted set of open jobs for the
- * reconciler, and a per-job pub/sub channel for state changes. Status changes
+ * reconciler, and one pub/sub channel of every job's state changes. Status changes
  * go through one Lua script so a canceled job cannot later "succeed", and a
  * run's writes can be fenced by its token (docs/guarantees.md).
  */
@@ -23,22 +23,43 @@ import type { RedisClient, RedisMulti } from "./redis";
 
 /**
  * Moves a job to a new status if its current one is allowed, setting fields
- * in the same step. With a fence (ARGV[2], the JSON of a run token) only the
- * run that owns the job may do it. A final status leaves the open index.
+ * in the same step, and announces it on the job-events channel as
+ * `<id>\n<json>` (the id first, so a process with no waiter for the job
+ * skips it unparsed); a final state carries the record's fields, so a waiter
+ * needs no read. With a fence (the JSON of a run token) only the run that
+ * owns the job may do it; a final status leaves the open index; `started_at`
+ * is set only on a job's first start. Returns the code — 1 done, 0 status
+ * not allowed, -1 no record, -2 fenced off — then, for 1 and 0, the hash.
  * KEYS: job hash, open index. ARGV: allowed statuses (JSON), fence or "",
- * id when the new status is final or "", then field/value pairs.
- * Returns 1 done, 0 status not allowed, -1 no record, -2 fenced off.
+ * id, "1" when the new status is final, events channel, new status,
+ * progress, started_at or "", then field/value pairs.
  */
 const TRANSITION = `
 local current = redis.call('HGET', KEYS[1], 'status')
-if not current then return -1 end
-if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'run') ~= ARGV[2] then return -2 end
+if not current then return {-1} end
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'run') ~= ARGV[2] then return {-2} end
 local ok = false
 for _, s in ipairs(cjson.decode(ARGV[1])) do if ('"' .. s .. '"') == current then ok = true end end
-if not ok then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-if ARGV[3] ~= '' then redis.call('ZREM', KEYS[2], ARGV[3]) end
-return 1
+local hash
+if ok then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 9))
+  if ARGV[8] ~= '' and current == '"queued"' then redis.call('HSET', KEYS[1], 'started_at', ARGV[8]) end
+end
+hash = redis.call('HGETALL', KEYS[1])
+if not ok then
+  table.insert(hash, 1, 0)
+  return hash
+end
+local event = { status = ARGV[6], progress = tonumber(ARGV[7]) }
+if ARGV[4] == '1' then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  local fields = {}
+  for i = 1, #hash, 2 do fields[hash[i]] = hash[i + 1] end
+  event.fields = fields
+end
+redis.call('PUBLISH', ARGV[5], ARGV[3] .. '\\n' .. cjson.encode(event))
+table.insert(hash, 1, 1)
+return hash
 `;
 
 /**
@@ -76,8 +97,8 @@ export function firstCheckMsFor(reconcileIntervalMs: number): number {
   return reconcileIntervalMs > 0 ? 2 * reconcileIntervalMs : OPEN_JOB_FIRST_CHECK_MS;
 }
 
-/** A state-change event on a job's channel. */
-export type JobEvent = { id: string; status: JobStatus; progress: number };
+/** A state-change event of a job; a final one carries the record. */
+export type JobEvent = { id: string; status: JobStatus; progress: number; record?: JobRecord };
 
 /** Options of `createJobStore`. */
 export type JobStoreOptions = {
@@ -139,6 +160,18 @@ function encodeNew(record: JobRecord): string[] {
   return args;
 }
 
+/** A flat HGETALL-style reply as an object. */
+function pairsToHash(flat: readonly string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+  return hash;
+}
+
+/** A record from its hash fields (also what a final job-event carries). */
+export function decodeJobRecord(hash: Record<string, string>): JobRecord | null {
+  return decode(hash);
+}
+
 function decode(hash: Record<string, string>): JobRecord | null {
   if (!hash.doc) return null;
   const raw: Record<string, unknown> = { ...MUTABLE_DEFAULTS };
@@ -160,6 +193,14 @@ const fenceArg = (fence: string | undefined) => (fence === undefined ? "" : JSON
 /** Options of a write a run makes: `fence` is its token (LockLostError when another run owns the job). */
 export type WriteOptions = { fence?: string | undefined };
 
+/** Options of `move`. */
+export type MoveOptions = WriteOptions & {
+  /** Unix seconds of the job's first start (set only when it leaves `queued`). */
+  startedAt?: number;
+  /** Ledger entries written in the same step (a synchronous upstream's paid call). */
+  tasks?: readonly UpstreamTaskEntry[];
+};
+
 export type JobStore = ReturnType<typeof createJobStore>;
 
 /** Creates the Redis-backed job store. */
@@ -172,7 +213,7 @@ export function createJobStore({
   const keys = redisKeys(prefix, isCluster(redis));
   const scripts = redis as RedisClient & {
     imagegateCreateJob(...args: (string | number)[]): Promise<number>;
-    imagegateTransition(...args: string[]): Promise<number>;
+    imagegateTransition(...args: string[]): Promise<unknown>;
     imagegateUpdateJob(...args: string[]): Promise<number>;
   };
   // defineCommand sends EVALSHA and falls back to EVAL once per connection.
@@ -194,14 +235,48 @@ export function createJobStore({
   ];
 
   async function publish(record: Pick<JobRecord, "id" | "status" | "progress">): Promise<void> {
-    const event: JobEvent = { id: record.id, status: record.status, progress: record.progress };
-    await redis.publish(keys.jobEvents(record.id), JSON.stringify(event));
+    const event = { status: record.status, progress: record.progress };
+    await redis.publish(keys.jobEvents(), `${record.id}\n${JSON.stringify(event)}`);
   }
 
-  /** Sets fields without changing the status (progress, provider, attempts…). */
-  async function update(id: string, patch: JobPatch, options: WriteOptions = {}): Promise<void> {
+  async function move(
+    id: string,
+    from: JobStatus[],
+    to: JobStatus,
+    patch: JobPatch = {},
+    options: MoveOptions = {},
+  ): Promise<{ moved: boolean; record: JobRecord | null }> {
+    const out = (await scripts.imagegateTransition(
+      keys.job(id),
+      keys.openJobs(),
+      JSON.stringify(from),
+      fenceArg(options.fence),
+      id,
+      isFinal(to) ? "1" : "",
+      keys.jobEvents(),
+      to,
+      String(patch.progress ?? (isFinal(to) ? 1 : 0)),
+      options.startedAt === undefined ? "" : JSON.stringify(options.startedAt),
+      ...encode({ ...patch, status: to }),
+      ...(options.tasks ?? []).flatMap((t) => [upstreamTaskField(t), JSON.stringify(t)]),
+    )) as (string | number)[];
+    const code = Number(out[0]);
+    if (code === -2) throw new LockLostError(id);
+    if (code < 0) return { moved: false, record: null };
+    return { moved: code === 1, record: decode(pairsToHash(out.slice(1) as string[])) };
+  }
+
+  /** Sets fields without changing the status (progress, provider, attempts…), and ledger entries. */
+  async function update(
+    id: string,
+    patch: JobPatch,
+    options: WriteOptions & Pick<MoveOptions, "tasks"> = {},
+  ): Promise<void> {
     const { status: _ignored, ...rest } = patch;
-    const args = encode(rest);
+    const args = [
+      ...encode(rest),
+      ...(options.tasks ?? []).flatMap((t) => [upstreamTaskField(t), JSON.stringify(t)]),
+    ];
     if (args.length === 0) return;
     const result = await scripts.imagegateUpdateJob(keys.job(id), fenceArg(options.fence), ...args);
     if (result === -2) throw new LockLostError(id);
@@ -240,8 +315,8 @@ export function createJobStore({
 
     /**
      * Moves the job to `to` when its status is one of `from`, setting `patch`
-     * atomically; publishes the change. Returns false when the status did not
-     * allow it; throws LockLostError when `fence` is not the owning run.
+     * atomically, and announces the change. Returns false when the status did
+     * not allow it; throws LockLostError when `fence` is not the owning run.
      */
     async transition(
       id: string,
@@ -250,20 +325,15 @@ export function createJobStore({
       patch: JobPatch = {},
       options: WriteOptions = {},
     ): Promise<boolean> {
-      const result = await scripts.imagegateTransition(
-        keys.job(id),
-        keys.openJobs(),
-        JSON.stringify(from),
-        fenceArg(options.fence),
-        isFinal(to) ? id : "",
-        ...encode({ ...patch, status: to }),
-      );
-      if (result === -2) throw new LockLostError(id);
-      if (result !== 1) return false;
-      const progress = patch.progress ?? (isFinal(to) ? 1 : 0);
-      await publish({ id, status: to, progress });
-      return true;
+      return (await move(id, from, to, patch, options)).moved;
     },
+
+    /**
+     * As `transition`, and answers the record as the move left it (or as it
+     * was, when the status did not allow the move; null when there is none):
+     * the worker's claim and final write need no separate read.
+     */
+    move,
 
     /** Throws LockLostError unless the run with token `fence` owns job `id`. */
     async assertRun(id: string, fence: string): Promise<void> {
@@ -338,9 +408,9 @@ export function createJobStore({
       await redis.zrem(keys.openJobs(), id);
     },
 
-    /** The pub/sub channel of a job's state changes. */
-    channel(id: string): string {
-      return keys.jobEvents(id);
+    /** The pub/sub channel of every job's state changes (`<id>\n<json>` messages). */
+    channel(): string {
+      return keys.jobEvents();
     },
   };
 }

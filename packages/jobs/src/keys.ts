@@ -41,7 +41,8 @@ export function redisKeys(prefix: string, clustered = false) {
   const p = recordsPrefix(prefix, clustered);
   return {
     job: (id: string) => `${p}:job:${id}`,
-    jobEvents: (id: string) => `${p}:job:${id}:events`,
+    /** The pub/sub channel of every job's state changes. */
+    jobEvents: () => `${p}:job-events`,
     /** Jobs not final yet, scored by when the reconciler should next look at them. */
     openJobs: () => `${p}:jobs:open`,
     /** The reconciler's lock: one sweep at a time across worker processes. */
@@ -79,8 +80,6 @@ export function redisKeys(prefix: string, clustered = false) {
     streams: (owner: string) => `${p}:owner:${owner}:streams`,
     /** Prefix of the per-key request counters (rate-limiter-flexible adds `:<owner>`). */
     rateLimit: (name: string) => `${p}:ratelimit:${name}`,
-    /** A final job already counted by the metrics (announceFinal may run more than once). */
-    jobCounted: (id: string) => `${p}:job:${id}:counted`,
     /** Pause of a provider queue after a 429. */
     paused: (queue: string) => `${p}:paused:${queue}`,
     /** Sliding-window submit limiter of a provider. */

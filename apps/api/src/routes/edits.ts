@@ -72,7 +72,7 @@ export function editsRouter(deps: ApiDeps): Router {
       owner,
       key: req.get("idempotency-key"),
       route: "edits",
-      fingerprint: fingerprint({ body, raw }),
+      fingerprint: () => fingerprint({ body, raw }),
     };
     const { record, replayed } = await once(deps, key, async (jobId) => {
       const inputs = await checkEditInputs(raw, jobId, limits.maxPixels);

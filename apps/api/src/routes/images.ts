@@ -4,7 +4,7 @@
  * and `Location`. A sync request that outlives SYNC_TIMEOUT_MS gets a 504
  * naming the job id, and the job carries on.
  */
-import { isFinal, type JobRecord, presentImages } from "@imagegate/jobs";
+import { type FinalWaiter, isFinal, type JobRecord, presentImages } from "@imagegate/jobs";
 import {
   ERROR_CODES,
   type ErrorCode,
@@ -55,12 +55,17 @@ export async function replyWithResult(
   res.status(code in ERROR_CODES ? ERROR_CODES[code][0] : 500).json({ error });
 }
 
-/** Answers a new job: 202 with the job when the client prefers async, else the result when final. */
+/**
+ * Answers a new job: 202 with the job when the client prefers async, else the
+ * result when final — from `waiter`'s final event when one was registered
+ * before the job was made (no read at all), else by waiting on its record.
+ */
 export async function respondToNewJob(
   deps: ApiDeps,
   req: Request,
   res: Response,
   record: JobRecord,
+  waiter?: FinalWaiter,
 ): Promise<void> {
   // The request's access log line names the job it made.
   res.locals.jobId = record.id;
@@ -72,7 +77,11 @@ export async function respondToNewJob(
       .json(await jobView(deps, record, { position: false }));
     return;
   }
-  const latest = await waitForJob(deps, record.id, deps.config.syncTimeoutMs, clientGone(res));
+  const gone = clientGone(res);
+  const timeoutMs = deps.config.syncTimeoutMs;
+  const latest = waiter
+    ? ((await waiter.final(timeoutMs, gone)) ?? (await deps.store.get(record.id)) ?? record)
+    : await waitForJob(deps, record.id, timeoutMs, gone);
   await replyWithResult(deps, res, latest);
 }
 
@@ -81,24 +90,34 @@ export function imagesRouter(deps: ApiDeps): Router {
   const router = Router();
   router.post("/v1/images/generations", ...jsonBody(), async (req, res) => {
     const owner = res.locals.owner as string;
+    const sync = !prefersAsync(req.get("prefer"));
+    let waiter: FinalWaiter | undefined;
     const { record, replayed } = await once(
       deps,
       {
         owner,
         key: req.get("idempotency-key"),
         route: "generations",
-        fingerprint: fingerprint(req.body),
+        fingerprint: () => fingerprint(req.body),
       },
-      async (jobId) =>
-        submitImageJob(deps, normalizeImageRequest(req.body), {
-          owner,
-          limits: callerOf(res).limits,
-          requestId: res.locals.requestId as string,
-          jobId,
-        }),
+      async (jobId) => {
+        // Listening before the job exists: its end cannot be missed, and needs no read.
+        if (sync) waiter = await deps.events.expect(jobId);
+        try {
+          return await submitImageJob(deps, normalizeImageRequest(req.body), {
+            owner,
+            limits: callerOf(res).limits,
+            requestId: res.locals.requestId as string,
+            jobId,
+          });
+        } catch (err) {
+          waiter?.cancel();
+          throw err;
+        }
+      },
     );
     if (replayed) res.setHeader("idempotent-replayed", "true");
-    await respondToNewJob(deps, req, res, record);
+    await respondToNewJob(deps, req, res, record, replayed ? undefined : waiter);
   });
   return router;
 }

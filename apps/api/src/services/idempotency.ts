@@ -40,7 +40,8 @@ export type Idempotent = { record: JobRecord; replayed: boolean };
  */
 export async function once(
   deps: ApiDeps,
-  options: { owner: string; key: string | undefined; route: string; fingerprint: string },
+  /** `fingerprint` is only computed when the request carries a key. */
+  options: { owner: string; key: string | undefined; route: string; fingerprint: () => string },
   create: (jobId: string) => Promise<JobRecord>,
 ): Promise<Idempotent> {
   if (options.key === undefined) return { record: await create(newId("job")), replayed: false };
@@ -55,7 +56,8 @@ export async function once(
     `${options.route}:${options.key}`,
   );
   const jobId = newId("job");
-  const claim = JSON.stringify({ fingerprint: options.fingerprint, jobId });
+  const print = options.fingerprint();
+  const claim = JSON.stringify({ fingerprint: print, jobId });
   if (await deps.redis.set(redisKey, claim, "EX", TTL_SECONDS, "NX")) {
     try {
       return { record: await create(jobId), replayed: false };
@@ -68,7 +70,7 @@ export async function once(
     fingerprint?: string;
     jobId?: string;
   };
-  if (prior.fingerprint !== options.fingerprint) {
+  if (prior.fingerprint !== print) {
     throw new GatewayError(
       "idempotency_conflict",
       "This Idempotency-Key was already used with a different request body.",

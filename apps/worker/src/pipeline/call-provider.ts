@@ -11,12 +11,13 @@
  *   the call fails with `upstream_timeout` (never a resubmit).
  */
 
-import type {
-  CallbackHub,
-  JobStore,
-  ProviderLimits,
-  SubmitLimiter,
-  UpstreamTaskEntry,
+import {
+  type CallbackHub,
+  type JobStore,
+  type ProviderLimits,
+  type SubmitLimiter,
+  type UpstreamTaskEntry,
+  upstreamTaskField,
 } from "@imagegate/jobs";
 import type { ProviderId, ProviderPlan, UpstreamCall } from "@imagegate/params";
 import {
@@ -50,7 +51,20 @@ export type CallRun = {
   onProgress: (callIndex: number, fraction: number) => void;
   /** Provider callbacks, when PROVIDER_CALLBACKS is on. */
   callbacks: CallbackSettings | undefined;
+  /** When the run claimed the job (ms): a submit right after it needs no second fence check. */
+  claimedAtMs: number;
+  /**
+   * Ledger entries that can wait for the run's next write of the record (the
+   * result or the failure): a synchronous upstream's paid call, a task now
+   * delivered. An accepted task is never deferred: it is written at once.
+   */
+  deferredTasks: UpstreamTaskEntry[];
+  /** Every ledger entry the run knows, as it last set it (the job's cost is read from these). */
+  ledger: Map<string, UpstreamTaskEntry>;
 };
+
+/** A run this fresh still owns its job: the claim it just made was fenced (docs/guarantees.md). */
+const FRESH_CLAIM_MS = 1_000;
 
 /** How tasks get their completion callbacks. */
 export type CallbackSettings = {
@@ -136,7 +150,12 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
   let accepted: UpstreamTaskEntry | undefined = input.resume;
   const save = async (entry: UpstreamTaskEntry) => {
     accepted = entry;
+    run.ledger.set(upstreamTaskField(entry), entry);
     await run.store.saveTask(run.jobId, entry);
+  };
+  const defer = (entry: UpstreamTaskEntry) => {
+    run.ledger.set(upstreamTaskField(entry), entry);
+    run.deferredTasks.push(entry);
   };
   const beforeSubmit = AbortSignal.any([run.runSignal, run.submitGate]);
   const deadlineOf = (task: UpstreamTask) => task.submittedAt + limits.taskLifetimeMs;
@@ -172,7 +191,9 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
         beforeSubmit.throwIfAborted();
         if (limits.rateLimit)
           await run.submitLimiter.acquire(provider.id, limits.rateLimit, beforeSubmit);
-        await run.store.assertRun(run.jobId, run.fence);
+        if (Date.now() - run.claimedAtMs > FRESH_CLAIM_MS) {
+          await run.store.assertRun(run.jobId, run.fence);
+        }
         beforeSubmit.throwIfAborted();
       },
       taskFailed: async (reason) => {
@@ -184,10 +205,11 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
       ...polling(provider.id, limits, run),
     });
     if (accepted) {
-      if (accepted.state !== "succeeded") await save({ ...accepted, state: "succeeded" });
+      // Still live either way: written with the result, or at the run's failure.
+      if (accepted.state !== "succeeded") defer({ ...accepted, state: "succeeded" });
     } else if (provider.id !== "local") {
       // A synchronous upstream has no task id; the ledger still shows the paid call.
-      await save({
+      defer({
         provider: provider.id,
         call_index: call.index,
         task_id: null,

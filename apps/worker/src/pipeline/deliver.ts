@@ -6,7 +6,13 @@
  * (STORE_RETRY_WINDOW_MS); only then the job fails with
  * `storage_unavailable` (docs/guarantees.md, "after the upstream delivered").
  */
-import { type JobResult, type JobStore, LockLostError } from "@imagegate/jobs";
+import {
+  type JobRecord,
+  type JobResult,
+  type JobStore,
+  LockLostError,
+  type UpstreamTaskEntry,
+} from "@imagegate/jobs";
 import { GatewayError, type ProviderPlan } from "@imagegate/params";
 import { type ProviderImage, sleep } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
@@ -81,16 +87,21 @@ export type DeliverInput = {
   store: JobStore;
   blobs: BlobStore;
   window: RetryWindow;
-  /** The record fields of success besides the result (provider, attempts, log). */
+  /** The record fields of success besides the result (provider, attempts, log, applied). */
   patch: Parameters<JobStore["transition"]>[3];
+  /** Ledger entries the run kept to write with the result (synchronous upstreams). */
+  tasks: readonly UpstreamTaskEntry[];
 };
+
+/** How delivering ended: the succeeded record, or the job had left `in_progress` (a cancel). */
+export type Delivered = { status: "succeeded"; record: JobRecord } | { status: "not running" };
 
 /**
  * Stores the images and writes the succeeded record, retrying within the
- * window. Resolves "succeeded", or "not running" when the job had left
- * `in_progress` meanwhile (a cancel).
+ * window; answers the record as written (no read), or "not running" when the
+ * job had left `in_progress` meanwhile (a cancel).
  */
-export async function deliver(input: DeliverInput): Promise<"succeeded" | "not running"> {
+export async function deliver(input: DeliverInput): Promise<Delivered> {
   const { plan } = input;
   return retryWithin(async () => {
     const stored = await storeImages(input.blobs, input.jobId, input.images);
@@ -102,16 +113,15 @@ export async function deliver(input: DeliverInput): Promise<"succeeded" | "not r
       // What came back: with `size: auto` the provider chose it.
       size: sizeLabel(input.images),
     };
-    const moved = await input.store.transition(
+    const { moved, record } = await input.store.move(
       input.jobId,
       ["in_progress"],
       "succeeded",
       { ...input.patch, progress: 1, completed_at: now, result },
-      { fence: input.fence },
+      { fence: input.fence, tasks: input.tasks },
     );
-    if (moved) return "succeeded";
-    // The write may have landed before a lost reply was resent: the record tells.
-    const record = await input.store.get(input.jobId);
-    return record?.status === "succeeded" ? "succeeded" : "not running";
+    // Not moved but succeeded: the write landed before a lost reply was resent.
+    if (record && (moved || record.status === "succeeded")) return { status: "succeeded", record };
+    return { status: "not running" };
   }, input.window);
 }

@@ -22,6 +22,7 @@ import {
   type PriceTable,
   type ProviderLimits,
   type SubmitLimiter,
+  upstreamTaskField,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider, ProviderInputImage } from "@imagegate/providers";
@@ -29,12 +30,12 @@ import type { BlobStore } from "@imagegate/storage";
 import { annotateActiveSpan, JOB_ID_ATTRIBUTE, withSpan } from "@imagegate/telemetry";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
-import { applyOutcome } from "../apply-outcome";
+import { applyOutcome, type RunPending } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
 import { costOf } from "../job-cost";
 import { decideOutcome } from "../outcome";
 import type { CallbackSettings } from "../pipeline/call-provider";
-import { deliver, processImages } from "../pipeline/deliver";
+import { type Delivered, deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
 import { runCalls } from "../pipeline/run-calls";
 import type { ResultFetch } from "../result-fetch";
@@ -75,11 +76,8 @@ async function inputImages(deps: ImageJobDeps, record: JobRecord) {
   return { images, mask: m ? await toInput(m.key, m.mime) : undefined };
 }
 
-/** A second read after a short pause, for a queue entry that overtook its record. */
-async function readAgain(store: JobStore, id: string): Promise<JobRecord | null> {
-  await new Promise((resolve) => setTimeout(resolve, 250));
-  return store.get(id);
-}
+/** Providers whose upstream work is a task polled for seconds (not one synchronous call). */
+const TASK_PROVIDERS: ReadonlySet<ProviderId> = new Set(["bfl", "fal", "replicate"]);
 
 /** The processor, and the hook that stops runs whose lock BullMQ could not renew. */
 export type ImageJobProcessor = {
@@ -98,14 +96,6 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     let log = deps.logger.child({ jobId: data.jobId, provider: providerId });
     const spanAttributes = { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": providerId };
     annotateActiveSpan(spanAttributes);
-    const record = (await deps.store.get(data.jobId)) ?? (await readAgain(deps.store, data.jobId));
-    if (!record) return "skipped";
-    log = log.child({ owner: record.owner });
-    if (isFinal(record.status)) {
-      // A re-run after a crash between the final write and its announcement.
-      await deps.lifecycle.announceFinal(record);
-      return "skipped";
-    }
     const provider = deps.providers.get(providerId);
     if (!provider) {
       throw new UnrecoverableError(`provider ${providerId} is not enabled on this worker`);
@@ -117,19 +107,32 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       await job.moveToDelayed(Date.now() + pausedMs, token);
       throw new DelayedError();
     }
-    // The BullMQ lock token fences this run: once another run claims the job, our writes are refused.
+    // The BullMQ lock token fences this run: once another run claims the job, our writes are
+    // refused. The claim answers the record: no separate read.
     const fence = token ?? `run-${job.id}-${Date.now()}`;
-    const started = await deps.store.transition(
-      record.id,
-      ["queued", "in_progress"],
-      "in_progress",
-      {
-        provider: providerId,
-        started_at: record.started_at ?? Math.floor(Date.now() / 1000),
-        run: fence,
-      },
-    );
-    if (!started) return "skipped";
+    const claimedAtMs = Date.now();
+    const claim = () =>
+      deps.store.move(
+        data.jobId,
+        ["queued", "in_progress"],
+        "in_progress",
+        { provider: providerId, run: fence },
+        { startedAt: Math.floor(claimedAtMs / 1000) },
+      );
+    let claimed = await claim();
+    if (!claimed.record) {
+      // A queue entry that overtook its record (a cluster writes them apart): look once more.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      claimed = await claim();
+    }
+    const { moved, record } = claimed;
+    if (!record) return "skipped";
+    log = log.child({ owner: record.owner });
+    if (!moved) {
+      // Final already: a re-run after a crash between the final write and its announcement.
+      if (isFinal(record.status)) await deps.lifecycle.announceFinal(record);
+      return "skipped";
+    }
 
     const control = new AbortController();
     // Each call of the run listens on it (up to n = 10, several signals each).
@@ -138,14 +141,17 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     const stopListening = await deps.events.listen(record.id, (event) => {
       if (event.status === "canceled") control.abort(new Error("job canceled"));
     });
-    let delivered: "succeeded" | "not running";
+    let delivered: Delivered;
+    // Written with the run's next record write (the result or the failure), not on their own.
+    const pending: RunPending = { patch: {}, tasks: [] };
+    const ledger = new Map(record.upstream_tasks.map((t) => [upstreamTaskField(t), t]));
     try {
       const { plan, applied } = planJob(record, providerId);
-      await deps.store.update(
-        record.id,
-        { applied: applied as unknown as Record<string, unknown> },
-        { fence },
-      );
+      pending.patch.applied = applied as unknown as Record<string, unknown>;
+      // A task protocol keeps the job running for seconds: its report shows meanwhile.
+      if (TASK_PROVIDERS.has(providerId)) {
+        await deps.store.update(record.id, pending.patch, { fence });
+      }
       const { images, mask } = await inputImages(deps, record);
       const progress = plan.calls.map(() => 0);
       const raw = await runCalls({
@@ -166,10 +172,14 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           images,
           mask,
           callbacks: deps.callbacks,
+          claimedAtMs,
+          deferredTasks: pending.tasks,
+          ledger,
           onProgress: (index, fraction) => {
             progress[index] = fraction;
             const total = progress.reduce((a, b) => a + b, 0) / progress.length;
-            void deps.store.progress(record.id, Math.min(0.95, total));
+            // The final write says 1: an announcement of "all done" just before it is wasted.
+            if (total < 1) void deps.store.progress(record.id, Math.min(0.95, total));
           },
         },
       });
@@ -177,7 +187,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       const processed = await withSpan("image.post_process", spanAttributes, () =>
         processImages(raw, plan),
       );
-      const cost = await costOf(deps, record, providerId, processed);
+      const cost = costOf(deps, record, providerId, processed, [...ledger.values()]);
       delivered = await withSpan("image.store", spanAttributes, () =>
         deliver({
           jobId: record.id,
@@ -188,10 +198,12 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           blobs: deps.blobs,
           window: { windowMs: deps.storeRetryWindowMs, signal: control.signal, logger: log },
           patch: {
+            ...pending.patch,
             provider: providerId,
             ...withAttempt(record, attemptEntry(providerId, "succeeded")),
             ...(cost ? { cost } : {}),
           },
+          tasks: pending.tasks,
         }),
       );
     } catch (err) {
@@ -212,15 +224,15 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
         fence,
         err,
         log,
+        pending,
       });
     } finally {
       runs.delete(job.id ?? record.id);
       await stopListening();
     }
-    if (delivered === "not running") return "canceled";
-    const final = await deps.store.get(record.id);
-    log.info({ images: final?.result?.images.length }, "image job succeeded");
-    if (final) await deps.lifecycle.announceFinal(final);
+    if (delivered.status === "not running") return "canceled";
+    log.info({ images: delivered.record.result?.images.length }, "image job succeeded");
+    await deps.lifecycle.announceFinal(delivered.record, { first: true });
     return "succeeded";
   }
 
