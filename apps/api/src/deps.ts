@@ -124,7 +124,12 @@ export async function createDeps(
   registry: Registry = createRegistry(),
 ): Promise<ApiDeps> {
   const onError = (err: Error) => logger.warn({ err: err.message }, "redis connection error");
-  const redis = createRedis({ ...config.redis, name: "imagegate-api", onError });
+  const redis = createRedis({
+    ...config.redis,
+    name: "imagegate-api",
+    onError,
+    autoPipelining: true,
+  });
   const subscriber = createRedis({ ...config.redis, name: "imagegate-api-events", onError });
   const bull: QueueConnection = {
     connection: redis,

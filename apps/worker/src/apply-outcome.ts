@@ -15,7 +15,7 @@ import {
   type UpstreamTaskEntry,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
-import type { ImageProvider } from "@imagegate/providers";
+import type { ImageProvider, UpstreamFetch } from "@imagegate/providers";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import { attemptEntry, logAttempt, withAttempt } from "./attempt-log";
@@ -29,7 +29,7 @@ export type ApplyDeps = {
   queues: ImageQueues;
   lifecycle: JobLifecycle;
   providers: ReadonlyMap<ProviderId, ImageProvider>;
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
 };
 
 /** What a run kept to write with its next record write (the applied report, deferred ledger entries). */

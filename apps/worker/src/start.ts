@@ -36,7 +36,12 @@ import {
   staticOwners,
 } from "@imagegate/jobs";
 import { ERROR_CODES, type ProviderId } from "@imagegate/params";
-import { createProviderRegistry, type ImageProvider } from "@imagegate/providers";
+import {
+  createProviderRegistry,
+  createUpstreamFetch,
+  type ImageProvider,
+  type UpstreamFetch,
+} from "@imagegate/providers";
 import { buildStableLink, createBlobStore } from "@imagegate/storage";
 import {
   createRegistry,
@@ -69,7 +74,7 @@ export type StartWorkerOptions = {
   logger?: Logger;
   /** Providers to use instead of the registry built from config (tests). */
   providers?: Map<ProviderId, ImageProvider>;
-  fetch?: typeof fetch;
+  fetch?: UpstreamFetch;
   /** The Prometheus registry (standalone shares the API's); a new one otherwise. */
   registry?: Registry;
 };
@@ -95,8 +100,15 @@ export async function startWorker(
   // libvips defaults to one thread here; two halve AVIF encoding (bench/encode.ts).
   sharp.concurrency(Math.max(2, availableParallelism()));
   const onError = (err: Error) => logger.warn({ err: err.message }, "redis connection error");
-  const redis = createRedis({ ...config.redis, name: "imagegate-worker", onError });
+  const redis = createRedis({
+    ...config.redis,
+    name: "imagegate-worker",
+    onError,
+    autoPipelining: true,
+  });
   const subscriber = createRedis({ ...config.redis, name: "imagegate-worker-events", onError });
+  // Provider API calls: keep-alive pools, closed at shutdown.
+  const upstream = createUpstreamFetch();
   const prefix = config.queuePrefix;
   const registry = options.registry ?? createRegistry();
   const metrics = jobMetrics(registry, new Set(Object.keys(ERROR_CODES)));
@@ -211,14 +223,14 @@ export async function startWorker(
       providers,
       limits: config.limits,
       logger,
-      fetch: options.fetch ?? fetch,
+      fetch: options.fetch ?? upstream.fetch,
       resultFetch: createResultFetch({
         deliveryHosts: config.deliveryHosts,
         baseUrls: Object.fromEntries(
           Object.entries(config.providers).map(([id, p]) => [id, p.baseUrl]),
         ),
         allowPrivateUrls: config.allowPrivateUrls,
-        fetch: options.fetch ?? fetch,
+        fetch,
       }),
       prices: config.prices,
       urlTtlSeconds: config.urlTtlSeconds,
@@ -294,6 +306,7 @@ export async function startWorker(
       await Promise.all([...imageWorkers, deliveries, batchWorker].map((w) => w.close()));
       await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);
       await events.close();
+      await upstream.close();
       redis.disconnect();
       logger.info("worker stopped");
     },

@@ -15,22 +15,35 @@ import { foldUsage, modelField, USAGE_DAY_TTL_SECONDS, type UsageTotals, usageDa
 /**
  * Takes holds in order. KEYS: counters, holds. ARGV: budget (micro-dollars,
  * -1 = none), then id/amount pairs. A hold already there is accepted again.
- * Returns one flag per pair (1 taken, 0 refused), then spent and held after.
+ * Returns one flag per pair (1 taken, 0 refused), then spent and held after
+ * (both 0 without a budget: nothing needs them, so they are not read).
+ * Zero amounts and zero counters write nothing: a free job's hold is one
+ * HSETNX (docs/architecture.md#tenants).
  */
 const HOLD = `
-local spent = tonumber(redis.call('HGET', KEYS[1], 'spent') or '0')
-local held = tonumber(redis.call('HGET', KEYS[1], 'held') or '0')
 local budget = tonumber(ARGV[1])
+local spent, held = 0, 0
+if budget >= 0 then
+  local ledger = redis.call('HMGET', KEYS[1], 'spent', 'held')
+  spent = tonumber(ledger[1] or '0')
+  held = tonumber(ledger[2] or '0')
+end
 local out = {}
 for i = 2, #ARGV, 2 do
   local amount = tonumber(ARGV[i + 1])
-  if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then
+  if budget < 0 then
+    -- No budget to check: HSETNX both tests and takes the hold.
+    if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 and amount ~= 0 then
+      redis.call('HINCRBY', KEYS[1], 'held', ARGV[i + 1])
+    end
     out[#out + 1] = 1
-  elseif budget >= 0 and spent + held + amount > budget then
+  elseif redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then
+    out[#out + 1] = 1
+  elseif spent + held + amount > budget then
     out[#out + 1] = 0
   else
     redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-    redis.call('HINCRBY', KEYS[1], 'held', ARGV[i + 1])
+    if amount ~= 0 then redis.call('HINCRBY', KEYS[1], 'held', ARGV[i + 1]) end
     held = held + amount
     out[#out + 1] = 1
   end
@@ -51,16 +64,24 @@ const END_HOLD = `
 local amount = redis.call('HGET', KEYS[2], ARGV[1])
 if not amount then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'held', 0 - tonumber(amount))
+if tonumber(amount) ~= 0 then redis.call('HINCRBY', KEYS[1], 'held', 0 - tonumber(amount)) end
 if ARGV[2] ~= '' then
+  local usd = tonumber(ARGV[2])
+  local images = tonumber(ARGV[3])
+  local jobs = 0
   for _, key in ipairs({KEYS[1], KEYS[3]}) do
-    redis.call('HINCRBY', key, 'spent', ARGV[2])
-    redis.call('HINCRBY', key, 'images', ARGV[3])
-    redis.call('HINCRBY', key, 'jobs', 1)
-    redis.call('HINCRBY', key, 'img:' .. ARGV[4], ARGV[3])
-    redis.call('HINCRBY', key, 'usd:' .. ARGV[4], ARGV[2])
+    if usd ~= 0 then
+      redis.call('HINCRBY', key, 'spent', usd)
+      redis.call('HINCRBY', key, 'usd:' .. ARGV[4], usd)
+    end
+    if images ~= 0 then
+      redis.call('HINCRBY', key, 'images', images)
+      redis.call('HINCRBY', key, 'img:' .. ARGV[4], images)
+    end
+    jobs = redis.call('HINCRBY', key, 'jobs', 1)
   end
-  redis.call('EXPIRE', KEYS[3], ARGV[5])
+  -- The day hash's first job created it: its lifetime starts now.
+  if jobs == 1 then redis.call('EXPIRE', KEYS[3], ARGV[5]) end
 end
 return 1
 `;

@@ -35,15 +35,20 @@ import type { RedisClient, RedisMulti } from "./redis";
  * progress, started_at or "", then field/value pairs.
  */
 const TRANSITION = `
-local current = redis.call('HGET', KEYS[1], 'status')
+local now = redis.call('HMGET', KEYS[1], 'status', 'run')
+local current = now[1]
 if not current then return {-1} end
-if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'run') ~= ARGV[2] then return {-2} end
+if ARGV[2] ~= '' and now[2] ~= ARGV[2] then return {-2} end
 local ok = false
 for _, s in ipairs(cjson.decode(ARGV[1])) do if ('"' .. s .. '"') == current then ok = true end end
 local hash
 if ok then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 9))
-  if ARGV[8] ~= '' and current == '"queued"' then redis.call('HSET', KEYS[1], 'started_at', ARGV[8]) end
+  local fields = { unpack(ARGV, 9) }
+  if ARGV[8] ~= '' and current == '"queued"' then
+    fields[#fields + 1] = 'started_at'
+    fields[#fields + 1] = ARGV[8]
+  end
+  redis.call('HSET', KEYS[1], unpack(fields))
 end
 hash = redis.call('HGETALL', KEYS[1])
 if not ok then
@@ -77,11 +82,18 @@ return 1
 /**
  * Creates a record, indexes it under its owner and among open jobs, in one
  * script: a single command is far cheaper for ioredis than a MULTI pipeline
- * on the submit path. KEYS: job hash, owner index, open index.
- * ARGV: ttl, owner score, id, open score, then field/value pairs.
+ * on the submit path. With a hold id it also takes the job's budget hold as
+ * `budget-store.ts`'s HOLD does for an owner without a budget (which cannot
+ * refuse it), so the record and its hold land together in one step.
+ * KEYS: job hash, owner index, open index, owner usage, owner holds.
+ * ARGV: ttl, owner score, id, open score, hold id or "", hold micro-dollars,
+ * then field/value pairs.
  */
 const CREATE = `
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+if ARGV[5] ~= '' and redis.call('HSETNX', KEYS[5], ARGV[5], ARGV[6]) == 1 and tonumber(ARGV[6]) ~= 0 then
+  redis.call('HINCRBY', KEYS[4], 'held', ARGV[6])
+end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
@@ -218,19 +230,23 @@ export function createJobStore({
   };
   // defineCommand sends EVALSHA and falls back to EVAL once per connection.
   if (!("imagegateUpdateJob" in redis)) {
-    redis.defineCommand("imagegateCreateJob", { numberOfKeys: 3, lua: CREATE });
+    redis.defineCommand("imagegateCreateJob", { numberOfKeys: 5, lua: CREATE });
     redis.defineCommand("imagegateTransition", { numberOfKeys: 2, lua: TRANSITION });
     redis.defineCommand("imagegateUpdateJob", { numberOfKeys: 1, lua: UPDATE });
   }
 
-  const createArgs = (record: JobRecord): (string | number)[] => [
+  const createArgs = (record: JobRecord, holdMicros?: number): (string | number)[] => [
     keys.job(record.id),
     keys.ownerJobs(record.owner),
     keys.openJobs(),
+    keys.usage(record.owner),
+    keys.usageHolds(record.owner),
     ttlSeconds,
     record.created_at * 1000,
     record.id,
     Date.now() + firstCheckMs,
+    holdMicros !== undefined && record.cost ? record.cost.hold_id : "",
+    Math.max(0, Math.round(holdMicros ?? 0)),
     ...encodeNew(record),
   ];
 
@@ -285,9 +301,13 @@ export function createJobStore({
   return {
     update,
 
-    /** Saves a new record and indexes it under its owner and among open jobs. */
-    async create(record: JobRecord): Promise<void> {
-      await scripts.imagegateCreateJob(...createArgs(record));
+    /**
+     * Saves a new record and indexes it under its owner and among open jobs;
+     * with `holdMicros`, takes its budget hold in the same step (only for an
+     * owner without a budget: a budget is checked by `BudgetStore.hold` first).
+     */
+    async create(record: JobRecord, options: { holdMicros?: number } = {}): Promise<void> {
+      await scripts.imagegateCreateJob(...createArgs(record, options.holdMicros));
     },
 
     /**

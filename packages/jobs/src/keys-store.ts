@@ -54,12 +54,19 @@ export function presentApiKey(record: ApiKeyRecord) {
 
 export type KeysStore = ReturnType<typeof createKeysStore>;
 
+/** How long `any()` keeps its answer. */
+const ANY_CACHE_MS = 1000;
+
 /** Creates the managed key store on `redis` under `prefix`. */
 export function createKeysStore(options: { redis: RedisClient; prefix: string }) {
   const { redis } = options;
   const keys = redisKeys(options.prefix, isCluster(options.redis));
   const parse = (raw: string | null) => (raw ? ApiKeyRecordSchema.parse(JSON.parse(raw)) : null);
   const get = async (id: string) => parse(await redis.get(keys.apiKey(id)));
+  // Whether any managed key exists, asked only for callers without a valid key (auth off
+  // or refused): kept a second, so an open gateway does not ask Redis on every request.
+  // A key created on this process is seen at once; on another replica within a second.
+  let anyCache: { value: boolean; until: number } | null = null;
 
   return {
     get,
@@ -81,6 +88,7 @@ export function createKeysStore(options: { redis: RedisClient; prefix: string })
         .set(keys.apiKey(record.id), JSON.stringify(record))
         .zadd(keys.apiKeys(), Date.now(), record.id)
         .exec();
+      anyCache = null;
       return { record, key };
     },
 
@@ -104,7 +112,11 @@ export function createKeysStore(options: { redis: RedisClient; prefix: string })
 
     /** True when at least one managed key exists (then a caller without a key is refused). */
     async any(): Promise<boolean> {
-      return (await redis.zcard(keys.apiKeys())) > 0;
+      const now = Date.now();
+      if (anyCache && now < anyCache.until) return anyCache.value;
+      const value = (await redis.zcard(keys.apiKeys())) > 0;
+      anyCache = { value, until: now + ANY_CACHE_MS };
+      return value;
     },
 
     /** Applies `patch`; null when the key does not exist. */
@@ -130,6 +142,7 @@ export function createKeysStore(options: { redis: RedisClient; prefix: string })
         .zrem(keys.apiKeys(), id)
         .del(keys.webhookSecret(id))
         .exec()) ?? [[null, 0]]) as [[unknown, number]];
+      anyCache = null;
       return removed === 1;
     },
   };

@@ -42,6 +42,12 @@ export type RedisConnectionOptions = RedisTarget & {
   lazyConnect?: boolean;
   /** Told about connection errors (retried by ioredis meanwhile): a failover shows here. */
   onError?: (err: Error) => void;
+  /**
+   * Send the commands of one event-loop tick in one write (ioredis
+   * auto-pipelining): far fewer socket writes on the hot path
+   * (docs/decisions/0015-lean-hot-path.md). Not for subscriber connections.
+   */
+  autoPipelining?: boolean;
 };
 
 /** Which kind of deployment a target names. */
@@ -76,6 +82,7 @@ function connect(options: RedisConnectionOptions): RedisClient {
     enableReadyCheck: true,
     ...(options.name ? { connectionName: options.name } : {}),
     ...(options.lazyConnect ? { lazyConnect: true } : {}),
+    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
   };
   const mode = redisMode(options);
   if (mode === "cluster") {
@@ -83,6 +90,7 @@ function connect(options: RedisConnectionOptions): RedisClient {
     const clusterOptions: ClusterOptions = {
       redisOptions: { ...common, ...auth },
       enableReadyCheck: true,
+      ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
       ...(options.lazyConnect ? { lazyConnect: true } : {}),
       // A killed primary's slots answer again once a replica is promoted: keep retrying until then.
       retryDelayOnClusterDown: 200,

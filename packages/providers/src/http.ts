@@ -9,6 +9,7 @@ import type { ProviderId } from "@imagegate/params";
 import { classifyResponse } from "./classify";
 import { ProviderError } from "./errors";
 import type { ProviderContext } from "./types";
+import type { UpstreamResponse } from "./upstream-fetch";
 
 /** Largest result image accepted from an upstream. */
 export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
@@ -25,7 +26,7 @@ export function isAbortError(err: unknown): boolean {
   return name === "AbortError" || name === "TimeoutError";
 }
 
-async function readBody(res: Response): Promise<unknown> {
+async function readBody(res: UpstreamResponse): Promise<unknown> {
   const text = await res.text();
   if (!text) return null;
   try {
@@ -42,7 +43,7 @@ export async function requestJson(
   url: string,
   init: RequestInit = {},
 ): Promise<JsonResponse> {
-  let res: Response;
+  let res: UpstreamResponse;
   try {
     res = await ctx.fetch(url, { ...init, signal: ctx.signal });
   } catch (err) {

@@ -14,4 +14,5 @@ export * from "./poll-schedule";
 export * from "./registry";
 export * from "./replicate/index";
 export * from "./types";
+export * from "./upstream-fetch";
 export * from "./upstream-url";

@@ -12,6 +12,7 @@ import type { ProviderId, ProviderPlan, UpstreamCall } from "@imagegate/params";
 import type { CallbackTarget } from "./http-request";
 import type { Waker } from "./poll";
 import type { PollSchedule } from "./poll-schedule";
+import type { UpstreamFetch } from "./upstream-fetch";
 
 /** The few logger methods adapters use (pino's signature). */
 export type Logger = {
@@ -47,7 +48,7 @@ export type ProviderInputImage = {
 /** Everything an adapter may use besides the plan. */
 export type ProviderContext = {
   /** For calls to the provider's API (its configured base URL and the URLs it hands back for polling). */
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   /**
    * For result image URLs an upstream's reply points at: the worker checks
    * them against the provider's delivery hosts and the address guard of

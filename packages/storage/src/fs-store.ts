@@ -125,7 +125,8 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
 
     async put(key, body, contentType) {
       const paths = pathsOf(key);
-      await mkdir(dirname(paths.file), { recursive: true });
+      // A directory made just now holds no earlier object, hence no sidecar to clear.
+      const madeDir = (await mkdir(dirname(paths.file), { recursive: true })) !== undefined;
       let bytes = 0;
       await writeAtomically(paths.file, async (temp) => {
         if (Buffer.isBuffer(body)) {
@@ -140,7 +141,7 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
       // After the data: a failed body leaves the previous object and its type untouched.
       if (typeOfKey(key) === contentType) {
         // The extension says it; a sidecar left by an earlier put of another type must go.
-        await rm(paths.meta, { force: true });
+        if (!madeDir) await ignoreMissing(unlink(paths.meta));
       } else {
         await writeAtomically(paths.meta, (temp) =>
           writeFile(temp, JSON.stringify({ contentType })),

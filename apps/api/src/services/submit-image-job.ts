@@ -77,7 +77,9 @@ export async function submitImageJob(
   const route = routeFor(model, deps.enabled, deps.config.routes);
   const id = context.jobId ?? newId("job");
   const estimate = estimateJobMicros(deps.config.prices, request, route);
-  await holdBudget(deps, context, id, estimate);
+  // Without a budget nothing can refuse the hold: it is taken by the create script instead.
+  const holdApart = context.limits.budget_usd !== null;
+  if (holdApart) await holdBudget(deps, context, id, estimate);
   const record = newJobRecord({
     id,
     owner: context.owner,
@@ -92,10 +94,13 @@ export async function submitImageJob(
   const entry = { jobId: record.id, route, routeIndex: 0 };
   try {
     if (isCluster(deps.redis)) {
-      await deps.store.create(record);
+      await deps.store.create(record, holdApart ? {} : { holdMicros: estimate });
       await deps.queues.enqueue(entry);
     } else {
-      await Promise.all([deps.store.create(record), deps.queues.enqueue(entry)]);
+      await Promise.all([
+        deps.store.create(record, holdApart ? {} : { holdMicros: estimate }),
+        deps.queues.enqueue(entry),
+      ]);
     }
   } catch (err) {
     // A record that was saved ends through the lifecycle (the reconciler enqueues it), which

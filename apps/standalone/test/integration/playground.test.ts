@@ -55,7 +55,14 @@ let browser: Browser;
 let watched: WatchedPage;
 
 beforeAll(async () => {
-  [gateway, browser] = await Promise.all([startStandalone({ API_KEYS: KEY }), launchChromium()]);
+  // Assigned one by one: a browser that fails to start must not leave the gateway unstopped.
+  const starting = startStandalone({ API_KEYS: KEY }).then((g) => {
+    gateway = g;
+  });
+  const [launched] = await Promise.allSettled([launchChromium(), starting]);
+  await starting;
+  if (launched.status === "rejected") throw launched.reason;
+  browser = launched.value;
 }, 60_000);
 
 afterAll(async () => {

@@ -27,6 +27,7 @@ import {
   ProviderError,
   type ProviderImage,
   type ProviderInputImage,
+  type UpstreamFetch,
   type UpstreamTask,
 } from "@imagegate/providers";
 import type { ResultFetch } from "../result-fetch";
@@ -39,7 +40,7 @@ export type CallRun = {
   store: JobStore;
   submitLimiter: SubmitLimiter;
   logger: Logger;
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   /** Result downloads: delivery hosts and the address guard (`result-fetch.ts`). */
   resultFetch: ResultFetch;
   /** Aborts on cancel and on lock loss. */

@@ -25,7 +25,7 @@ import {
   upstreamTaskField,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
-import type { ImageProvider, ProviderInputImage } from "@imagegate/providers";
+import type { ImageProvider, ProviderInputImage, UpstreamFetch } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
 import { annotateActiveSpan, JOB_ID_ATTRIBUTE, withSpan } from "@imagegate/telemetry";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
@@ -50,7 +50,7 @@ export type ImageJobDeps = {
   providers: ReadonlyMap<ProviderId, ImageProvider>;
   limits: Record<ProviderId, ProviderLimits>;
   logger: Logger;
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   resultFetch: ResultFetch;
   /** Prices of the actual cost written on success. */
   prices: PriceTable;

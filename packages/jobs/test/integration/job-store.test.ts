@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  createBudgetStore,
   createJobEvents,
   createJobStore,
   createRedis,
@@ -187,5 +188,45 @@ describe("sharedSecret", () => {
     const b = await sharedSecret(redis, prefix, "s", undefined, () => "two");
     expect([a, b]).toEqual(["one", "one"]);
     expect(await sharedSecret(redis, prefix, "s", "configured")).toBe("configured");
+  });
+});
+
+describe("create with a hold", () => {
+  const withCost = (owner: string, estimated: number) => {
+    const r = record(owner);
+    return {
+      ...r,
+      cost: { estimated_usd: estimated, actual_usd: null, source: null, hold_id: r.id },
+    } as JobRecord;
+  };
+
+  it.each([
+    { name: "a priced job holds its estimate", micros: 70_000, held: 70_000 },
+    { name: "a free job holds zero, still settleable", micros: 0, held: 0 },
+  ])("$name, once however often the create runs", async ({ micros, held }) => {
+    const owner = `key_${randomUUID().slice(0, 8)}`;
+    const budgets = createBudgetStore({ redis, prefix });
+    const job = withCost(owner, micros / 1_000_000);
+    await store.create(job, { holdMicros: micros });
+    await store.create(job, { holdMicros: micros });
+    const ledger = await budgets.ledger(owner);
+    expect({ held: ledger.held, holds: [...ledger.holds] }).toEqual({
+      held,
+      holds: [[job.id, micros]],
+    });
+    const at = Math.floor(Date.now() / 1000);
+    const settlement = { micros, images: 1, model: "flux.2-max", provider: "local", at };
+    expect(await budgets.settle(owner, job.id, settlement)).toBe(true);
+    expect(await budgets.settle(owner, job.id, settlement)).toBe(false);
+    const after = await budgets.ledger(owner);
+    expect({ spent: after.spent, held: after.held }).toEqual({ spent: micros, held: 0 });
+  });
+
+  it("without holdMicros takes no hold", async () => {
+    const owner = `key_${randomUUID().slice(0, 8)}`;
+    const job = withCost(owner, 0.07);
+    await store.create(job);
+    const ledger = await createBudgetStore({ redis, prefix }).ledger(owner);
+    expect(ledger.holds.size).toBe(0);
   });
 });
