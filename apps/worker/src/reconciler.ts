@@ -6,8 +6,10 @@
  * `processing_interrupted`; when the entry vanished, or ended while the
  * record stayed open (a crash between two writes), the job is put back on
  * the queue of the provider that holds its live tasks — which resumes them —
- * at most `maxRequeues` times, then it fails the same way. Its webhook and
- * batch accounting go out through the job lifecycle.
+ * at most `maxRequeues` times, then it fails the same way. A job waiting on
+ * a queue no worker serves (its provider disabled since) moves on down its
+ * route, or fails with `no_provider` (`stranded.ts`). Its webhook and batch
+ * accounting go out through the job lifecycle.
  *
  * It runs on BullMQ's `failed` events and as a sweep over the open-jobs index
  * every `intervalMs`, one worker process at a time (a Redis lock).
@@ -21,8 +23,9 @@ import {
   type JobStore,
   type RedisClient,
 } from "@imagegate/jobs";
-import { GatewayError } from "@imagegate/params";
+import { GatewayError, type ProviderId } from "@imagegate/params";
 import type { Logger } from "pino";
+import { planStranded } from "./stranded";
 
 /** Options of `createReconciler`. */
 export type ReconcilerOptions = {
@@ -68,6 +71,40 @@ export function createReconciler(options: ReconcilerOptions) {
     if (ended) logger.warn({ jobId: record.id, why }, "job failed by the reconciler");
   }
 
+  /** A job waiting on a queue no worker serves: on down its route, or failed, or left to wait. */
+  async function moveStranded(record: JobRecord, provider: ProviderId): Promise<string> {
+    const servedNow = new Map<ProviderId, boolean>();
+    for (const p of record.route) servedNow.set(p, await queues.served(p));
+    const plan = planStranded(record, provider, (p) => servedNow.get(p) ?? false);
+    if (plan.action === "wait") {
+      logger.warn({ jobId: record.id, provider }, "job waits for a provider no worker serves");
+      await store.scheduleCheck(record.id, Date.now() + RECHECK_WAITING_MS);
+      return "healthy";
+    }
+    if (plan.action === "fail") {
+      const error = new GatewayError(
+        "no_provider",
+        `No worker serves ${provider}, and no later provider of this job's route is served.`,
+      ).toEnvelope().error;
+      await lifecycle.finishJob(record.id, ["queued", "in_progress"], "failed", { error });
+      logger.warn(
+        { jobId: record.id, provider },
+        "job failed: its provider is served by no worker",
+      );
+      return "interrupted";
+    }
+    await queues.requeue(
+      { jobId: record.id, route: record.route, routeIndex: plan.routeIndex },
+      record.batch_id ? "batch" : "interactive",
+    );
+    await store.scheduleCheck(record.id, Date.now() + RECHECK_WAITING_MS);
+    logger.warn(
+      { jobId: record.id, from: provider, to: plan.provider },
+      "job moved off a provider no worker serves",
+    );
+    return "moved";
+  }
+
   /** Makes sure job `id` ends: leaves healthy jobs alone, resumes or fails stranded ones. */
   async function reconcile(id: string, reason?: string): Promise<string> {
     const record = await store.get(id);
@@ -79,7 +116,10 @@ export function createReconciler(options: ReconcilerOptions) {
       await interrupt(record, "its workers stopped while running it too many times");
       return "interrupted";
     }
-    const state = await queues.entryState(id, record.route);
+    const { state, provider } = await queues.entry(id, record.route);
+    if (provider && state !== "active" && !(await queues.served(provider))) {
+      return moveStranded(record, provider);
+    }
     if (state !== "missing" && state !== "completed" && state !== "failed") {
       const next = state === "active" ? RECHECK_ACTIVE_MS : RECHECK_WAITING_MS;
       await store.scheduleCheck(id, Date.now() + next);

@@ -67,6 +67,19 @@ export function createImageQueues(
       imageJobOptions(data.jobId, options.limits[provider], priority),
     );
   }
+  /** A job's entry on `providers`' queues: its state, and the queue of a live one. */
+  async function entry(
+    jobId: string,
+    providers: readonly ProviderId[],
+  ): Promise<{ state: string; provider: ProviderId | null }> {
+    let seen = "missing";
+    for (const provider of providers) {
+      const state = await get(provider).getJobState(jobId);
+      if (LIVE_STATES.has(state)) return { state, provider };
+      if (state !== "unknown") seen = state;
+    }
+    return { state: seen, provider: null };
+  }
   return {
     get,
     enqueue,
@@ -118,13 +131,16 @@ export function createImageQueues(
      * else the last state seen ("completed", "failed"), else "missing".
      */
     async entryState(jobId: string, providers: readonly ProviderId[]): Promise<string> {
-      let seen = "missing";
-      for (const provider of providers) {
-        const state = await get(provider).getJobState(jobId);
-        if (LIVE_STATES.has(state)) return state;
-        if (state !== "unknown") seen = state;
-      }
-      return seen;
+      return (await entry(jobId, providers)).state;
+    },
+    entry,
+    /**
+     * Whether some worker, in any process, takes jobs from `provider`'s queue
+     * (BullMQ names its worker connections; where CLIENT LIST is refused it
+     * answers yes).
+     */
+    async served(provider: ProviderId): Promise<boolean> {
+      return (await get(provider).getWorkersCount()) > 0;
     },
     /**
      * Puts a job back on a queue (the reconciler): drops its old entries on

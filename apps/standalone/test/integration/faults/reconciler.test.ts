@@ -38,6 +38,8 @@ beforeAll(async () => {
       providers: {
         bfl: { pollIntervalMs: 25, maxPollIntervalMs: 100, backoffMs: 50, concurrency: 50 },
       },
+      // local after bfl: where a job goes when no worker serves bfl any more.
+      routes: { "flux.2-max": ["bfl", "local"] },
     },
   });
 });
@@ -77,6 +79,23 @@ describe("the reconciler", () => {
     stops.push(() => worker.close());
     const job = await finalJob(gateway, id, 20_000);
     await expectPaidOnce(job, bfl.tasks);
+  }, 30_000);
+
+  it("moves a queued job off a provider no worker serves any more, down its route", async () => {
+    const id = await submitAsync(gateway, { prompt: "provider disabled meanwhile", size: "64x64" });
+    // The only worker runs without BFL_API_KEY: nothing takes jobs from the bfl queue.
+    const config = gateway.config;
+    const worker = await startWorker({
+      ...config,
+      providers: { ...config.providers, bfl: { ...config.providers.bfl, apiKey: undefined } },
+    });
+    stops.push(() => worker.close());
+    const job = await finalJob(gateway, id, 20_000);
+    expect({ status: job.status, provider: job.provider }).toEqual({
+      status: "succeeded",
+      provider: "local",
+    });
+    expect(tasksOf(bfl.tasks, "provider disabled meanwhile")).toEqual([]);
   }, 30_000);
 
   it("resumes a running job whose worker died and whose entry vanished, on its one task", async () => {
