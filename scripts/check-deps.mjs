@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Enforces the dependency direction of STYLE 4.4 (and README "Layout" for net
-// and inputs). For each package in apps/ and packages/ (bench/ is dev-only):
+// Enforces the dependency direction in docs/architecture.md#the-dependency-rule.
+// For each package in apps/ and packages/ (bench/ is dev-only):
 // - every `@imagegate/*` entry in `dependencies` is allowed by the table;
 // - every `@imagegate/*` import in src/ is allowed, is declared in
 //   `dependencies` (a devDependency is missing after `pnpm deploy --prod`),

@@ -1,7 +1,8 @@
 /**
  * The production shape, checked by reading: no Docker engine runs on these
  * machines, so docker-compose.yml, the Dockerfile and .env.example are parsed
- * and held to DESIGN §1–3 and to the real config schema (`loadConfig`).
+ * and held to docs/architecture.md#processes,
+ * docs/architecture.md#configuration and the real config schema (`loadConfig`).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";

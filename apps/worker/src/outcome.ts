@@ -1,8 +1,8 @@
 /**
- * The worker's one error mapper (STYLE 4.7): any error of a job run → what
- * happens next. Pure, so every branch is unit-tested; `processors/image-job.ts`
- * applies the decision to BullMQ (rate limit, rethrow, UnrecoverableError)
- * and to the job record.
+ * The worker's one error mapper (docs/style.md#errors): any error of a job run
+ * → what happens next. Pure, so every branch is unit-tested;
+ * `processors/image-job.ts` applies the decision to BullMQ (rate limit,
+ * rethrow, UnrecoverableError) and to the job record.
  */
 
 import { type JobError, LockLostError } from "@imagegate/jobs";

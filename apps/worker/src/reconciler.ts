@@ -1,5 +1,5 @@
 /**
- * The reconciler: every job ends (docs/guarantees.md, "every job ends").
+ * The reconciler: every job ends (docs/guarantees.md#every-job-ends).
  * A job whose record is open (queued or in progress) must have a queue entry
  * that will still run it. When the entry failed outside our processor (the
  * stall limit: the job keeps killing workers) the job fails with

@@ -1,8 +1,8 @@
 /**
- * A managed key's limits (DESIGN §4 "Tenants"), pure: requests per minute on
- * the submit endpoints, a budget in USD, and the models it may use. Each is
- * null when unlimited. PATCH merges: a field given replaces (null clears it),
- * a field left out is kept.
+ * A managed key's limits (docs/architecture.md#tenants), pure: requests per
+ * minute on the submit endpoints, a budget in USD, and the models it may use.
+ * Each is null when unlimited. PATCH merges: a field given replaces (null
+ * clears it), a field left out is kept.
  */
 import { findModel } from "@imagegate/params";
 import { z } from "zod";

@@ -1,7 +1,7 @@
 /**
- * Managed API keys (DESIGN §4 "Tenants") in Redis, read on every request so
- * that every API replica sees a new, changed, disabled or deleted key at
- * once. A key is `sk-ig-` and 32 random bytes; it is shown once, at
+ * Managed API keys (docs/architecture.md#tenants) in Redis, read on every
+ * request so that every API replica sees a new, changed, disabled or deleted
+ * key at once. A key is `sk-ig-` and 32 random bytes; it is shown once, at
  * creation. Only its SHA-256 is stored, and its id is its owner id
  * (`ownerOf(key)`), so jobs, usage and webhook secrets of a managed key are
  * found the same way as a static key's. Updates are last-writer-wins (admin

@@ -1,7 +1,7 @@
 /**
- * The admin guard (DESIGN §3 ADMIN_API_KEY): `/admin/keys` and the queue
- * board take the admin key as a Bearer token, or as the password of HTTP
- * Basic auth so a browser can open the board. Tenant keys are refused.
+ * The admin guard (ADMIN_API_KEY, docs/architecture.md#tenants): `/admin/keys`
+ * and the queue board take the admin key as a Bearer token, or as the password
+ * of HTTP Basic auth so a browser can open the board. Tenant keys are refused.
  */
 import { GatewayError } from "@imagegate/params";
 import type { RequestHandler } from "express";

@@ -1,5 +1,5 @@
 /**
- * Bearer-key auth (DESIGN §3 API_KEYS, §4 "Tenants"): a static key from
+ * Bearer-key auth (API_KEYS, docs/architecture.md#tenants): a static key from
  * API_KEYS (no limits), or a managed key looked up in Redis on every
  * request, so a disabled or deleted key is refused at once on every
  * replica. Static keys are compared as SHA-256 digests in constant time, so

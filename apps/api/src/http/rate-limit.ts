@@ -1,9 +1,9 @@
 /**
- * Per-key request limits (DESIGN §4 "Tenants"), on rate-limiter-flexible's
- * Redis limiter so every API replica counts against the same window: a
- * managed key's `requests_per_minute` on the submit endpoints, and webhook
- * redeliveries per key. Over the limit: 429 `rate_limit_exceeded` with
- * `Retry-After`. Answers of a limited key carry OpenAI's
+ * Per-key request limits (docs/architecture.md#tenants), on
+ * rate-limiter-flexible's Redis limiter so every API replica counts against the
+ * same window: a managed key's `requests_per_minute` on the submit endpoints,
+ * and webhook redeliveries per key. Over the limit: 429 `rate_limit_exceeded`
+ * with `Retry-After`. Answers of a limited key carry OpenAI's
  * `x-ratelimit-limit-requests`, `-remaining-requests` and `-reset-requests`.
  */
 import { isCluster, type RedisClient, redisKeys } from "@imagegate/jobs";

@@ -1,7 +1,8 @@
 /**
- * The Batch API for images (OpenAI shape, `../shared/providers.md` §5.2):
- * create from an uploaded JSONL file, read, list, cancel. The batch worker
- * does the rest (validate, enqueue children, finalize). Scoped to the key.
+ * The Batch API for images (OpenAI shape,
+ * docs/architecture.md#batches-and-files): create from an uploaded JSONL file,
+ * read, list, cancel. The batch worker does the rest (validate, enqueue
+ * children, finalize). Scoped to the key.
  */
 import { BATCH_ENDPOINTS, type BatchRecord, presentBatch } from "@imagegate/jobs";
 import { fromZodError, GatewayError, httpUrlField, MetadataSchema, newId } from "@imagegate/params";

@@ -1,9 +1,9 @@
 /**
- * `POST /v1/images/edits` (DESIGN §4): multipart exactly as the OpenAI SDK
- * sends it, or JSON with image URLs / data URIs (`image`, `images`,
- * `[{image_url}]`). Inputs are checked and stored under the job id, then the
- * edit runs through the same pipeline as generations (sizes, formats, `n`,
- * async, webhooks).
+ * `POST /v1/images/edits` (docs/architecture.md#an-edit-multipart): multipart
+ * exactly as the OpenAI SDK sends it, or JSON with image URLs / data URIs
+ * (`image`, `images`, `[{image_url}]`). Inputs are checked and stored under the
+ * job id, then the edit runs through the same pipeline as generations (sizes,
+ * formats, `n`, async, webhooks).
  */
 
 import { checkEditInputs, formInputs, jsonInputs, storeEditInputs } from "@imagegate/inputs";

@@ -1,7 +1,8 @@
 /**
- * The Files API (OpenAI shape, `../shared/providers.md` §5.1): upload JSONL
- * for batches, read metadata and content, list, delete. Everything is scoped
- * to the caller's key; batch outputs appear here as `batch_output` files.
+ * The Files API (OpenAI shape, docs/architecture.md#batches-and-files): upload
+ * JSONL for batches, read metadata and content, list, delete. Everything is
+ * scoped to the caller's key; batch outputs appear here as `batch_output`
+ * files.
  */
 import { type FileRecord, presentFile } from "@imagegate/jobs";
 import { GatewayError, newId } from "@imagegate/params";

@@ -1,8 +1,9 @@
 /**
- * `POST /v1/images/generations` (DESIGN §4): synchronous by default, as
- * OpenAI clients expect; `Prefer: respond-async` answers 202 with the job
- * and `Location`. A sync request that outlives SYNC_TIMEOUT_MS gets a 504
- * naming the job id, and the job carries on.
+ * `POST /v1/images/generations`
+ * (docs/architecture.md#sync-async-and-idempotency): synchronous by default, as
+ * OpenAI clients expect; `Prefer: respond-async` answers 202 with the job and
+ * `Location`. A sync request that outlives SYNC_TIMEOUT_MS gets a 504 naming
+ * the job id, and the job carries on.
  */
 import { type FinalWaiter, isFinal, type JobRecord, presentImages } from "@imagegate/jobs";
 import {

@@ -1,7 +1,7 @@
 /**
- * Jobs (DESIGN §4 "Jobs (async)"): read with `?wait=N` long-polling, list,
- * cancel, and webhook redelivery. Everything is scoped to the caller's key:
- * another key's job answers 404, the same as an unknown one.
+ * Jobs (docs/architecture.md#the-job-object): read with `?wait=N` long-polling,
+ * list, cancel, and webhook redelivery. Everything is scoped to the caller's
+ * key: another key's job answers 404, the same as an unknown one.
  */
 import { isFinal, JOB_STATUSES, type JobStatus, webhookMessageId } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";

@@ -1,5 +1,5 @@
 /**
- * `GET /playground` (DESIGN §4 "Also"): a page to try the API, and `/`
+ * `GET /playground` (docs/architecture.md#routes): a page to try the API, and `/`
  * redirecting there. Mounted before auth so the page itself loads; its API
  * calls carry the key the user types. The assets are plain files shipped in
  * this package (`apps/api/playground`), so the page works offline, and its

@@ -3,7 +3,7 @@
  * live task from the ledger or submits, and when one fails its siblings that
  * have not submitted yet stop before they do, while those already accepted
  * run to their end and stay in the ledger — so a retry redoes only the calls
- * without an accepted task (docs/guarantees.md, "n > 1").
+ * without an accepted task (docs/guarantees.md#n--1).
  */
 import { setMaxListeners } from "node:events";
 import {

@@ -1,5 +1,5 @@
 /**
- * Webhook delivery (DESIGN §4 "Webhooks", Standard Webhooks): POST
+ * Webhook delivery (docs/architecture.md#webhooks, Standard Webhooks): POST
  * `{type, timestamp, data}` — a job or a batch — signed with `webhook-id`
  * (stable across retries), `webhook-timestamp` and `webhook-signature`, with
  * the secret of the key that owns it (and, for 24 h after a rotation, with

@@ -3,7 +3,7 @@
  * plan's native fields (width/height in multiples of 16, output_format,
  * safety_tolerance…), the call's seed, and references as `input_image`,
  * `input_image_2` … `input_image_8`, and, with callbacks on, `webhook_url`
- * and `webhook_secret` (docs/providers.md, BFL).
+ * and `webhook_secret` (docs/providers.md#bfl-callbacks).
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import { type CallbackTarget, type HttpRequest, joinUrl } from "../http-request";
@@ -35,7 +35,8 @@ export function bflSubmitRequest(
   const body: Record<string, unknown> = { ...plan.nativeParams };
   if (call.seed !== undefined) body.seed = call.seed;
   if (options.callback) {
-    // BFL posts the finished task there, with our secret to check (docs/providers.md).
+    // BFL posts the finished task there, with our secret to check
+    // (docs/providers.md#bfl-callbacks).
     body.webhook_url = options.callback.url;
     body.webhook_secret = options.callback.secret;
   }
