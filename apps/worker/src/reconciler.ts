@@ -48,8 +48,6 @@ const RECHECK_WAITING_MS = 600_000;
 /** BullMQ's reason for an entry that stalled more than WORKER_MAX_STALLS times. */
 const STALL_LIMIT = "stalled more than allowable limit";
 
-export type Reconciler = ReturnType<typeof createReconciler>;
-
 /** Creates the reconciler; `start()` begins the sweeps. */
 export function createReconciler(options: ReconcilerOptions) {
   const { store, queues, lifecycle, logger } = options;

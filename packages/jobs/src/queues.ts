@@ -11,9 +11,6 @@ export function imageQueueName(provider: ProviderId): `images-${ProviderId}` {
   return `images-${provider}`;
 }
 
-/** Every image queue name. */
-export const IMAGE_QUEUES = PROVIDER_IDS.map(imageQueueName);
-
 export const WEBHOOK_QUEUE = "webhooks";
 export const BATCH_QUEUE = "batches";
 

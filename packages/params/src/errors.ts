@@ -117,12 +117,3 @@ export function fromZodError(error: ZodError, prefix?: string): GatewayError {
     : `Invalid value for '${path ?? "body"}': ${issue.message}`;
   return new GatewayError(missing ? "missing_required_parameter" : "invalid_value", message, path);
 }
-
-/** Envelope body for any thrown value (non-gateway errors become `internal_error`). */
-export function toErrorEnvelope(err: unknown): ErrorEnvelope {
-  if (err instanceof GatewayError) return err.toEnvelope();
-  return new GatewayError(
-    "internal_error",
-    "The server had an error processing the request.",
-  ).toEnvelope();
-}

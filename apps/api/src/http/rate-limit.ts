@@ -13,7 +13,7 @@ import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { callerOf } from "./caller";
 
 /** The endpoints `requests_per_minute` counts: those that create work. */
-export const SUBMIT_PATHS: ReadonlySet<string> = new Set([
+const SUBMIT_PATHS: ReadonlySet<string> = new Set([
   "/v1/images/generations",
   "/v1/images/edits",
   "/v1/files",
@@ -21,7 +21,7 @@ export const SUBMIT_PATHS: ReadonlySet<string> = new Set([
 ]);
 
 /** Webhook redeliveries one key may ask for per minute. */
-export const REDELIVERIES_PER_MINUTE = 10;
+const REDELIVERIES_PER_MINUTE = 10;
 
 /** A reset delay as OpenAI writes it: `20ms`, `1.5s`, `6m0s`. */
 export function formatResetDuration(ms: number): string {

@@ -13,7 +13,7 @@ import { sendStream } from "../http/send-stream";
 import { uploadFile } from "../http/upload-file";
 
 /** Largest batch input file (OpenAI's limit). */
-export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 /** The Files API router. */
 export function filesApiRouter(deps: ApiDeps): Router {

@@ -27,11 +27,7 @@ export function prefersAsync(prefer: string | undefined): boolean {
 }
 
 /** Answers a sync request from a job's latest record. */
-export async function replyWithResult(
-  deps: ApiDeps,
-  res: Response,
-  record: JobRecord,
-): Promise<void> {
+async function replyWithResult(deps: ApiDeps, res: Response, record: JobRecord): Promise<void> {
   res.setHeader("x-imagegate-job-id", record.id);
   if (record.provider) res.setHeader("x-imagegate-provider", record.provider);
   if (!isFinal(record.status)) {

@@ -24,7 +24,7 @@ export function parseWait(value: unknown): number {
 }
 
 /** Parses the list query: `limit` 1–100 (default 20), `after`, `status`. */
-export function parseListQuery(query: Record<string, unknown>) {
+function parseListQuery(query: Record<string, unknown>) {
   const limit = query.limit === undefined ? 20 : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
     throw GatewayError.invalidRequest("limit", "limit must be an integer from 1 to 100.");

@@ -24,7 +24,7 @@ import { readLines } from "./line-reader";
 import { lineErrorRecord, parseBatchLine } from "./parse-line";
 
 /** Most lines a batch may have (OpenAI's limit). */
-export const MAX_BATCH_LINES = 50_000;
+const MAX_BATCH_LINES = 50_000;
 const CHUNK = 500;
 
 async function failBatch(

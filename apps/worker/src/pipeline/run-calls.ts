@@ -28,7 +28,7 @@ export type RunCallsInput = {
 };
 
 /** The task call `index` must resume: its live one from an earlier run. */
-export function liveTaskOf(record: JobRecord, index: number): UpstreamTaskEntry | undefined {
+function liveTaskOf(record: JobRecord, index: number): UpstreamTaskEntry | undefined {
   return record.upstream_tasks.find((t) => t.call_index === index && isLiveTask(t));
 }
 

@@ -40,7 +40,7 @@ export type WebhookDeliveryDeps = {
 };
 
 /** A failed attempt, with the receiver's Retry-After when it gave one. */
-export class DeliveryError extends Error {
+class DeliveryError extends Error {
   override readonly name = "DeliveryError";
   constructor(
     message: string,
@@ -51,7 +51,7 @@ export class DeliveryError extends Error {
 }
 
 /** The event type of a job's final state. */
-export function webhookType(record: JobRecord): string {
+function webhookType(record: JobRecord): string {
   return `image.job.${record.status}`;
 }
 
@@ -91,7 +91,7 @@ async function loadTarget(
 }
 
 /** The `webhook-signature` header: one `v1,…` signature per secret, space-separated. */
-export function signatures(
+function signatures(
   secrets: readonly string[],
   messageId: string,
   sentAt: Date,
