@@ -98,8 +98,28 @@ export class GatewayError extends Error {
     });
   }
 
+  /** An envelope stored earlier (a failed job's), answered exactly as stored. */
+  private stored: ErrorEnvelope["error"] | undefined;
+
+  /**
+   * The error a stored envelope body stands for, such as a failed job's: its
+   * code's status (500 for a code the table does not know), and the same
+   * body when answered again.
+   */
+  static fromEnvelope(body: ErrorEnvelope["error"]): GatewayError {
+    const known = body.code !== null && body.code in ERROR_CODES;
+    const error = new GatewayError(
+      known ? (body.code as ErrorCode) : "internal_error",
+      body.message,
+      body.param,
+    );
+    error.stored = body;
+    return error;
+  }
+
   /** The OpenAI envelope body for this error. */
   toEnvelope(): ErrorEnvelope {
+    if (this.stored) return { error: this.stored };
     return {
       error: { message: this.message, type: this.type, param: this.param, code: this.code },
     };
