@@ -40,6 +40,10 @@ export const WebhookDeliveryDataSchema = z.object({
 export type WebhookDeliveryData = z.infer<typeof WebhookDeliveryDataSchema>;
 
 /** Payload of a batch queue job: run (validate and enqueue), cancel, expire or finalize a batch. */
-export const BatchTaskDataSchema = z.object({ batchId: z.string() });
+export const BatchTaskDataSchema = z.object({
+  batchId: z.string(),
+  /** Why a `stop` task stops the batch's remaining children. */
+  reason: z.enum(["cancelled", "expired"]).optional(),
+});
 export type BatchTaskData = z.infer<typeof BatchTaskDataSchema>;
 export type BatchTaskName = "run" | "stop" | "finalize";

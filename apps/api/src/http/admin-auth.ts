@@ -5,17 +5,14 @@
  */
 import { GatewayError } from "@imagegate/params";
 import type { RequestHandler } from "express";
-import { sameSecret } from "./same-secret";
+import { basicPassword, bearerToken, sameSecret } from "./credentials";
 
 /** Accepts `Bearer <adminKey>` or Basic auth whose password is `adminKey`; else 401. */
 export function adminAuth(adminKey: string): RequestHandler {
   return (req, _res, next) => {
-    const header = req.get("authorization") ?? "";
-    const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-    const basic = /^Basic\s+(.+)$/i.exec(header)?.[1];
-    const password = basic
-      ? Buffer.from(basic, "base64").toString("utf8").split(":").slice(1).join(":")
-      : undefined;
+    const header = req.get("authorization");
+    const bearer = bearerToken(header);
+    const password = basicPassword(header);
     if ((bearer && sameSecret(bearer, adminKey)) || (password && sameSecret(password, adminKey))) {
       return next();
     }
