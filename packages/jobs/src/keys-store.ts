@@ -60,6 +60,12 @@ export function createKeysStore(options: { redis: RedisClient; prefix: string })
   const keys = redisKeys(options.prefix, isCluster(options.redis));
   const parse = (raw: string | null) => (raw ? ApiKeyRecordSchema.parse(JSON.parse(raw)) : null);
   const get = async (id: string) => parse(await redis.get(keys.apiKey(id)));
+  // The list is ordered by this score: two keys made in one millisecond still list in order.
+  let lastScore = 0;
+  const nextScore = () => {
+    lastScore = Math.max(Date.now(), lastScore + 1);
+    return lastScore;
+  };
 
   return {
     get,
@@ -79,7 +85,7 @@ export function createKeysStore(options: { redis: RedisClient; prefix: string })
       await redis
         .multi()
         .set(keys.apiKey(record.id), JSON.stringify(record))
-        .zadd(keys.apiKeys(), Date.now(), record.id)
+        .zadd(keys.apiKeys(), nextScore(), record.id)
         .exec();
       return { record, key };
     },
