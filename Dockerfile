@@ -11,12 +11,13 @@
 
 # ---- build: install everything, compile TypeScript, deploy each app's prod tree
 FROM node:24-bookworm-slim AS build
-# pnpm comes from npm, pinned to major 10 (Corepack is not used).
-RUN npm install -g pnpm@10
+# pnpm comes from npm, the version package.json's packageManager names
+# (Corepack is not used; .npmrc keeps pnpm from switching versions itself).
+RUN npm install -g pnpm@10.34.9
 WORKDIR /src
 # Manifests first, so the install layer is reused while only sources change.
 # Every workspace package is listed: a frozen install needs all the lockfile's importers.
-COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+COPY pnpm-lock.yaml pnpm-workspace.yaml package.json .npmrc ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/standalone/package.json apps/standalone/

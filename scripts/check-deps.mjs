@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// Enforces the dependency direction of STYLE 4.4 (and README "Layout" for net
-// and inputs). For each package in apps/ and packages/ (bench/ is dev-only):
+// Enforces the dependency direction in docs/architecture.md#the-dependency-rule.
+// For each package in apps/ and packages/ (bench/ is dev-only):
 // - every `@imagegate/*` entry in `dependencies` is allowed by the table;
 // - every `@imagegate/*` import in src/ is allowed, is declared in
 //   `dependencies` (a devDependency is missing after `pnpm deploy --prod`),
 //   and names the package's index, never a path inside it;
-// - `@imagegate/testkit` is never in `dependencies`.
+// - `@imagegate/testkit` is never in `dependencies`;
+// - tsconfig.build.json references exactly the `@imagegate/*` dependencies, so
+//   `tsc -b` builds what a package imports and nothing it no longer does.
+// Unused dependencies and exports are knip's (knip.jsonc, also in `pnpm lint`).
 // devDependencies are free: tests may use anything (a src import of one is
 // caught by the rules above).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Folder name → the @imagegate packages its src may import; null = anything. */
@@ -63,6 +66,22 @@ function workspaceDirs() {
   return dirs.filter((dir) => existsSync(join(root, dir, "package.json")));
 }
 
+function checkReferences(dir, deps) {
+  const tsconfig = join(root, dir, "tsconfig.build.json");
+  if (!existsSync(tsconfig)) return;
+  const { references = [] } = JSON.parse(readFileSync(tsconfig, "utf8"));
+  const referenced = references.map((r) => basename(dirname(join(root, dir, r.path))));
+  const declared = Object.keys(deps)
+    .filter((dep) => dep.startsWith(SCOPE))
+    .map((dep) => dep.slice(SCOPE.length));
+  for (const name of declared.filter((n) => !referenced.includes(n))) {
+    problems.push(`${dir}/tsconfig.build.json: no reference to ${name}, a dependency`);
+  }
+  for (const name of referenced.filter((n) => !declared.includes(n))) {
+    problems.push(`${dir}/tsconfig.build.json: references ${name}, not a dependency`);
+  }
+}
+
 function checkPackage(dir) {
   const name = dir.split("/").pop();
   const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
@@ -81,6 +100,7 @@ function checkPackage(dir) {
       problems.push(`${dir}: dependencies has ${dep}, which ${name} may not import`);
     }
   }
+  checkReferences(dir, deps);
   for (const file of tsFiles(join(root, dir, "src"))) {
     const where = relative(root, file);
     for (const [, dep, subpath] of readFileSync(file, "utf8").matchAll(IMPORT)) {

@@ -1,8 +1,8 @@
 import { GatewayError } from "@imagegate/params";
 import { z } from "zod";
 import { toGatewayError } from "../src/http/error-handler";
-import { prefersAsync } from "../src/routes/images";
 import { parseWait } from "../src/routes/jobs";
+import { prefersAsync } from "../src/services/respond-to-new-job";
 
 describe("toGatewayError", () => {
   it("keeps GatewayErrors", () => {

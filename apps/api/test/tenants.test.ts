@@ -1,6 +1,6 @@
 import { GatewayError } from "@imagegate/params";
+import { sameSecret } from "../src/http/credentials";
 import { formatResetDuration } from "../src/http/rate-limit";
-import { sameSecret } from "../src/http/same-secret";
 import { parseUsageWindow } from "../src/services/key-usage";
 
 describe("formatResetDuration", () => {

@@ -37,7 +37,7 @@ export function sniffFormat(text: string): InputFormat {
 }
 
 /** The item of one JSONL line (flat or an OpenAI batch line). */
-export function jsonlItem(line: string, fallback: string, where: string): BatchItem {
+function jsonlItem(line: string, fallback: string, where: string): BatchItem {
   let value: unknown;
   try {
     value = JSON.parse(line);

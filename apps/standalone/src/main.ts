@@ -1,13 +1,13 @@
 /**
  * `pnpm start`: the API and every worker in one process on embedded defaults
- * (DESIGN §2) — a private Redis when none answers, files on local disk, and
- * the local renderer for every model when no provider credentials are set.
- * The workers run in a thread of their own on a multi-core machine. The one
- * place that wires both apps together: the API's `/metrics` includes the
- * workers' job metrics (one registry inline, the thread's merged in at each
- * scrape). Tracing starts before Express, ioredis and BullMQ load (their
- * instrumentation patches them as they load), so the rest is imported after;
- * the worker thread starts its own the same way.
+ * (docs/architecture.md#processes) — a private Redis when none answers, files
+ * on local disk, and the local renderer for every model when no provider
+ * credentials are set. The workers run in a thread of their own on a multi-core
+ * machine. The one place that wires both apps together: the API's `/metrics`
+ * includes the workers' job metrics (one registry inline, the thread's merged
+ * in at each scrape). Tracing starts before Express, ioredis and BullMQ load
+ * (their instrumentation patches them as they load), so the rest is imported
+ * after; the worker thread starts its own the same way.
  */
 import { type Config, ConfigError, enabledProviders, loadConfig } from "@imagegate/jobs/config";
 import { createRegistry, LOG_REDACTION, startTracing } from "@imagegate/telemetry";

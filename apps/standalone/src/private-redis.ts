@@ -1,7 +1,8 @@
 /**
- * The embedded Redis of `pnpm start` (DESIGN §2): when nothing answers at a
- * local REDIS_URL and `redis-server` is on PATH, start a private one on that
- * port with its data (AOF) under ./data/redis, and stop it on exit.
+ * The embedded Redis of `pnpm start` (docs/architecture.md#processes): when
+ * nothing answers at a local REDIS_URL and `redis-server` is on PATH, start a
+ * private one on that port with its data (AOF) under ./data/redis, and stop it
+ * on exit.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";

@@ -1,7 +1,8 @@
 /**
  * The production shape, checked by reading: no Docker engine runs on these
  * machines, so docker-compose.yml, the Dockerfile and .env.example are parsed
- * and held to DESIGN §1–3 and to the real config schema (`loadConfig`).
+ * and held to docs/architecture.md#processes,
+ * docs/architecture.md#configuration and the real config schema (`loadConfig`).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -224,9 +225,11 @@ describe("Dockerfile", () => {
     });
   });
 
-  it("installs pnpm 10 from npm with the frozen lockfile, never Corepack", () => {
+  it("installs package.json's pnpm from npm with the frozen lockfile, never Corepack", () => {
     const all = instructions.join("\n");
-    expect(all).toContain("npm install -g pnpm@10");
+    const { packageManager } = JSON.parse(read("package.json")) as { packageManager: string };
+    expect(packageManager).toMatch(/^pnpm@10\.\d+\.\d+$/);
+    expect(all).toContain(`npm install -g ${packageManager}`);
     expect(all).toContain("pnpm install --frozen-lockfile");
     expect(all).not.toMatch(/corepack/i);
   });
@@ -237,7 +240,8 @@ describe("Dockerfile", () => {
     const manifests = ["apps", "packages"].flatMap((group) =>
       readdirSync(resolve(root, group)).map((name) => `${group}/${name}/package.json`),
     );
-    for (const file of ["pnpm-lock.yaml", "package.json", "bench/package.json", ...manifests]) {
+    const rootFiles = ["pnpm-lock.yaml", "package.json", ".npmrc", "bench/package.json"];
+    for (const file of [...rootFiles, ...manifests]) {
       expect(copied.some((l) => l.split(/\s+/).includes(file))).toBe(true);
     }
   });

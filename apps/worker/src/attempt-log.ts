@@ -24,7 +24,7 @@ export function attemptEntry(
 }
 
 /** Attempts that count: every run but a rate-limit pause. */
-export function countAttempts(log: readonly Attempt[]): number {
+function countAttempts(log: readonly Attempt[]): number {
   return log.filter((a) => a.outcome !== "rate_limited").length;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The actual cost of a job that just delivered (DESIGN §4 "Tenants"),
+ * The actual cost of a job that just delivered (docs/providers.md#prices),
  * written with its success so the sync answer and the job already show it:
  * the ledger's reported costs (BFL) where given, the price table for the
  * rest. The job lifecycle then settles the key's hold to this amount.

@@ -1,12 +1,12 @@
 /**
- * The worker's one error mapper (STYLE 4.7): any error of a job run → what
- * happens next. Pure, so every branch is unit-tested; `processors/image-job.ts`
- * applies the decision to BullMQ (rate limit, rethrow, UnrecoverableError)
- * and to the job record.
+ * The worker's one error mapper (docs/style.md#errors): any error of a job run
+ * → what happens next. Pure, so every branch is unit-tested;
+ * `processors/image-job.ts` applies the decision to BullMQ (rate limit,
+ * rethrow, UnrecoverableError) and to the job record.
  */
 
 import { type JobError, LockLostError } from "@imagegate/jobs";
-import { ERROR_CODES, type ErrorCode, GatewayError } from "@imagegate/params";
+import { type ErrorCode, GatewayError } from "@imagegate/params";
 import { isAbortError, ProviderError } from "@imagegate/providers";
 
 /** What to do after a failed run. */
@@ -17,8 +17,8 @@ export type Outcome =
   | { action: "retry"; error: JobError }
   /** Attempts on this provider are spent: try the next one in the route. */
   | { action: "failover"; error: JobError }
-  /** Fail the job now with this envelope body and HTTP status. */
-  | { action: "fail"; error: JobError; status: number }
+  /** Fail the job now with this envelope body (its code picks the HTTP status). */
+  | { action: "fail"; error: JobError }
   /** The job was canceled while running. */
   | { action: "canceled" }
   /** The run lost its lock: another run owns the job; touch nothing. */
@@ -49,10 +49,6 @@ function envelope(code: ErrorCode, message: string, param: string | null = null)
   return new GatewayError(code, message, param).toEnvelope().error;
 }
 
-function statusOf(code: string): number {
-  return code in ERROR_CODES ? ERROR_CODES[code as ErrorCode][0] : 500;
-}
-
 /** Decides what follows a failed run of an image job. */
 export function decideOutcome(err: unknown, state: RunState): Outcome {
   if (err instanceof LockLostError) return { action: "stop" };
@@ -62,7 +58,7 @@ export function decideOutcome(err: unknown, state: RunState): Outcome {
     if (state.hasNextProvider && !state.hasLiveTasks && err.code === "parameter_coerced") {
       return { action: "failover", error: err.toEnvelope().error };
     }
-    return { action: "fail", error: err.toEnvelope().error, status: err.status };
+    return { action: "fail", error: err.toEnvelope().error };
   }
 
   let retryable: JobError;
@@ -78,14 +74,12 @@ export function decideOutcome(err: unknown, state: RunState): Outcome {
       case "content_refused":
         return {
           action: "fail",
-          status: 422,
           error: envelope("content_policy_violation", `${who} refused the content: ${err.message}`),
         };
       case "permanent": {
         const code = (err.code as ErrorCode | undefined) ?? "upstream_error";
         return {
           action: "fail",
-          status: statusOf(code),
           error: envelope(code, `${who}: ${err.message}`),
         };
       }
@@ -104,5 +98,5 @@ export function decideOutcome(err: unknown, state: RunState): Outcome {
 
   if (state.attemptsMade + 1 < state.attempts) return { action: "retry", error: retryable };
   if (state.hasNextProvider && !state.hasLiveTasks) return { action: "failover", error: retryable };
-  return { action: "fail", error: retryable, status: statusOf(retryable.code ?? "internal_error") };
+  return { action: "fail", error: retryable };
 }

@@ -1,5 +1,5 @@
 /**
- * The reconciler: every job ends (docs/guarantees.md, "every job ends").
+ * The reconciler: every job ends (docs/guarantees.md#every-job-ends).
  * A job whose record is open (queued or in progress) must have a queue entry
  * that will still run it. When the entry failed outside our processor (the
  * stall limit: the job keeps killing workers) the job fails with
@@ -50,8 +50,6 @@ const RECHECK_WAITING_MS = 600_000;
 
 /** BullMQ's reason for an entry that stalled more than WORKER_MAX_STALLS times. */
 const STALL_LIMIT = "stalled more than allowable limit";
-
-export type Reconciler = ReturnType<typeof createReconciler>;
 
 /** Creates the reconciler; `start()` begins the sweeps. */
 export function createReconciler(options: ReconcilerOptions) {

@@ -1,5 +1,5 @@
 /**
- * Downloading result images (DESIGN §5 "download result"): the URL comes
+ * Downloading result images (docs/providers.md#result-downloads): the URL comes
  * from an upstream's reply, so it is not trusted. It must be on the
  * provider's configured base URL host (what the operator chose: a proxy, a
  * test fake) or on one of the provider's delivery hosts (PROVIDERS_FILE

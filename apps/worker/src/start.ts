@@ -4,7 +4,7 @@
  * one for webhook deliveries, one for batches — plus the reconciler, the
  * retention sweeper, the job metrics and, with WORKER_PORT, the worker's own
  * `/healthz` and `/metrics`. `close()` stops taking jobs and waits for active
- * ones (graceful shutdown, DESIGN §5).
+ * ones (graceful shutdown, docs/architecture.md#processes).
  */
 import { availableParallelism } from "node:os";
 import {

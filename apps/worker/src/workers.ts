@@ -1,7 +1,8 @@
 /**
- * One BullMQ Worker per enabled provider queue (DESIGN §5): each has the
- * provider's rate limiter, and the queue's global concurrency bounds upstream
- * calls in flight across every worker process.
+ * One BullMQ Worker per enabled provider queue
+ * (docs/architecture.md#queues-retries-and-failover): each has the provider's
+ * rate limiter, and the queue's global concurrency bounds upstream calls in
+ * flight across every worker process.
  */
 
 import {

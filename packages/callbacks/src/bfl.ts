@@ -1,5 +1,5 @@
 /**
- * BFL callbacks (docs/providers.md, BFL "callbacks"): the submit names our
+ * BFL callbacks (docs/providers.md#bfl-callbacks): the submit names our
  * `webhook_url` and a `webhook_secret`. Sources disagree on how BFL proves
  * it: the official SDK expects the secret echoed in `X-Webhook-Secret`; the
  * skills repo describes `X-BFL-Signature: sha256=<hex HMAC of the body>`.

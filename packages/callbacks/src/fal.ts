@@ -1,5 +1,5 @@
 /**
- * fal callbacks (docs/providers.md, fal "callbacks"): ED25519 signatures over
+ * fal callbacks (docs/providers.md#fal-callbacks): ED25519 signatures over
  * `request_id \n user_id \n timestamp \n hex(sha256(body))`, headers
  * `x-fal-webhook-{request-id,user-id,timestamp,signature}`, checked against
  * any key of fal's JWKS; the timestamp must be within 5 minutes.

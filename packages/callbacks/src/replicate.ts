@@ -1,5 +1,5 @@
 /**
- * Replicate callbacks (docs/providers.md, Replicate "callbacks"): Standard
+ * Replicate callbacks (docs/providers.md#replicate-callbacks): Standard
  * Webhooks — `webhook-id`, `webhook-timestamp` (±5 min), `webhook-signature`
  * `v1,<base64 HMAC-SHA256>` — signed with the account's secret from
  * `GET /v1/webhooks/default/secret`. The body is the prediction.

@@ -15,6 +15,9 @@ import { type InspectedImage, inspectImage } from "./inspect-image";
 /** Raw inputs before inspection. */
 type RawInput = { field: string; data: Buffer };
 
+/** An edit's images and mask as received, before inspection. */
+export type RawEditInputs = { images: RawInput[]; mask: RawInput | undefined };
+
 /** Checked inputs with their blob records. */
 export type EditInputs = {
   images: (InspectedImage & { record: InputImage })[];
@@ -28,10 +31,7 @@ const EXTENSIONS: Record<InputImage["mime"], string> = {
 };
 
 /** The raw inputs of a multipart edit; unknown file fields are refused. */
-export function formInputs(files: UploadedFile[]): {
-  images: RawInput[];
-  mask: RawInput | undefined;
-} {
+export function formInputs(files: UploadedFile[]): RawEditInputs {
   const images: RawInput[] = [];
   let mask: RawInput | undefined;
   for (const file of files) {
@@ -59,7 +59,7 @@ export function formInputs(files: UploadedFile[]): {
 export async function jsonInputs(
   body: Record<string, unknown>,
   limits: SourceLimits,
-): Promise<{ images: RawInput[]; mask: RawInput | undefined }> {
+): Promise<RawEditInputs> {
   const refs = imageReferences(body);
   if (limits.maxImages !== undefined && refs.images.length > limits.maxImages) {
     throw GatewayError.invalidRequest(
@@ -80,7 +80,7 @@ export async function jsonInputs(
 
 /** Inspects the raw inputs and names their blob keys under `jobId`. */
 export async function checkEditInputs(
-  raw: { images: RawInput[]; mask: RawInput | undefined },
+  raw: RawEditInputs,
   jobId: string,
   maxPixels: number,
 ): Promise<EditInputs> {

@@ -1,8 +1,8 @@
 /**
- * Input image checks (DESIGN §4 edits): the real type from the bytes (PNG,
- * JPEG, WebP — never the file name or declared type), a header-only decode
- * with sharp for the dimensions, and the decoded-pixel cap that stops
- * decompression bombs before anything is decoded.
+ * Input image checks (docs/architecture.md#an-edit-multipart): the real type
+ * from the bytes (PNG, JPEG, WebP — never the file name or declared type), a
+ * header-only decode with sharp for the dimensions, and the decoded-pixel cap
+ * that stops decompression bombs before anything is decoded.
  */
 import { GatewayError, type InputImage } from "@imagegate/params";
 import sharp from "sharp";

@@ -16,33 +16,30 @@ export function createBatchQueue(options: QueueConnection) {
     BATCH_QUEUE,
     bullmqOptions(options, BATCH_QUEUE),
   );
-  const add = (name: BatchTaskName, batchId: string, jobId: string, delayMs = 0) =>
-    queue.add(
-      name,
-      { batchId },
-      {
-        jobId,
-        delay: delayMs,
-        attempts: 5,
-        backoff: { type: "exponential", delay: 1000 },
-        removeOnComplete: { age: 86_400 },
-        removeOnFail: { age: 7 * 86_400 },
-      },
-    );
+  // Fixed job ids: each task is scheduled once however often it is asked for.
+  const add = (name: BatchTaskName, data: BatchTaskData, jobId: string, delayMs = 0) =>
+    queue.add(name, data, {
+      jobId,
+      delay: delayMs,
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1000 },
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    });
   return {
     queue,
     /** Validates and ingests a new batch; also schedules its expiry at the end of the window. */
     async run(batchId: string, windowMs: number): Promise<void> {
-      await add("run", batchId, `run-${batchId}`);
-      await add("stop", batchId, `expire-${batchId}`, windowMs);
+      await add("run", { batchId }, `run-${batchId}`);
+      await add("stop", { batchId, reason: "expired" }, `expire-${batchId}`, windowMs);
     },
     /** Stops the children that have not started (cancel). */
     async stop(batchId: string): Promise<void> {
-      await add("stop", batchId, `cancel-${batchId}`);
+      await add("stop", { batchId, reason: "cancelled" }, `cancel-${batchId}`);
     },
     /** Writes the output once every child is final. */
     async finalize(batchId: string): Promise<void> {
-      await add("finalize", batchId, `finalize-${batchId}`);
+      await add("finalize", { batchId }, `finalize-${batchId}`);
     },
     async close(): Promise<void> {
       await queue.close();

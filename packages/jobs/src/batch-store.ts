@@ -1,9 +1,9 @@
 /**
- * Batches (OpenAI Batch API, `../shared/providers.md` §5.2) in Redis: the
- * record as a hash (fixed fields in one JSON `doc`, changing ones apart,
- * request counts as integers moved by HINCRBY), the ordered child job ids,
- * the set of children already counted final (so a child announced twice is
- * counted once), and the errors of lines that never became jobs.
+ * Batches (OpenAI Batch API, docs/architecture.md#batches-and-files) in Redis:
+ * the record as a hash (fixed fields in one JSON `doc`, changing ones apart,
+ * request counts as integers moved by HINCRBY), the ordered child job ids, the
+ * set of children already counted final (so a child announced twice is counted
+ * once), and the errors of lines that never became jobs.
  */
 import { z } from "zod";
 import { isCluster, redisKeys } from "./keys";

@@ -1,12 +1,12 @@
 /**
- * Budget arithmetic (DESIGN §4 "Tenants"), pure: a key's ledger is what it
- * spent, what running jobs hold, and the holds themselves. A hold is taken at
- * submit for a job's estimated cost and fits when spent + held + estimate
- * stays within the budget; on success it settles to the actual cost, on
- * failure or cancel it is released; each hold ends once. `budget-store.ts`
- * runs exactly these rules in Lua, atomically, so parallel submissions never
- * overspend; its integration test replays this module's cases against Redis.
- * Amounts are integer micro-dollars: 0.1 + 0.2 must equal 0.3.
+ * Budget arithmetic (docs/decisions/0006-money-in-micro-dollars.md#decision),
+ * pure: a key's ledger is what it spent, what running jobs hold, and the holds
+ * themselves. A hold is taken at submit for a job's estimated cost and fits
+ * when spent + held + estimate stays within the budget; on success it settles
+ * to the actual cost, on failure or cancel it is released; each hold ends once.
+ * `budget-store.ts` runs exactly these rules in Lua, atomically, so parallel
+ * submissions never overspend; its integration test replays this module's cases
+ * against Redis. Amounts are integer micro-dollars: 0.1 + 0.2 must equal 0.3.
  */
 
 /** Micro-dollars in a dollar. */

@@ -1,8 +1,9 @@
 /**
- * Configuration: the only reader of `process.env` (DESIGN §3). Parsed once at
- * start with zod; every bad variable is reported by name in one ConfigError
- * and the process exits without a stack trace. Packages never read env: they
- * take options built from this object.
+ * Configuration: the only reader of `process.env`
+ * (docs/architecture.md#configuration). Parsed once at start with zod; every
+ * bad variable is reported by name in one ConfigError and the process exits
+ * without a stack trace. Packages never read env: they take options built from
+ * this object.
  */
 import type { ProviderId } from "@imagegate/params";
 import { z } from "zod";

@@ -1,13 +1,14 @@
 /**
- * Hosts each provider delivers result images from (DESIGN §5 "download
- * result"): a result URL in an upstream's reply is fetched only when its host
- * is one of these (or a subdomain of one), or the provider's configured base
- * URL host, and it then goes through the same address checks as user URLs.
- * Defaults from the providers' docs: BFL signs `result.sample` links on its
- * delivery hosts (`delivery-*.bfl.ai`, an Azure blob account), fal serves
- * files from `*.fal.media`, Replicate from `replicate.delivery`, OpenAI from
- * its Azure blob account. `"*"` allows any (public) host, for
- * OpenAI-compatible upstreams whose CDN is not known in advance.
+ * Hosts each provider delivers result images from
+ * (docs/providers.md#result-downloads): a result URL in an upstream's reply is
+ * fetched only when its host is one of these (or a subdomain of one), or the
+ * provider's configured base URL host, and it then goes through the same
+ * address checks as user URLs. Defaults from the providers' docs: BFL signs
+ * `result.sample` links on its delivery hosts (`delivery-*.bfl.ai`, an Azure
+ * blob account), fal serves files from `*.fal.media`, Replicate from
+ * `replicate.delivery`, OpenAI from its Azure blob account. `"*"` allows any
+ * (public) host, for OpenAI-compatible upstreams whose CDN is not known in
+ * advance.
  */
 import type { ProviderId } from "@imagegate/params";
 import { z } from "zod";

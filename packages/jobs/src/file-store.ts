@@ -1,7 +1,7 @@
 /**
- * Files (OpenAI Files API, `../shared/providers.md` §5.1): metadata in Redis,
- * bytes in the blob store under `files/<id>`. Scoped to the owner key like
- * jobs: another key's file id is unknown.
+ * Files (OpenAI Files API, docs/architecture.md#batches-and-files): metadata in
+ * Redis, bytes in the blob store under `files/<id>`. Scoped to the owner key
+ * like jobs: another key's file id is unknown.
  */
 import { z } from "zod";
 import { isCluster, redisKeys } from "./keys";

@@ -1,5 +1,5 @@
 /**
- * The one way a job ends (docs/architecture.md, "job lifecycle"): the final
+ * The one way a job ends (docs/architecture.md#the-job-lifecycle): the final
  * write, then its announcement — its budget hold settled to what it cost
  * (succeeded) or released (failed, canceled), the webhook delivery and, for
  * a batch child, the batch's counts and its finalize step once every line is final.

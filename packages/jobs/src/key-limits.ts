@@ -1,10 +1,10 @@
 /**
- * A managed key's limits (DESIGN §4 "Tenants"), pure: requests per minute on
- * the submit endpoints, a budget in USD, and the models it may use. Each is
- * null when unlimited. PATCH merges: a field given replaces (null clears it),
- * a field left out is kept.
+ * A managed key's limits (docs/architecture.md#tenants), pure: requests per
+ * minute on the submit endpoints, a budget in USD, and the models it may use.
+ * Each is null when unlimited. PATCH merges: a field given replaces (null
+ * clears it), a field left out is kept.
  */
-import { findModel } from "@imagegate/params";
+import { findModel, GatewayError } from "@imagegate/params";
 import { z } from "zod";
 
 const Rpm = z.number().int().min(1).max(1_000_000);
@@ -75,4 +75,15 @@ export type UpdateKey = z.infer<typeof UpdateKeySchema>;
 /** True when `limits` lets its key use `model`. */
 export function allowsModel(limits: KeyLimits, model: string): boolean {
   return limits.models === null || limits.models.includes(model);
+}
+
+/** 403 `model_not_allowed` unless `limits` lets its key use `model`. */
+export function assertModelAllowed(limits: KeyLimits, model: string): void {
+  if (!allowsModel(limits, model)) {
+    throw new GatewayError(
+      "model_not_allowed",
+      `This API key may not use model '${model}' (allowed: ${limits.models?.join(", ")}).`,
+      "model",
+    );
+  }
 }

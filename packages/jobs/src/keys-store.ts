@@ -1,7 +1,7 @@
 /**
- * Managed API keys (DESIGN §4 "Tenants") in Redis, read on every request so
- * that every API replica sees a new, changed, disabled or deleted key at
- * once. A key is `sk-ig-` and 32 random bytes; it is shown once, at
+ * Managed API keys (docs/architecture.md#tenants) in Redis, read on every
+ * request so that every API replica sees a new, changed, disabled or deleted
+ * key at once. A key is `sk-ig-` and 32 random bytes; it is shown once, at
  * creation. Only its SHA-256 is stored, and its id is its owner id
  * (`ownerOf(key)`), so jobs, usage and webhook secrets of a managed key are
  * found the same way as a static key's. Updates are last-writer-wins (admin
@@ -67,6 +67,12 @@ export function createKeysStore(options: { redis: RedisClient; prefix: string })
   // or refused): kept a second, so an open gateway does not ask Redis on every request.
   // A key created on this process is seen at once; on another replica within a second.
   let anyCache: { value: boolean; until: number } | null = null;
+  // The list is ordered by this score: two keys made in one millisecond still list in order.
+  let lastScore = 0;
+  const nextScore = () => {
+    lastScore = Math.max(Date.now(), lastScore + 1);
+    return lastScore;
+  };
 
   return {
     get,
@@ -86,7 +92,7 @@ export function createKeysStore(options: { redis: RedisClient; prefix: string })
       await redis
         .multi()
         .set(keys.apiKey(record.id), JSON.stringify(record))
-        .zadd(keys.apiKeys(), Date.now(), record.id)
+        .zadd(keys.apiKeys(), nextScore(), record.id)
         .exec();
       anyCache = null;
       return { record, key };

@@ -1,6 +1,7 @@
 /**
- * Redis key names, all under the configured prefix (DESIGN §3 QUEUE_PREFIX),
- * and how they spread over the slots of a Redis Cluster:
+ * Redis key names, all under the configured prefix (QUEUE_PREFIX,
+ * docs/architecture.md#redis-keys), and how they spread over the slots of a
+ * Redis Cluster:
  *
  * - every record, index and secret of the gateway shares one hash tag,
  *   `{<prefix>}`: the job store's scripts and MULTIs touch a job's hash and

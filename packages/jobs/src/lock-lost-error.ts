@@ -1,7 +1,7 @@
 /**
  * Thrown by a fenced write of a run that no longer owns its job: its BullMQ
- * lock expired and another run took the job over (docs/guarantees.md, "one
- * run at a time"). The run must stop before its next side effect.
+ * lock expired and another run took the job over
+ * (docs/guarantees.md#fencing). The run must stop before its next side effect.
  */
 export class LockLostError extends Error {
   override readonly name = "LockLostError";

@@ -1,9 +1,15 @@
 /**
- * The one constructor of job records, used by the API (submit), the batch
- * ingester (children) and tests: every field a new job starts with.
+ * How a job is made, in one place for the API's submit and the batch
+ * ingester's children: `planJob` checks the key may use the model, picks the
+ * provider order and estimates the cost; `newJobRecord` (also used by tests)
+ * writes every field a new job starts with.
  */
-import type { NormalizedRequest, ProviderId } from "@imagegate/params";
+import { type NormalizedRequest, type ProviderId, requireModel } from "@imagegate/params";
+import { toUsd } from "./budget";
+import { assertModelAllowed, type KeyLimits } from "./key-limits";
+import { estimateJobMicros, type PriceTable } from "./prices";
 import type { JobCost, JobRecord } from "./records";
+import { routeFor } from "./routes";
 
 /** What differs between new jobs. */
 export type NewJobInput = {
@@ -56,4 +62,45 @@ export function newJobRecord(input: NewJobInput): JobRecord {
     reconciled: 0,
     cost: input.cost ?? null,
   };
+}
+
+/** What decides where a new job may run and what it is estimated to cost. */
+export type JobPlanContext = {
+  /** The caller key's limits (its allowed models). */
+  limits: KeyLimits;
+  enabled: ReadonlySet<ProviderId>;
+  /** PROVIDERS_FILE routes, by model id. */
+  routes: Record<string, ProviderId[]>;
+  prices: PriceTable;
+};
+
+/** A new job and the estimate to hold against its key's budget. */
+export type PlannedJob = { record: JobRecord; estimateMicros: number };
+
+/**
+ * The queued record of a new job for `input.request`: 403 when the key may not
+ * use its model, else its provider order and its estimated cost, held under
+ * `holdId` (the job id unless given).
+ */
+export function planJob(
+  input: Omit<NewJobInput, "model" | "route" | "cost"> & { holdId?: string },
+  context: JobPlanContext,
+): PlannedJob {
+  const { holdId, ...rest } = input;
+  const model = requireModel(input.request.model);
+  assertModelAllowed(context.limits, model.id);
+  const route = routeFor(model, context.enabled, context.routes);
+  const estimateMicros = estimateJobMicros(context.prices, input.request, route);
+  const record = newJobRecord({
+    ...rest,
+    model: model.id,
+    route,
+    cost: {
+      estimated_usd: toUsd(estimateMicros),
+      actual_usd: null,
+      source: null,
+      hold_id: holdId ?? input.id,
+    },
+  });
+  return { record, estimateMicros };
 }

@@ -1,8 +1,8 @@
 /**
  * Public shapes of a job: the images response (OpenAI's, plus `model`,
- * `provider`, `applied`, `cost_usd`) and the job object (DESIGN §4 "Jobs"). Links are
- * signed on every read, so an old job always hands out a working URL while
- * its image is kept.
+ * `provider`, `applied`, `cost_usd`) and the job object
+ * (docs/architecture.md#the-job-object). Links are signed on every read, so an
+ * old job always hands out a working URL while its image is kept.
  */
 import type { ResponseFormat } from "@imagegate/params";
 import type { JobRecord, UpstreamTaskEntry } from "./records";

@@ -1,5 +1,5 @@
 /**
- * The price table (DESIGN §3 PROVIDERS_FILE `price`, §4 "Tenants"): what one
+ * The price table (PROVIDERS_FILE `price`, docs/providers.md#prices): what one
  * image costs on a provider and model, as the sum of a per-image part, a
  * per-output-megapixel part and a per-input-megapixel part (edits). Built-in
  * defaults follow the providers' published FLUX.2 prices; PROVIDERS_FILE's

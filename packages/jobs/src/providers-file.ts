@@ -1,7 +1,8 @@
 /**
- * PROVIDERS_FILE: optional JSON with per-provider limits, prices, result
- * hosts and model routes (DESIGN §3), merged over each provider's published defaults. Parsed once at
- * start; a bad file stops the process naming PROVIDERS_FILE and the field.
+ * PROVIDERS_FILE: optional JSON with per-provider limits, prices, result hosts
+ * and model routes (docs/providers.md#limits-and-defaults), merged over each
+ * provider's published defaults. Parsed once at start; a bad file stops the
+ * process naming PROVIDERS_FILE and the field.
  */
 import { readFileSync } from "node:fs";
 import { type ProviderId, ProviderIdSchema } from "@imagegate/params";
@@ -46,7 +47,7 @@ export const ProviderLimitsSchema = z.object({
 export type ProviderLimits = z.infer<typeof ProviderLimitsSchema>;
 
 /**
- * Defaults from each provider's published limits (docs/providers.md):
+ * Defaults from each provider's published limits (docs/providers.md#limits-and-defaults):
  * BFL caps active tasks at 24 per account; Replicate allows 600 creates/min;
  * fal queues over-limit work itself, so we only bound what we keep in flight.
  * Task lifetimes follow how long each keeps a result: BFL's sample link lives

@@ -11,9 +11,6 @@ export function imageQueueName(provider: ProviderId): `images-${ProviderId}` {
   return `images-${provider}`;
 }
 
-/** Every image queue name. */
-export const IMAGE_QUEUES = PROVIDER_IDS.map(imageQueueName);
-
 export const WEBHOOK_QUEUE = "webhooks";
 export const BATCH_QUEUE = "batches";
 
@@ -43,6 +40,10 @@ export const WebhookDeliveryDataSchema = z.object({
 export type WebhookDeliveryData = z.infer<typeof WebhookDeliveryDataSchema>;
 
 /** Payload of a batch queue job: run (validate and enqueue), cancel, expire or finalize a batch. */
-export const BatchTaskDataSchema = z.object({ batchId: z.string() });
+export const BatchTaskDataSchema = z.object({
+  batchId: z.string(),
+  /** Why a `stop` task stops the batch's remaining children. */
+  reason: z.enum(["cancelled", "expired"]).optional(),
+});
 export type BatchTaskData = z.infer<typeof BatchTaskDataSchema>;
 export type BatchTaskName = "run" | "stop" | "finalize";

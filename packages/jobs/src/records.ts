@@ -1,7 +1,8 @@
 /**
  * Job records as stored in Redis (one hash per job, each field JSON), with
  * their schema: what comes back from Redis is parsed, not trusted. The public
- * job object (DESIGN §4 "Jobs") is derived from this in the API.
+ * job object (docs/architecture.md#the-job-object) is derived from this in the
+ * API.
  */
 import { NormalizedRequestSchema, OutputFormatSchema, ProviderIdSchema } from "@imagegate/params";
 import { z } from "zod";
@@ -120,9 +121,9 @@ export function isLiveTask(entry: UpstreamTaskEntry): boolean {
 }
 
 /**
- * A job's cost (DESIGN §4 "Tenants"): the estimate held against its key's
- * budget at submit, and what it actually cost once it succeeded — reported
- * by the provider, from the price table, or both (`prices.ts`).
+ * A job's cost (docs/architecture.md#tenants): the estimate held against its
+ * key's budget at submit, and what it actually cost once it succeeded —
+ * reported by the provider, from the price table, or both (`prices.ts`).
  */
 export const JobCostSchema = z.object({
   estimated_usd: z.number(),

@@ -1,8 +1,9 @@
 /**
- * Which providers serve a model, in failover order (DESIGN §3): the
- * PROVIDERS_FILE route when given, else the catalog's order; only enabled
- * providers count. `local` serves every model when no other provider is
- * enabled, and otherwise only where a route names it.
+ * Which providers serve a model, in failover order
+ * (docs/providers.md#limits-and-defaults): the PROVIDERS_FILE route when given,
+ * else the catalog's order; only enabled providers count. `local` serves every
+ * model when no other provider is enabled, and otherwise only where a route
+ * names it.
  */
 import type { ModelEntry, ProviderId } from "@imagegate/params";
 

@@ -1,10 +1,10 @@
 /**
- * Usage counters (DESIGN §4 `GET /v1/usage`), pure: how settled jobs are
- * counted in Redis hashes — `spent` (micro-dollars), `images`, `jobs`, and
- * per model and provider `img:<model>:<provider>` and `usd:<model>:<provider>`
- * — once for the key's lifetime and once per UTC day, and how those hashes
- * fold into the usage object. A time window is answered from the day hashes,
- * so it is counted in whole UTC days.
+ * Usage counters (`GET /v1/usage`, docs/architecture.md#tenants), pure: how
+ * settled jobs are counted in Redis hashes — `spent` (micro-dollars), `images`,
+ * `jobs`, and per model and provider `img:<model>:<provider>` and
+ * `usd:<model>:<provider>` — once for the key's lifetime and once per UTC day,
+ * and how those hashes fold into the usage object. A time window is answered
+ * from the day hashes, so it is counted in whole UTC days.
  */
 import { GatewayError } from "@imagegate/params";
 import { remainingMicros, toUsd } from "./budget";

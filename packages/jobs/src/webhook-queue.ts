@@ -1,5 +1,5 @@
 /**
- * The webhook delivery queue (DESIGN §4 "Webhooks"): one BullMQ job per
+ * The webhook delivery queue (docs/architecture.md#webhooks): one BullMQ job per
  * delivery run, retried on WEBHOOK_RETRY_SCHEDULE (Svix-like: 5 s, 5 min,
  * 30 min, 2 h, 5 h, 10 h, 10 h). The first delivery of a message uses the
  * message id as the BullMQ id, so announcing a final state twice (a re-run

@@ -1,5 +1,5 @@
 /**
- * Webhook signing secrets, one per key (DESIGN §4 "Tenants"; Standard
+ * Webhook signing secrets, one per key (docs/architecture.md#tenants; Standard
  * Webhooks): a tenant's receiver verifies with its own key's secret, so no
  * tenant can sign an event another tenant accepts. Each owner's secret is
  * `whsec_` and 32 random bytes, generated on first use and kept in Redis so

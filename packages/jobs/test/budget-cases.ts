@@ -5,7 +5,7 @@
  */
 
 /** One step: take a hold, settle it to an amount, or release it. */
-export type LedgerStep =
+type LedgerStep =
   | { hold: string; amount: number; accepted: boolean }
   | { settle: string; actual: number; ended: boolean }
   | { release: string; ended: boolean };

@@ -98,8 +98,28 @@ export class GatewayError extends Error {
     });
   }
 
+  /** An envelope stored earlier (a failed job's), answered exactly as stored. */
+  private stored: ErrorEnvelope["error"] | undefined;
+
+  /**
+   * The error a stored envelope body stands for, such as a failed job's: its
+   * code's status (500 for a code the table does not know), and the same
+   * body when answered again.
+   */
+  static fromEnvelope(body: ErrorEnvelope["error"]): GatewayError {
+    const known = body.code !== null && body.code in ERROR_CODES;
+    const error = new GatewayError(
+      known ? (body.code as ErrorCode) : "internal_error",
+      body.message,
+      body.param,
+    );
+    error.stored = body;
+    return error;
+  }
+
   /** The OpenAI envelope body for this error. */
   toEnvelope(): ErrorEnvelope {
+    if (this.stored) return { error: this.stored };
     return {
       error: { message: this.message, type: this.type, param: this.param, code: this.code },
     };
@@ -116,13 +136,4 @@ export function fromZodError(error: ZodError, prefix?: string): GatewayError {
     ? `Missing required parameter: '${path}'.`
     : `Invalid value for '${path ?? "body"}': ${issue.message}`;
   return new GatewayError(missing ? "missing_required_parameter" : "invalid_value", message, path);
-}
-
-/** Envelope body for any thrown value (non-gateway errors become `internal_error`). */
-export function toErrorEnvelope(err: unknown): ErrorEnvelope {
-  if (err instanceof GatewayError) return err.toEnvelope();
-  return new GatewayError(
-    "internal_error",
-    "The server had an error processing the request.",
-  ).toEnvelope();
 }

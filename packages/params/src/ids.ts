@@ -14,7 +14,6 @@ export const ID_PREFIXES = {
   file: "file-",
   request: "req_",
   batchRequest: "batch_req_",
-  webhook: "msg_",
 } as const;
 
 /** A kind of id. */
@@ -48,10 +47,4 @@ export function newId(kind: IdKind, nowMs: number = Date.now()): string {
   let random = "";
   for (const b of random16()) random += ALPHABET[b % 62];
   return `${ID_PREFIXES[kind]}${encodeTime(nowMs)}${random}`;
-}
-
-/** True when `id` looks like an id of `kind` (cheap shape check before any lookup). */
-export function isId(kind: IdKind, id: string): boolean {
-  const prefix = ID_PREFIXES[kind];
-  return id.startsWith(prefix) && /^[0-9A-Za-z]{24}$/.test(id.slice(prefix.length));
 }

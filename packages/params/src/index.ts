@@ -18,3 +18,4 @@ export * from "./schemas/fields";
 export * from "./schemas/generation";
 export * from "./schemas/normalized";
 export * from "./strict";
+export * from "./time";

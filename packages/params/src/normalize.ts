@@ -1,10 +1,11 @@
 /**
- * Turns a raw request body into a `NormalizedRequest`: validate (400 naming
- * the field), find the model (404), resolve the size (DESIGN §4), and in
- * `strict` mode refuse any coercion that does not depend on the provider
- * (a snapped ratio or tier, a field that lost to `size`, compression of a
- * lossless format). Provider-dependent coercions (a dropped or overridden
- * parameter) are checked when a provider is planned.
+ * Turns a raw request body into a `NormalizedRequest`: validate (400 naming the
+ * field), find the model (404), resolve the size
+ * (docs/architecture.md#parameters-and-the-applied-report), and in `strict`
+ * mode refuse any coercion that does not depend on the provider (a snapped
+ * ratio or tier, a field that lost to `size`, compression of a lossless
+ * format). Provider-dependent coercions (a dropped or overridden parameter) are
+ * checked when a provider is planned.
  */
 import { findModel } from "./catalog/models";
 import type { ModelEntry } from "./catalog/types";

@@ -1,8 +1,9 @@
 /**
- * The `strict` refusal (DESIGN §4): a request that would be coerced — a ratio
- * snapped, a tier changed, a parameter overridden or dropped — is answered
- * 400 `parameter_coerced`, naming the parameter in `param` and saying what
- * would have happened instead.
+ * The `strict` refusal
+ * (docs/architecture.md#parameters-and-the-applied-report): a request that
+ * would be coerced — a ratio snapped, a tier changed, a parameter overridden or
+ * dropped — is answered 400 `parameter_coerced`, naming the parameter in
+ * `param` and saying what would have happened instead.
  */
 import { GatewayError } from "./errors";
 import type { Coercion } from "./resolve/size";

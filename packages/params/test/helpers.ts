@@ -21,7 +21,7 @@ export function gatewayErrorOf(fn: () => unknown): GatewayError {
 }
 
 /** A stored input image of an edit, `width`×`height` PNG. */
-export function inputImage(width = 48, height = 32): InputImage {
+function inputImage(width = 48, height = 32): InputImage {
   return { key: `inputs/${width}x${height}.png`, mime: "image/png", width, height, bytes: 100 };
 }
 

@@ -1,4 +1,4 @@
-import { isId, newId } from "@imagegate/params";
+import { newId } from "@imagegate/params";
 
 describe("newId", () => {
   it.each([
@@ -9,8 +9,7 @@ describe("newId", () => {
   ] as const)("prefixes %s ids with %s", (kind, prefix) => {
     const id = newId(kind);
     expect(id.startsWith(prefix)).toBe(true);
-    expect(id).toHaveLength(prefix.length + 24);
-    expect(isId(kind, id)).toBe(true);
+    expect(id.slice(prefix.length)).toMatch(/^[0-9A-Za-z]{24}$/);
   });
 
   it("never repeats over 10,000 ids", () => {
@@ -22,11 +21,5 @@ describe("newId", () => {
     const times = [1_700_000_000_000, 1_700_000_000_001, 1_700_000_060_000, 1_800_000_000_000];
     const ids = times.map((t) => newId("job", t));
     expect([...ids].sort()).toEqual(ids);
-  });
-
-  it("isId rejects other kinds and shapes", () => {
-    expect(isId("job", newId("batch"))).toBe(false);
-    expect(isId("job", "job_short")).toBe(false);
-    expect(isId("job", "job_../../../../../../etc/pass")).toBe(false);
   });
 });

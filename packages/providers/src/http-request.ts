@@ -1,4 +1,5 @@
 /** An upstream HTTP request as the pure request builders describe it. */
+import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 
 /** An HTTP request to make. */
 export type HttpRequest = { url: string; init: RequestInit };
@@ -15,3 +16,19 @@ export type CallbackTarget = {
   /** A shared secret, for providers that take one (BFL `webhook_secret`). */
   secret: string;
 };
+
+/** What a JSON submit builder is given besides the plan and the call. */
+export type SubmitOptions = {
+  baseUrl: string;
+  apiKey: string;
+  /** The inputs, as URLs or inline data, in order. */
+  images: string[];
+  callback?: CallbackTarget;
+};
+
+/** The start of every submit body: the plan's native fields and the call's seed. */
+export function nativeBody(plan: ProviderPlan, call: UpstreamCall): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...plan.nativeParams };
+  if (call.seed !== undefined) body.seed = call.seed;
+  return body;
+}

@@ -1,5 +1,5 @@
 /**
- * When to poll an upstream task next (docs/providers.md, "polling"): start
+ * When to poll an upstream task next (docs/providers.md#polling): start
  * fast, back off by `factor` to `maxMs`, with ±`jitter` so that thousands of
  * tasks submitted together do not poll in lockstep, and never sooner than
  * the provider's own hint (a Retry-After, or a long queue ahead of the task).

@@ -1,6 +1,6 @@
 /**
  * The provider registry: every enabled adapter by id. A provider is enabled
- * when its credential is set; `local` always is (DESIGN §3).
+ * when its credential is set; `local` always is (docs/providers.md#at-a-glance).
  */
 import type { ProviderId } from "@imagegate/params";
 import { createBflProvider } from "./bfl/index";

@@ -1,4 +1,7 @@
-/** Picks the blob store driver from options (DESIGN §3 `STORAGE`). */
+/**
+ * Picks the blob store driver from options (`STORAGE`,
+ * docs/architecture.md#configuration).
+ */
 import { createFsStore, type FsStoreOptions } from "./fs-store";
 import { createS3Store, type S3StoreOptions } from "./s3-store";
 import type { BlobStore } from "./types";

@@ -1,4 +1,4 @@
-/** Polls a condition instead of sleeping a fixed time (STYLE 4.9). */
+/** Polls a condition instead of sleeping a fixed time (docs/style.md#tests). */
 
 /** Options of `waitFor`. */
 export type WaitForOptions = {

@@ -1,9 +1,9 @@
 // @ts-check
 /**
- * The `applied` report (DESIGN §4 "No silent coercion") as the page shows
- * it: a summary (provider, size and how it was reached, format, seeds) and a
- * table row per parameter — passed through, renamed, converted, emulated,
- * dropped — plus a row per coercion. Pure.
+ * The `applied` report (docs/architecture.md#parameters-and-the-applied-report)
+ * as the page shows it: a summary (provider, size and how it was reached,
+ * format, seeds) and a table row per parameter — passed through, renamed,
+ * converted, emulated, dropped — plus a row per coercion. Pure.
  */
 
 /**

@@ -1,21 +1,18 @@
 /**
- * The admin guard (DESIGN §3 ADMIN_API_KEY): `/admin/keys` and the queue
- * board take the admin key as a Bearer token, or as the password of HTTP
- * Basic auth so a browser can open the board. Tenant keys are refused.
+ * The admin guard (ADMIN_API_KEY, docs/architecture.md#tenants): `/admin/keys`
+ * and the queue board take the admin key as a Bearer token, or as the password
+ * of HTTP Basic auth so a browser can open the board. Tenant keys are refused.
  */
 import { GatewayError } from "@imagegate/params";
 import type { RequestHandler } from "express";
-import { sameSecret } from "./same-secret";
+import { basicPassword, bearerToken, sameSecret } from "./credentials";
 
 /** Accepts `Bearer <adminKey>` or Basic auth whose password is `adminKey`; else 401. */
 export function adminAuth(adminKey: string): RequestHandler {
   return (req, _res, next) => {
-    const header = req.get("authorization") ?? "";
-    const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-    const basic = /^Basic\s+(.+)$/i.exec(header)?.[1];
-    const password = basic
-      ? Buffer.from(basic, "base64").toString("utf8").split(":").slice(1).join(":")
-      : undefined;
+    const header = req.get("authorization");
+    const bearer = bearerToken(header);
+    const password = basicPassword(header);
     if ((bearer && sameSecret(bearer, adminKey)) || (password && sameSecret(password, adminKey))) {
       return next();
     }

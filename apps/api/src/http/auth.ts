@@ -1,5 +1,5 @@
 /**
- * Bearer-key auth (DESIGN §3 API_KEYS, §4 "Tenants"): a static key from
+ * Bearer-key auth (API_KEYS, docs/architecture.md#tenants): a static key from
  * API_KEYS (no limits), or a managed key looked up in Redis on every
  * request, so a disabled or deleted key is refused at once on every
  * replica. Static keys are compared as SHA-256 digests in constant time, so
@@ -8,11 +8,11 @@
  * key exists, a caller must present one.
  */
 
-import { timingSafeEqual } from "node:crypto";
 import { type KeysStore, keyDigest, NO_LIMITS, ownerOf } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
 import type { RequestHandler } from "express";
 import { ANONYMOUS, type Caller } from "./caller";
+import { bearerToken, sameDigest } from "./credentials";
 
 const missing = () =>
   new GatewayError(
@@ -33,15 +33,14 @@ export function auth(options: AuthOptions): RequestHandler {
     const digest = keyDigest(key);
     let found: string | undefined;
     // Every static key is compared, so the time does not tell which one matched.
-    for (const s of statics) if (timingSafeEqual(s.digest, digest)) found = s.owner;
+    for (const s of statics) if (sameDigest(s.digest, digest)) found = s.owner;
     if (found) return { owner: found, source: "static", limits: NO_LIMITS };
     const record = await options.keys.authenticate(key);
     return record ? { owner: record.id, source: "managed", limits: record.limits } : null;
   }
 
   return async (req, res, next) => {
-    const header = req.get("authorization") ?? "";
-    const key = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+    const key = bearerToken(req.get("authorization"));
     let caller = await identify(key);
     if (!caller) {
       if (statics.length > 0 || (await options.keys.any())) {

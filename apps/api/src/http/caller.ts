@@ -1,6 +1,6 @@
 /**
  * Who is calling: the owner id every record is scoped to, where the key
- * comes from, and its limits (DESIGN §4 "Tenants"). Set by `auth`.
+ * comes from, and its limits (docs/architecture.md#tenants). Set by `auth`.
  */
 import { type KeyLimits, NO_LIMITS, ownerOf } from "@imagegate/jobs";
 import type { Response } from "express";

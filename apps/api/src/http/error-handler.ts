@@ -1,8 +1,8 @@
 /**
- * The API's one error mapper (STYLE 4.7): GatewayError, ZodError and the body
- * parser's errors become the OpenAI envelope with the right status; anything
- * else is a 500 `internal_error`, logged with the request id. Handlers throw;
- * they never build error JSON.
+ * The API's one error mapper (docs/style.md#errors): GatewayError, ZodError and
+ * the body parser's errors become the OpenAI envelope with the right status;
+ * anything else is a 500 `internal_error`, logged with the request id. Handlers
+ * throw; they never build error JSON.
  */
 import { fromZodError, GatewayError } from "@imagegate/params";
 import type { ErrorRequestHandler, RequestHandler } from "express";

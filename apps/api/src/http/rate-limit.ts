@@ -1,9 +1,9 @@
 /**
- * Per-key request limits (DESIGN §4 "Tenants"), on rate-limiter-flexible's
- * Redis limiter so every API replica counts against the same window: a
- * managed key's `requests_per_minute` on the submit endpoints, and webhook
- * redeliveries per key. Over the limit: 429 `rate_limit_exceeded` with
- * `Retry-After`. Answers of a limited key carry OpenAI's
+ * Per-key request limits (docs/architecture.md#tenants), on
+ * rate-limiter-flexible's Redis limiter so every API replica counts against the
+ * same window: a managed key's `requests_per_minute` on the submit endpoints,
+ * and webhook redeliveries per key. Over the limit: 429 `rate_limit_exceeded`
+ * with `Retry-After`. Answers of a limited key carry OpenAI's
  * `x-ratelimit-limit-requests`, `-remaining-requests` and `-reset-requests`.
  */
 import { isCluster, type RedisClient, redisKeys } from "@imagegate/jobs";
@@ -13,7 +13,7 @@ import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { callerOf } from "./caller";
 
 /** The endpoints `requests_per_minute` counts: those that create work. */
-export const SUBMIT_PATHS: ReadonlySet<string> = new Set([
+const SUBMIT_PATHS: ReadonlySet<string> = new Set([
   "/v1/images/generations",
   "/v1/images/edits",
   "/v1/files",
@@ -21,7 +21,7 @@ export const SUBMIT_PATHS: ReadonlySet<string> = new Set([
 ]);
 
 /** Webhook redeliveries one key may ask for per minute. */
-export const REDELIVERIES_PER_MINUTE = 10;
+const REDELIVERIES_PER_MINUTE = 10;
 
 /** A reset delay as OpenAI writes it: `20ms`, `1.5s`, `6m0s`. */
 export function formatResetDuration(ms: number): string {

@@ -1,10 +1,11 @@
 /**
- * `x-request-id` on every response (DESIGN §4): the caller's own when it is a
- * sane token, else a new `req_…` id. Each request gets a child logger
- * (`res.locals.log`) bound to that id, so every line logged for it carries
- * it, and one access line when the response ends, with the caller (owner
- * hash) and the job it touched when there is one. The query string is never
- * logged: file links carry their signature there.
+ * `x-request-id` on every response
+ * (docs/architecture.md#sync-async-and-idempotency): the caller's own when it
+ * is a sane token, else a new `req_…` id. Each request gets a child logger
+ * (`res.locals.log`) bound to that id, so every line logged for it carries it,
+ * and one access line when the response ends, with the caller (owner hash) and
+ * the job it touched when there is one. The query string is never logged: file
+ * links carry their signature there.
  */
 import { newId } from "@imagegate/params";
 import type { RequestHandler } from "express";

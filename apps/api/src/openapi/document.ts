@@ -15,7 +15,7 @@ import {
 import { CreateKeySchema, UpdateKeySchema } from "@imagegate/jobs";
 import { GenerationRequestSchema } from "@imagegate/params";
 import { z } from "zod";
-import { CreateBatchSchema } from "../routes/batches";
+import { CreateBatchSchema } from "../services/create-batch";
 import {
   ApiKeyCreatedSchema,
   ApiKeyDeletedSchema,

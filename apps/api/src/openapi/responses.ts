@@ -8,8 +8,7 @@
 import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import {
   AttemptSchema,
-  BATCH_ENDPOINTS,
-  BATCH_STATUSES,
+  BatchRecordSchema,
   JOB_STATUSES,
   UPSTREAM_TASK_STATES,
 } from "@imagegate/jobs";
@@ -134,45 +133,18 @@ export const FileDeletedSchema = z.object({
   deleted: z.literal(true),
 });
 
-/** The OpenAI batch object. */
-export const BatchSchema = z.object({
-  id: z.string(),
+/**
+ * The OpenAI batch object: the stored record as `presentBatch` shows it (no
+ * owner or stop reason; the webhook's public fields), derived from the
+ * record's own schema so the two cannot differ.
+ */
+export const BatchSchema = BatchRecordSchema.omit({
+  owner: true,
+  stop_reason: true,
+  webhook: true,
+}).extend({
   object: z.literal("batch"),
-  endpoint: z.enum(BATCH_ENDPOINTS),
-  input_file_id: z.string(),
-  completion_window: z.literal("24h"),
-  status: z.enum(BATCH_STATUSES),
-  output_file_id: z.string().nullable(),
-  error_file_id: z.string().nullable(),
-  errors: z
-    .object({
-      object: z.literal("list"),
-      data: z.array(
-        z.object({
-          code: z.string(),
-          message: z.string(),
-          param: z.string().nullable(),
-          line: z.number().int().nullable(),
-        }),
-      ),
-    })
-    .nullable(),
-  created_at: z.number().int(),
-  in_progress_at: z.number().int().nullable(),
-  expires_at: z.number().int(),
-  finalizing_at: z.number().int().nullable(),
-  completed_at: z.number().int().nullable(),
-  failed_at: z.number().int().nullable(),
-  expired_at: z.number().int().nullable(),
-  cancelling_at: z.number().int().nullable(),
-  cancelled_at: z.number().int().nullable(),
-  metadata: Metadata,
   webhook: WebhookView,
-  request_counts: z.object({
-    total: z.number().int(),
-    completed: z.number().int(),
-    failed: z.number().int(),
-  }),
 });
 
 const Handling = z.looseObject({ kind: z.string() });

@@ -1,8 +1,8 @@
 /**
- * Managed keys (DESIGN §4 "Tenants"), behind ADMIN_API_KEY: create (the key
- * is shown in this answer only), list, read, change (name, limits, disabled)
- * and delete, plus any key's usage. Static API_KEYS are listed too, with no
- * limits, so their ids (for usage) are at hand; they are changed in the
+ * Managed keys (docs/architecture.md#tenants), behind ADMIN_API_KEY: create
+ * (the key is shown in this answer only), list, read, change (name, limits,
+ * disabled) and delete, plus any key's usage. Static API_KEYS are listed too,
+ * with no limits, so their ids (for usage) are at hand; they are changed in the
  * environment, not here. Without ADMIN_API_KEY the routes do not exist.
  */
 import {

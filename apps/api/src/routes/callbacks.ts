@@ -1,10 +1,11 @@
 /**
  * `POST /callbacks/{provider}` — completion callbacks from fal, Replicate and
- * BFL (DESIGN §5; docs/providers.md), on when PROVIDER_CALLBACKS is set. A
- * callback is verified (its signature, its timestamp where there is one, and
- * that it was not seen before), then announced to the workers, whose poll
- * loop for that task asks the provider at once. It is never trusted as the
- * result itself, and one that cannot be verified gets 401 and changes nothing.
+ * BFL (docs/architecture.md#provider-callbacks, docs/providers.md#callbacks),
+ * on when PROVIDER_CALLBACKS is set. A callback is verified (its signature, its
+ * timestamp where there is one, and that it was not seen before), then
+ * announced to the workers, whose poll loop for that task asks the provider at
+ * once. It is never trusted as the result itself, and one that cannot be
+ * verified gets 401 and changes nothing.
  */
 import { CallbackRejectedError } from "@imagegate/callbacks";
 import { markCallbackSeen, publishCallback } from "@imagegate/jobs";

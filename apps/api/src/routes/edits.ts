@@ -1,25 +1,26 @@
 /**
- * `POST /v1/images/edits` (DESIGN §4): multipart exactly as the OpenAI SDK
- * sends it, or JSON with image URLs / data URIs (`image`, `images`,
- * `[{image_url}]`). Inputs are checked and stored under the job id, then the
- * edit runs through the same pipeline as generations (sizes, formats, `n`,
- * async, webhooks).
+ * `POST /v1/images/edits` (docs/architecture.md#an-edit-multipart): multipart
+ * exactly as the OpenAI SDK sends it, or JSON with image URLs / data URIs
+ * (`image`, `images`, `[{image_url}]`). Inputs are checked and stored under the
+ * job id, then the edit runs through the same pipeline as generations (sizes,
+ * formats, `n`, async, webhooks).
  */
 
-import { checkEditInputs, formInputs, jsonInputs, storeEditInputs } from "@imagegate/inputs";
 import {
-  DEFAULT_MODEL_ID,
-  GatewayError,
-  normalizeImageRequest,
-  requireModel,
-} from "@imagegate/params";
+  formInputs,
+  loadJsonEditInputs,
+  prepareEditRequest,
+  type RawEditInputs,
+} from "@imagegate/inputs";
+import { assertModelAllowed } from "@imagegate/jobs";
+import { GatewayError } from "@imagegate/params";
 import express, { Router } from "express";
 import type { ApiDeps } from "../deps";
 import { callerOf } from "../http/caller";
 import { parseMultipart } from "../http/multipart";
 import { fingerprint, once } from "../services/idempotency";
-import { assertModelAllowed, submitImageJob } from "../services/submit-image-job";
-import { respondToNewJob } from "./images";
+import { respondToNewJob } from "../services/respond-to-new-job";
+import { submitImageJob } from "../services/submit-image-job";
 
 /** Most files one multipart edit may carry (OpenAI's limit). */
 const MAX_FILES = 16;
@@ -32,7 +33,7 @@ export function editsRouter(deps: ApiDeps): Router {
   const json = express.json({ limit: Math.ceil(limits.maxUploadBytes * 1.37), strict: false });
   router.post("/v1/images/edits", async (req, res) => {
     let body: Record<string, unknown>;
-    let raw: Awaited<ReturnType<typeof jsonInputs>>;
+    let raw: RawEditInputs;
     if (req.is("multipart/form-data")) {
       const form = await parseMultipart(req, {
         maxUploadBytes: limits.maxUploadBytes,
@@ -53,13 +54,10 @@ export function editsRouter(deps: ApiDeps): Router {
         );
       }
       body = req.body as Record<string, unknown>;
-      // The model and its input cap are checked before any image URL is fetched.
-      const model = requireModel(typeof body.model === "string" ? body.model : DEFAULT_MODEL_ID);
-      assertModelAllowed(callerOf(res).limits, model.id);
-      raw = await jsonInputs(body, {
+      raw = await loadJsonEditInputs(body, {
         maxImageBytes: limits.maxImageBytes,
         allowPrivateUrls: deps.config.allowPrivateUrls,
-        maxImages: model.maxInputImages,
+        checkModel: (model) => assertModelAllowed(callerOf(res).limits, model),
       });
     } else {
       throw new GatewayError(
@@ -67,7 +65,7 @@ export function editsRouter(deps: ApiDeps): Router {
         `Content-Type must be multipart/form-data or application/json (got '${req.get("content-type") ?? "none"}').`,
       );
     }
-    const owner = res.locals.owner as string;
+    const { owner } = callerOf(res);
     const key = {
       owner,
       key: req.get("idempotency-key"),
@@ -75,13 +73,11 @@ export function editsRouter(deps: ApiDeps): Router {
       fingerprint: () => fingerprint({ body, raw }),
     };
     const { record, replayed } = await once(deps, key, async (jobId) => {
-      const inputs = await checkEditInputs(raw, jobId, limits.maxPixels);
-      const request = normalizeImageRequest(body, {
-        operation: "edit",
-        images: inputs.images.map((i) => i.record),
-        ...(inputs.mask ? { mask: inputs.mask.record } : {}),
+      const request = await prepareEditRequest(body, raw, {
+        blobs: deps.blobs,
+        jobId,
+        maxPixels: limits.maxPixels,
       });
-      await storeEditInputs(deps.blobs, inputs);
       return submitImageJob(deps, request, {
         owner,
         limits: callerOf(res).limits,

@@ -1,7 +1,8 @@
 /**
- * `/files/...` in fs mode: HMAC-signed, expiring links (DESIGN §4 "Also").
- * The signature is the capability; no API key is needed, so the links work
- * in an <img> tag. Keys are checked by the store (no traversal).
+ * `/files/...` in fs mode: HMAC-signed, expiring links
+ * (docs/architecture.md#routes). The signature is the capability; no API key is
+ * needed, so the links work in an <img> tag. Keys are checked by the store (no
+ * traversal).
  */
 import { GatewayError } from "@imagegate/params";
 import { attachmentDisposition, BlobNotFoundError, verifySignedPath } from "@imagegate/storage";

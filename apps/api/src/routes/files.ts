@@ -1,28 +1,26 @@
 /**
- * The Files API (OpenAI shape, `../shared/providers.md` §5.1): upload JSONL
- * for batches, read metadata and content, list, delete. Everything is scoped
- * to the caller's key; batch outputs appear here as `batch_output` files.
+ * The Files API (OpenAI shape, docs/architecture.md#batches-and-files): upload
+ * JSONL for batches, read metadata and content, list, delete. Everything is
+ * scoped to the caller's key; batch outputs appear here as `batch_output`
+ * files.
  */
 import { type FileRecord, presentFile } from "@imagegate/jobs";
 import { GatewayError, newId } from "@imagegate/params";
 import { attachmentDisposition } from "@imagegate/storage";
 import { Router } from "express";
 import type { ApiDeps } from "../deps";
+import { callerOf } from "../http/caller";
+import { listPage, parseAfter, parseLimit } from "../http/list-page";
 import { sendStream } from "../http/send-stream";
 import { uploadFile } from "../http/upload-file";
+import { ownedFile } from "../services/owned";
 
 /** Largest batch input file (OpenAI's limit). */
-export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 /** The Files API router. */
 export function filesApiRouter(deps: ApiDeps): Router {
   const router = Router();
-  const owner = (res: { locals: Record<string, unknown> }) => res.locals.owner as string;
-  const owned = async (id: string, who: string): Promise<FileRecord> => {
-    const file = await deps.files.get(id, who);
-    if (!file) throw GatewayError.notFound("file", id);
-    return file;
-  };
 
   router.post("/v1/files", async (req, res) => {
     if (!req.is("multipart/form-data")) {
@@ -49,7 +47,7 @@ export function filesApiRouter(deps: ApiDeps): Router {
     const created = Math.floor(Date.now() / 1000);
     const file: FileRecord = {
       id,
-      owner: owner(res),
+      owner: callerOf(res).owner,
       bytes: upload.info.bytes,
       created_at: created,
       filename: upload.filename,
@@ -62,33 +60,21 @@ export function filesApiRouter(deps: ApiDeps): Router {
   });
 
   router.get("/v1/files", async (req, res) => {
-    const limit = req.query.limit === undefined ? 10_000 : Number(req.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-      throw GatewayError.invalidRequest("limit", "limit must be an integer from 1 to 10000.");
-    }
-    const order = req.query.order === "asc" ? "asc" : "desc";
-    const page = await deps.files.list(owner(res), {
-      limit,
-      order,
-      after: typeof req.query.after === "string" ? req.query.after : undefined,
+    const page = await deps.files.list(callerOf(res).owner, {
+      limit: parseLimit(req.query.limit, 10_000, 10_000),
+      order: req.query.order === "asc" ? "asc" : "desc",
+      after: parseAfter(req.query.after),
       purpose: typeof req.query.purpose === "string" ? req.query.purpose : undefined,
     });
-    const data = page.data.map(presentFile);
-    res.json({
-      object: "list",
-      data,
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
-      has_more: page.hasMore,
-    });
+    res.json(listPage(page.data.map(presentFile), page.hasMore));
   });
 
   router.get("/v1/files/:id", async (req, res) => {
-    res.json(presentFile(await owned(req.params.id, owner(res))));
+    res.json(presentFile(await ownedFile(deps, req.params.id, callerOf(res).owner)));
   });
 
   router.get("/v1/files/:id/content", async (req, res) => {
-    const file = await owned(req.params.id, owner(res));
+    const file = await ownedFile(deps, req.params.id, callerOf(res).owner);
     const { stream, info } = await deps.blobs.getStream(file.key);
     res.setHeader("content-type", "application/jsonl");
     res.setHeader("content-length", String(info.bytes));
@@ -97,7 +83,7 @@ export function filesApiRouter(deps: ApiDeps): Router {
   });
 
   router.delete("/v1/files/:id", async (req, res) => {
-    const file = await owned(req.params.id, owner(res));
+    const file = await ownedFile(deps, req.params.id, callerOf(res).owner);
     await deps.files.delete(file);
     await deps.blobs.delete(file.key);
     res.json({ id: file.id, object: "file", deleted: true });

@@ -8,8 +8,9 @@
 import { isFinal, type JobEvent, type JobRecord } from "@imagegate/jobs";
 import { Router } from "express";
 import type { ApiDeps } from "../deps";
+import { callerOf } from "../http/caller";
 import { jobView } from "../services/job-view";
-import { ownedJob } from "../services/owned-job";
+import { ownedJob } from "../services/owned";
 import { openStreamSlot } from "../services/stream-slot";
 
 const HEARTBEAT_MS = 15_000;
@@ -20,7 +21,7 @@ const SLOT_LEASE_MS = 4 * HEARTBEAT_MS;
 export function jobEventsRouter(deps: ApiDeps): Router {
   const router = Router();
   router.get("/v1/jobs/:id/events", async (req, res) => {
-    const record = await ownedJob(deps, req.params.id, res.locals.owner as string);
+    const record = await ownedJob(deps, req.params.id, callerOf(res).owner);
     const slot = await openStreamSlot(deps, record.owner, SLOT_LEASE_MS);
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",

@@ -1,15 +1,17 @@
 /**
- * Jobs (DESIGN §4 "Jobs (async)"): read with `?wait=N` long-polling, list,
- * cancel, and webhook redelivery. Everything is scoped to the caller's key:
- * another key's job answers 404, the same as an unknown one.
+ * Jobs (docs/architecture.md#the-job-object): read with `?wait=N` long-polling,
+ * list, cancel, and webhook redelivery. Everything is scoped to the caller's
+ * key: another key's job answers 404, the same as an unknown one.
  */
 import { isFinal, JOB_STATUSES, type JobStatus, webhookMessageId } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
 import { Router } from "express";
 import type { ApiDeps } from "../deps";
+import { callerOf } from "../http/caller";
+import { listPage, parseAfter, parseLimit } from "../http/list-page";
 import { cancelJob } from "../services/cancel-job";
 import { jobView } from "../services/job-view";
-import { ownedJob } from "../services/owned-job";
+import { ownedJob } from "../services/owned";
 import { openStreamSlot } from "../services/stream-slot";
 import { clientGone, waitForJob } from "../services/wait-for-job";
 
@@ -24,11 +26,8 @@ export function parseWait(value: unknown): number {
 }
 
 /** Parses the list query: `limit` 1–100 (default 20), `after`, `status`. */
-export function parseListQuery(query: Record<string, unknown>) {
-  const limit = query.limit === undefined ? 20 : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw GatewayError.invalidRequest("limit", "limit must be an integer from 1 to 100.");
-  }
+function parseListQuery(query: Record<string, unknown>) {
+  const limit = parseLimit(query.limit, 20, 100);
   const status = query.status;
   if (status !== undefined && !JOB_STATUSES.includes(status as JobStatus)) {
     throw GatewayError.invalidRequest(
@@ -36,34 +35,26 @@ export function parseListQuery(query: Record<string, unknown>) {
       `status must be one of ${JOB_STATUSES.join(", ")}.`,
     );
   }
-  const after = typeof query.after === "string" && query.after ? query.after : undefined;
-  return { limit, after, status: status as JobStatus | undefined };
+  return { limit, after: parseAfter(query.after), status: status as JobStatus | undefined };
 }
 
 /** The jobs router. */
 export function jobsRouter(deps: ApiDeps): Router {
   const router = Router();
-  const owner = (res: { locals: Record<string, unknown> }) => res.locals.owner as string;
 
   router.get("/v1/jobs", async (req, res) => {
     const query = parseListQuery(req.query);
-    const page = await deps.store.list(owner(res), query);
+    const page = await deps.store.list(callerOf(res).owner, query);
     // A list never inlines images: 100 jobs of b64_json would be hundreds of MB.
     const data = await Promise.all(page.data.map((r) => jobView(deps, r, { links: true })));
-    res.json({
-      object: "list",
-      data,
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
-      has_more: page.hasMore,
-    });
+    res.json(listPage(data, page.hasMore));
   });
 
   router.get("/v1/jobs/:id", async (req, res) => {
     const waitS = parseWait(req.query.wait);
-    let record = await ownedJob(deps, req.params.id, owner(res));
+    let record = await ownedJob(deps, req.params.id, callerOf(res).owner);
     if (waitS > 0 && !isFinal(record.status)) {
-      const slot = await openStreamSlot(deps, owner(res), waitS * 1000 + 5_000);
+      const slot = await openStreamSlot(deps, callerOf(res).owner, waitS * 1000 + 5_000);
       try {
         record = await waitForJob(deps, record.id, waitS * 1000, clientGone(res));
       } finally {
@@ -75,15 +66,15 @@ export function jobsRouter(deps: ApiDeps): Router {
   });
 
   router.post("/v1/jobs/:id/cancel", async (req, res) => {
-    const record = await ownedJob(deps, req.params.id, owner(res));
+    const record = await ownedJob(deps, req.params.id, callerOf(res).owner);
     res.json(await jobView(deps, await cancelJob(deps, record)));
   });
 
   router.post("/v1/jobs/:id/webhook/redeliver", async (req, res) => {
-    const record = await ownedJob(deps, req.params.id, owner(res));
+    const record = await ownedJob(deps, req.params.id, callerOf(res).owner);
     if (!record.webhook)
       throw GatewayError.invalidRequest(null, `Job ${record.id} has no webhook_url.`);
-    await deps.rateLimits.redelivery(owner(res));
+    await deps.rateLimits.redelivery(callerOf(res).owner);
     if (!isFinal(record.status)) {
       throw new GatewayError(
         "job_not_finished",

@@ -5,8 +5,8 @@
 import { GatewayError } from "@imagegate/params";
 import { type MetricsSnapshot, mergedMetrics } from "@imagegate/telemetry";
 import { Router } from "express";
+import { bearerToken, sameSecret } from "../http/credentials";
 import type { Metrics } from "../http/metrics";
-import { sameSecret } from "../http/same-secret";
 
 /** The metrics router (mounted before API-key auth). */
 export function metricsRouter(
@@ -17,7 +17,7 @@ export function metricsRouter(
   const router = Router();
   router.get("/metrics", async (req, res) => {
     if (adminKey) {
-      const given = /^Bearer\s+(.+)$/i.exec(req.get("authorization") ?? "")?.[1]?.trim() ?? "";
+      const given = bearerToken(req.get("authorization")) ?? "";
       if (!sameSecret(given, adminKey))
         throw new GatewayError("invalid_api_key", "/metrics needs the ADMIN_API_KEY.");
     }

@@ -1,5 +1,5 @@
 /**
- * `GET /playground` (DESIGN §4 "Also"): a page to try the API, and `/`
+ * `GET /playground` (docs/architecture.md#routes): a page to try the API, and `/`
  * redirecting there. Mounted before auth so the page itself loads; its API
  * calls carry the key the user types. The assets are plain files shipped in
  * this package (`apps/api/playground`), so the page works offline, and its
@@ -10,14 +10,14 @@ import { GatewayError } from "@imagegate/params";
 import express, { type Response, Router } from "express";
 
 /** Where the page's files are, from `src/routes` and `dist/routes` alike. */
-export const PLAYGROUND_DIR = resolve(__dirname, "../../playground");
+const PLAYGROUND_DIR = resolve(__dirname, "../../playground");
 
 /**
  * The page's Content-Security-Policy: scripts, styles and calls to this
  * origin only; images also from http(s), because with STORAGE=s3 result
  * links point at the bucket.
  */
-export const PLAYGROUND_CSP = [
+const PLAYGROUND_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -1,4 +1,7 @@
-/** `GET /v1/usage`: the calling key's images, jobs, spend, holds and budget (DESIGN §4 "Tenants"). */
+/**
+ * `GET /v1/usage`: the calling key's images, jobs, spend, holds and budget
+ * (docs/architecture.md#tenants).
+ */
 import { Router } from "express";
 import type { ApiDeps } from "../deps";
 import { callerOf } from "../http/caller";

@@ -1,9 +1,10 @@
 /**
- * Cancel (DESIGN §4 "Jobs"): a queued job is taken off its queue and never
- * runs; a running one is marked canceled, which its worker hears on the
- * job's channel — it aborts the upstream call and cancels the upstream task
- * where the protocol has a cancel. A final job answers 409. The job ends
- * through the job lifecycle, like every other (webhook, batch accounting).
+ * Cancel (docs/architecture.md#queues-retries-and-failover): a queued job is
+ * taken off its queue and never runs; a running one is marked canceled, which
+ * its worker hears on the job's channel — it aborts the upstream call and
+ * cancels the upstream task where the protocol has a cancel. A final job
+ * answers 409. The job ends through the job lifecycle, like every other
+ * (webhook, batch accounting).
  */
 import type { JobRecord } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";

@@ -1,8 +1,9 @@
 /**
- * Holding a job's estimated cost against its key's budget at submit (DESIGN
- * §4 "Tenants"): atomic in Redis, so parallel submissions never overspend.
- * A hold that does not fit is a 429 `insufficient_quota` naming what
- * remains; OpenAI SDKs are told not to retry it (waiting does not fix it).
+ * Holding a job's estimated cost against its key's budget at submit
+ * (docs/architecture.md#tenants): atomic in Redis, so parallel submissions
+ * never overspend. A hold that does not fit is a 429 `insufficient_quota`
+ * naming what remains; OpenAI SDKs are told not to retry it (waiting does not
+ * fix it).
  */
 import { quotaMessage, toMicros } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";

@@ -1,8 +1,9 @@
 /**
- * `Idempotency-Key` (DESIGN §4): the same key from the same API key within
- * 24 h returns the job the first request made; the same key with another
- * body is a 409. The key is claimed with SET NX before the job exists, so two
- * concurrent twins make one job: the second waits briefly for it to appear.
+ * `Idempotency-Key` (docs/architecture.md#sync-async-and-idempotency): the same
+ * key from the same API key within 24 h returns the job the first request made;
+ * the same key with another body is a 409. The key is claimed with SET NX
+ * before the job exists, so two concurrent twins make one job: the second waits
+ * briefly for it to appear.
  */
 import { createHash } from "node:crypto";
 import { isCluster, type JobRecord, redisKeys } from "@imagegate/jobs";

@@ -1,7 +1,7 @@
 /**
- * Slots for event streams and `?wait` long polls (DESIGN §4 "Jobs"): each
- * key may keep `MAX_STREAMS_PER_KEY` open at once across replicas; one more
- * is a 429 `rate_limit_exceeded`.
+ * Slots for event streams and `?wait` long polls
+ * (docs/architecture.md#tenants): each key may keep `MAX_STREAMS_PER_KEY` open
+ * at once across replicas; one more is a 429 `rate_limit_exceeded`.
  */
 import type { StreamSlot } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";

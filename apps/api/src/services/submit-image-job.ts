@@ -8,20 +8,11 @@
  * only once the record is written (the worker also re-reads once before
  * skipping).
  */
-import {
-  allowsModel,
-  estimateJobMicros,
-  isCluster,
-  type JobRecord,
-  type KeyLimits,
-  newJobRecord,
-  routeFor,
-  toUsd,
-} from "@imagegate/jobs";
-import { checkUrl, UnsafeUrlError } from "@imagegate/net";
-import { GatewayError, type NormalizedRequest, newId, requireModel } from "@imagegate/params";
+import { isCluster, type JobRecord, type KeyLimits, planJob } from "@imagegate/jobs";
+import { type NormalizedRequest, newId } from "@imagegate/params";
 import { annotateActiveSpan, JOB_ID_ATTRIBUTE } from "@imagegate/telemetry";
 import type { ApiDeps } from "../deps";
+import { checkWebhookUrl } from "./check-webhook-url";
 import { holdBudget } from "./hold-budget";
 
 /** Who is asking, and from where; `jobId` when the id was fixed earlier (edit inputs are stored under it). */
@@ -34,34 +25,6 @@ export type SubmitContext = {
   jobId?: string;
 };
 
-/** Refuses a webhook URL that is not http(s) or resolves to a private address (unless allowed). */
-export async function checkWebhookUrl(deps: ApiDeps, url: string | undefined): Promise<void> {
-  if (!url) return;
-  try {
-    await checkUrl(url, { allowPrivate: deps.config.allowPrivateUrls });
-  } catch (err) {
-    if (err instanceof UnsafeUrlError) {
-      throw GatewayError.invalidRequest(
-        "webhook_url",
-        `webhook_url is not allowed: ${err.message}.`,
-        "invalid_url",
-      );
-    }
-    throw err;
-  }
-}
-
-/** 403 unless the key's `models` limit lets it use `model`. */
-export function assertModelAllowed(limits: KeyLimits, model: string): void {
-  if (!allowsModel(limits, model)) {
-    throw new GatewayError(
-      "model_not_allowed",
-      `This API key may not use model '${model}' (allowed: ${limits.models?.join(", ")}).`,
-      "model",
-    );
-  }
-}
-
 /**
  * Saves and enqueues a new image job, its estimated cost held against the
  * key's budget first (429 `insufficient_quota` when it does not fit); returns its record.
@@ -72,33 +35,34 @@ export async function submitImageJob(
   context: SubmitContext,
 ): Promise<JobRecord> {
   await checkWebhookUrl(deps, request.webhook_url);
-  const model = requireModel(request.model);
-  assertModelAllowed(context.limits, model.id);
-  const route = routeFor(model, deps.enabled, deps.config.routes);
   const id = context.jobId ?? newId("job");
-  const estimate = estimateJobMicros(deps.config.prices, request, route);
+  const { record, estimateMicros } = planJob(
+    {
+      id,
+      owner: context.owner,
+      request,
+      requestId: context.requestId,
+      batchId: context.batchId ?? null,
+    },
+    {
+      limits: context.limits,
+      enabled: deps.enabled,
+      routes: deps.config.routes,
+      prices: deps.config.prices,
+    },
+  );
   // Without a budget nothing can refuse the hold: it is taken by the create script instead.
   const holdApart = context.limits.budget_usd !== null;
-  if (holdApart) await holdBudget(deps, context, id, estimate);
-  const record = newJobRecord({
-    id,
-    owner: context.owner,
-    request,
-    model: model.id,
-    route,
-    requestId: context.requestId,
-    batchId: context.batchId ?? null,
-    cost: { estimated_usd: toUsd(estimate), actual_usd: null, source: null, hold_id: id },
-  });
+  if (holdApart) await holdBudget(deps, context, id, estimateMicros);
   annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
-  const entry = { jobId: record.id, route, routeIndex: 0 };
+  const entry = { jobId: record.id, route: record.route, routeIndex: 0 };
   try {
     if (isCluster(deps.redis)) {
-      await deps.store.create(record, holdApart ? {} : { holdMicros: estimate });
+      await deps.store.create(record, holdApart ? {} : { holdMicros: estimateMicros });
       await deps.queues.enqueue(entry);
     } else {
       await Promise.all([
-        deps.store.create(record, holdApart ? {} : { holdMicros: estimate }),
+        deps.store.create(record, holdApart ? {} : { holdMicros: estimateMicros }),
         deps.queues.enqueue(entry),
       ]);
     }

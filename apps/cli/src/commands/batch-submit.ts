@@ -1,9 +1,9 @@
 /**
- * `imagegate batch submit|status`: runs too big for a laptop to drive go to
- * the gateway's Batch API (DESIGN §4 "Batches"). `submit` turns the items
- * (txt, csv, jsonl or stdin) into OpenAI batch lines, uploads them as a
- * `purpose=batch` file and creates the batch; `status` reads it, or waits
- * for it to end.
+ * `imagegate batch submit|status`: runs too big for a laptop to drive go to the
+ * gateway's Batch API (docs/architecture.md#batches-and-files). `submit` turns
+ * the items (txt, csv, jsonl or stdin) into OpenAI batch lines, uploads them as
+ * a `purpose=batch` file and creates the batch; `status` reads it, or waits for
+ * it to end.
  */
 import type { BatchItem } from "../batch-items";
 import type { Client, JsonObject } from "../client";

@@ -1,7 +1,8 @@
 /**
- * Async jobs complete (DESIGN §4 "Jobs"): listing, cancel in every state
- * (queued, running — with the upstream told — and finished), Server-Sent
- * Events to the final state, Idempotency-Key, and isolation between keys.
+ * Async jobs complete (docs/architecture.md#the-job-object): listing, cancel in
+ * every state (queued, running — with the upstream told — and finished),
+ * Server-Sent Events to the final state, Idempotency-Key, and isolation between
+ * keys.
  */
 import { createLocalProvider } from "@imagegate/providers";
 import {

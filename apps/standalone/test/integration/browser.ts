@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Where Debian's package puts the browser. */
-export const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = "/usr/bin/chromium";
 
 /** Launches headless Chromium; fails with the fix when it is not installed. */
 export async function launchChromium(): Promise<Browser> {

@@ -1,17 +1,10 @@
 /**
- * Tenants end to end (DESIGN §4 "Tenants"): managed keys behind the admin
- * key, requests per minute, budgets held at submit and settled on success,
- * usage, model allowlists — on a gateway whose `local` renderer is priced at
- * $0.10 an image, so every figure is known in advance.
+ * Tenants end to end (docs/architecture.md#tenants): managed keys behind the
+ * admin key, requests per minute, budgets held at submit and settled on
+ * success, usage, model allowlists — on a gateway whose `local` renderer is
+ * priced at $0.10 an image, so every figure is known in advance.
  */
-
 import { type Json, waitFor } from "@imagegate/testkit";
-/**
- * Tenants end to end (DESIGN §4 "Tenants"): managed keys behind the admin
- * key, requests per minute, budgets held at submit and settled on success,
- * usage, model allowlists — on a gateway whose `local` renderer is priced at
- * $0.10 an image, so every figure is known in advance.
- */
 import OpenAI, { toFile } from "openai";
 import { type ApiAnswer, startGateway, type TestGateway } from "./gateway";
 

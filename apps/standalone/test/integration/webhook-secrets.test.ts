@@ -1,7 +1,8 @@
 /**
- * One webhook secret per key (DESIGN §4 "Tenants"): a tenant's deliveries
- * verify with its own secret and with no other tenant's, so no tenant can
- * forge events another accepts; a rotation signs with both secrets for 24 h.
+ * One webhook secret per key (docs/architecture.md#tenants): a tenant's
+ * deliveries verify with its own secret and with no other tenant's, so no
+ * tenant can forge events another accepts; a rotation signs with both secrets
+ * for 24 h.
  */
 import {
   startWebhookReceiver,

@@ -1,8 +1,8 @@
 /**
- * Signed webhooks (DESIGN §4, Standard Webhooks): verified by a receiver
- * using `standardwebhooks`' `Webhook.verify`, retried on the schedule,
- * failed after the last attempt and redelivered on request; webhook URLs
- * are checked for SSRF at submit.
+ * Signed webhooks (docs/architecture.md#webhooks, Standard Webhooks): verified
+ * by a receiver using `standardwebhooks`' `Webhook.verify`, retried on the
+ * schedule, failed after the last attempt and redelivered on request; webhook
+ * URLs are checked for SSRF at submit.
  */
 import { readJson, startWebhookReceiver, type WebhookReceiver, waitFor } from "@imagegate/testkit";
 import { startGateway, type TestGateway } from "./gateway";

@@ -5,35 +5,11 @@
  * `custom_id`, and its estimated cost to be held under the line's hold id.
  * Webhooks are per batch, not per line.
  */
-import { checkEditInputs, jsonInputs, storeEditInputs } from "@imagegate/inputs";
-import {
-  allowsModel,
-  estimateJobMicros,
-  type JobRecord,
-  type KeyLimits,
-  newJobRecord,
-  routeFor,
-  toUsd,
-} from "@imagegate/jobs";
-import {
-  DEFAULT_MODEL_ID,
-  GatewayError,
-  newId,
-  normalizeImageRequest,
-  requireModel,
-} from "@imagegate/params";
+import { loadJsonEditInputs, prepareEditRequest } from "@imagegate/inputs";
+import { assertModelAllowed, type JobRecord, type KeyLimits, planJob } from "@imagegate/jobs";
+import { newId, normalizeImageRequest } from "@imagegate/params";
 import type { BatchDeps } from "./deps";
 import { lineHoldId } from "./hold-lines";
-
-function assertAllowed(limits: KeyLimits, model: string): void {
-  if (!allowsModel(limits, model)) {
-    throw new GatewayError(
-      "model_not_allowed",
-      `This API key may not use model '${model}'.`,
-      "model",
-    );
-  }
-}
 
 /** Builds the child job of a valid line; throws GatewayError for a bad body. */
 export async function childJob(
@@ -45,45 +21,35 @@ export async function childJob(
 ): Promise<JobRecord> {
   const id = newId("job");
   const { webhook_url: _ignored, ...rest } = body;
-  let request: ReturnType<typeof normalizeImageRequest>;
-  if (batch.endpoint === "/v1/images/edits") {
-    const limits = deps.config.inputs;
-    // The model and its input cap are checked before any image URL is fetched.
-    const model = requireModel(typeof rest.model === "string" ? rest.model : DEFAULT_MODEL_ID);
-    assertAllowed(keyLimits, model.id);
-    const raw = await jsonInputs(rest, {
-      maxImageBytes: limits.maxImageBytes,
-      allowPrivateUrls: deps.config.allowPrivateUrls,
-      maxImages: model.maxInputImages,
-    });
-    const inputs = await checkEditInputs(raw, id, limits.maxPixels);
-    request = normalizeImageRequest(rest, {
-      operation: "edit",
-      images: inputs.images.map((i) => i.record),
-      ...(inputs.mask ? { mask: inputs.mask.record } : {}),
-    });
-    await storeEditInputs(deps.blobs, inputs);
-  } else {
-    request = normalizeImageRequest(rest);
-  }
-  const model = requireModel(request.model);
-  assertAllowed(keyLimits, model.id);
-  const route = routeFor(model, deps.enabled, deps.config.routes);
-  const estimate = estimateJobMicros(deps.config.prices, request, route);
-  return newJobRecord({
-    id,
-    owner: batch.owner,
-    request,
-    model: model.id,
-    route,
-    requestId: newId("batchRequest"),
-    batchId: batch.id,
-    customId,
-    cost: {
-      estimated_usd: toUsd(estimate),
-      actual_usd: null,
-      source: null,
-      hold_id: lineHoldId(batch.id, customId),
+  const limits = deps.config.inputs;
+  const request =
+    batch.endpoint === "/v1/images/edits"
+      ? await prepareEditRequest(
+          rest,
+          await loadJsonEditInputs(rest, {
+            maxImageBytes: limits.maxImageBytes,
+            allowPrivateUrls: deps.config.allowPrivateUrls,
+            checkModel: (model) => assertModelAllowed(keyLimits, model),
+          }),
+          { blobs: deps.blobs, jobId: id, maxPixels: limits.maxPixels },
+        )
+      : normalizeImageRequest(rest);
+  const { record } = planJob(
+    {
+      id,
+      owner: batch.owner,
+      request,
+      requestId: newId("batchRequest"),
+      batchId: batch.id,
+      customId,
+      holdId: lineHoldId(batch.id, customId),
     },
-  });
+    {
+      limits: keyLimits,
+      enabled: deps.enabled,
+      routes: deps.config.routes,
+      prices: deps.config.prices,
+    },
+  );
+  return record;
 }

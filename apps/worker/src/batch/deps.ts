@@ -37,6 +37,3 @@ export type BatchDeps = {
   enabled: ReadonlySet<ProviderId>;
   logger: Logger;
 };
-
-/** Unix seconds. */
-export const nowS = () => Math.floor(Date.now() / 1000);

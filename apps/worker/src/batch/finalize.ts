@@ -9,8 +9,8 @@
  */
 import { Readable } from "node:stream";
 import { type FileRecord, type JobRecord, presentImages } from "@imagegate/jobs";
-import { ERROR_CODES, type ErrorCode, newId } from "@imagegate/params";
-import { type BatchDeps, nowS } from "./deps";
+import { ERROR_CODES, type ErrorCode, newId, unixSeconds } from "@imagegate/params";
+import type { BatchDeps } from "./deps";
 
 const CHUNK = 500;
 
@@ -94,7 +94,7 @@ async function writeFile(
     id,
     owner,
     bytes: info.bytes,
-    created_at: nowS(),
+    created_at: unixSeconds(),
     filename: name,
     purpose: "batch_output",
     key,
@@ -113,7 +113,7 @@ export async function finalizeBatch(deps: BatchDeps, batchId: string): Promise<s
       batchId,
       ["in_progress", "cancelling"],
       "finalizing",
-      { finalizing_at: nowS() },
+      { finalizing_at: unixSeconds() },
     );
     if (!moved) return "skipped";
   }
@@ -134,7 +134,7 @@ export async function finalizeBatch(deps: BatchDeps, batchId: string): Promise<s
   const orphans = await deps.budgets.releaseMatching(batch.owner, `${batchId}:`);
   if (orphans > 0)
     deps.logger.warn({ batchId, orphans }, "released budget holds of unwritten lines");
-  const at = nowS();
+  const at = unixSeconds();
   const files = { output_file_id: output?.id ?? null, error_file_id: errors?.id ?? null };
   const final =
     batch.stop_reason === "cancelled"

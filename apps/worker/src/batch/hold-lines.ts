@@ -1,5 +1,5 @@
 /**
- * Budget holds of a batch's lines (DESIGN §4 "Tenants"): each ingested
+ * Budget holds of a batch's lines (docs/architecture.md#tenants): each ingested
  * chunk's children are held against the owner's budget in one atomic step,
  * in line order, before they are enqueued; a line whose estimate no longer
  * fits becomes an `insufficient_quota` error line instead of a job. Hold ids

@@ -1,5 +1,5 @@
 /**
- * One line of a batch input file (`../shared/providers.md` §5.2):
+ * One line of a batch input file (docs/architecture.md#a-batch-line):
  * `{custom_id, method: "POST", url, body}` with `url` equal to the batch's
  * endpoint and `custom_id` unique in the file. Pure: a bad line becomes an
  * error for that line only.

@@ -16,15 +16,15 @@ import {
   NO_LIMITS,
   staticOwners,
 } from "@imagegate/jobs";
-import { GatewayError, newId } from "@imagegate/params";
+import { GatewayError, newId, unixSeconds } from "@imagegate/params";
 import { childJob } from "./child-job";
-import { type BatchDeps, nowS } from "./deps";
+import type { BatchDeps } from "./deps";
 import { holdLines } from "./hold-lines";
 import { readLines } from "./line-reader";
 import { lineErrorRecord, parseBatchLine } from "./parse-line";
 
 /** Most lines a batch may have (OpenAI's limit). */
-export const MAX_BATCH_LINES = 50_000;
+const MAX_BATCH_LINES = 50_000;
 const CHUNK = 500;
 
 async function failBatch(
@@ -35,7 +35,7 @@ async function failBatch(
   line: number | null,
 ) {
   await deps.batches.transition(batchId, ["validating"], "failed", {
-    failed_at: nowS(),
+    failed_at: unixSeconds(),
     errors: { object: "list", data: [{ code, message, param: null, line }] },
   });
   const batch = await deps.batches.get(batchId);
@@ -205,7 +205,9 @@ export async function runBatch(deps: BatchDeps, batchId: string): Promise<string
     await failBatch(deps, batchId, "empty_file", "The input file has no requests.", null);
     return "failed";
   }
-  await deps.batches.transition(batchId, ["validating"], "in_progress", { in_progress_at: nowS() });
+  await deps.batches.transition(batchId, ["validating"], "in_progress", {
+    in_progress_at: unixSeconds(),
+  });
   deps.logger.info({ batchId, lines: lineNo, requests: counted }, "batch ingested");
   await finalizeBatchWhenDone(deps, batchId);
   return "ingested";

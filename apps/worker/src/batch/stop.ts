@@ -5,7 +5,8 @@
  * their results. The batch then finalizes as `cancelled` or `expired`.
  */
 import { finalizeBatchWhenDone } from "@imagegate/jobs";
-import { type BatchDeps, nowS } from "./deps";
+import { unixSeconds } from "@imagegate/params";
+import type { BatchDeps } from "./deps";
 
 const CHUNK = 500;
 
@@ -25,7 +26,7 @@ export async function stopBatch(
       "cancelling",
       {
         stop_reason: "expired",
-        cancelling_at: nowS(),
+        cancelling_at: unixSeconds(),
       },
     );
     if (!expiring) return "not running";

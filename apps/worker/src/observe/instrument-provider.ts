@@ -10,7 +10,7 @@ import { type ImageProvider, isAbortError, ProviderError } from "@imagegate/prov
 import { type JobMetrics, type UpstreamOutcome, withSpan } from "@imagegate/telemetry";
 
 /** The class of an upstream call's failure, for the metrics. */
-export function upstreamOutcome(err: unknown): UpstreamOutcome {
+function upstreamOutcome(err: unknown): UpstreamOutcome {
   if (err instanceof ProviderError) {
     return err.code === "upstream_timeout" ? "timeout" : err.kind;
   }
@@ -21,7 +21,7 @@ export function upstreamOutcome(err: unknown): UpstreamOutcome {
 }
 
 /** `provider` with its calls measured and traced. */
-export function instrumentProvider(provider: ImageProvider, metrics: JobMetrics): ImageProvider {
+function instrumentProvider(provider: ImageProvider, metrics: JobMetrics): ImageProvider {
   return {
     id: provider.id,
     ...(provider.cancel ? { cancel: provider.cancel.bind(provider) } : {}),

@@ -4,7 +4,7 @@
  * from here: a failing store or record write is retried with backoff, with
  * the processed bytes kept in memory, for a bounded window
  * (STORE_RETRY_WINDOW_MS); only then the job fails with
- * `storage_unavailable` (docs/guarantees.md, "after the upstream delivered").
+ * `storage_unavailable` (docs/guarantees.md#after-the-upstream-delivered).
  */
 import {
   type JobRecord,

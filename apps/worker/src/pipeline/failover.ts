@@ -1,6 +1,7 @@
 /**
- * Failover step: when a provider's attempts are spent on retryable errors,
- * the job moves to the next provider of its route (DESIGN §5).
+ * Failover step: when a provider's attempts are spent on retryable errors, the
+ * job moves to the next provider of its route
+ * (docs/architecture.md#queues-retries-and-failover).
  */
 import type { ImageJobData, ImageQueues } from "@imagegate/jobs";
 

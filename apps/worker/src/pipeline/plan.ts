@@ -14,7 +14,7 @@ import {
 } from "@imagegate/params";
 
 /** A seed for an upstream call when the request gives none (a fresh one per call). */
-export function randomSeed(): number {
+function randomSeed(): number {
   return randomInt(0, 2 ** 32 - 1);
 }
 

@@ -20,7 +20,7 @@ import sharp, { type Sharp } from "sharp";
  * - avif q60: effort 4 (default) 3004 ms → effort 1 157 ms, +9 % size;
  * - gif: defaults 9.7 s → effort 1 without dithering 0.4–1.5 s.
  */
-export const ENCODERS = {
+const ENCODERS = {
   png: { compressionLevel: 6, adaptiveFiltering: false },
   jpeg: { quality: 90, mozjpeg: false },
   webp: { quality: 90, effort: 2 },
@@ -29,7 +29,7 @@ export const ENCODERS = {
 } as const;
 
 /** Largest decoded input accepted (a decompression bomb guard). */
-export const DEFAULT_LIMIT_INPUT_PIXELS = 100_000_000;
+const DEFAULT_LIMIT_INPUT_PIXELS = 100_000_000;
 
 /** The final image. */
 export type PostProcessed = {
@@ -99,7 +99,7 @@ export function headerInfo(input: Buffer) {
 }
 
 /** Format, width and height of an encoded image (throws when it is not one). */
-export async function decodeInfo(input: Buffer, limitInputPixels = DEFAULT_LIMIT_INPUT_PIXELS) {
+async function decodeInfo(input: Buffer, limitInputPixels = DEFAULT_LIMIT_INPUT_PIXELS) {
   const meta = await sharp(input, { limitInputPixels, failOn: "error" }).metadata();
   return {
     format: formatOf(meta),

@@ -3,7 +3,7 @@
  * live task from the ledger or submits, and when one fails its siblings that
  * have not submitted yet stop before they do, while those already accepted
  * run to their end and stay in the ledger — so a retry redoes only the calls
- * without an accepted task (docs/guarantees.md, "n > 1").
+ * without an accepted task (docs/guarantees.md#n--1).
  */
 import { setMaxListeners } from "node:events";
 import {
@@ -28,7 +28,7 @@ export type RunCallsInput = {
 };
 
 /** The task call `index` must resume: its live one from an earlier run. */
-export function liveTaskOf(record: JobRecord, index: number): UpstreamTaskEntry | undefined {
+function liveTaskOf(record: JobRecord, index: number): UpstreamTaskEntry | undefined {
   return record.upstream_tasks.find((t) => t.call_index === index && isLiveTask(t));
 }
 

@@ -1,5 +1,5 @@
 /**
- * Webhook delivery (DESIGN §4 "Webhooks", Standard Webhooks): POST
+ * Webhook delivery (docs/architecture.md#webhooks, Standard Webhooks): POST
  * `{type, timestamp, data}` — a job or a batch — signed with `webhook-id`
  * (stable across retries), `webhook-timestamp` and `webhook-signature`, with
  * the secret of the key that owns it (and, for 24 h after a rotation, with
@@ -40,7 +40,7 @@ export type WebhookDeliveryDeps = {
 };
 
 /** A failed attempt, with the receiver's Retry-After when it gave one. */
-export class DeliveryError extends Error {
+class DeliveryError extends Error {
   override readonly name = "DeliveryError";
   constructor(
     message: string,
@@ -51,7 +51,7 @@ export class DeliveryError extends Error {
 }
 
 /** The event type of a job's final state. */
-export function webhookType(record: JobRecord): string {
+function webhookType(record: JobRecord): string {
   return `image.job.${record.status}`;
 }
 
@@ -91,7 +91,7 @@ async function loadTarget(
 }
 
 /** The `webhook-signature` header: one `v1,…` signature per secret, space-separated. */
-export function signatures(
+function signatures(
   secrets: readonly string[],
   messageId: string,
   sentAt: Date,

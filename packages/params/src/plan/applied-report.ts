@@ -1,8 +1,9 @@
 /**
- * The `applied` report of a plan (DESIGN §4 "No silent coercion"): the size
- * that ran and how it was reached, the encoding, the provider's native
- * fields, each parameter's handling and every coercion. Saved on the job and
- * returned with every images response.
+ * The `applied` report of a plan
+ * (docs/architecture.md#parameters-and-the-applied-report): the size that ran
+ * and how it was reached, the encoding, the provider's native fields, each
+ * parameter's handling and every coercion. Saved on the job and returned with
+ * every images response.
  */
 import type { NormalizedRequest } from "../schemas/normalized";
 import type { AppliedReport, ProviderPlan } from "./types";

@@ -28,7 +28,7 @@ export type HandlingFacts = {
 const PASSTHROUGH: ParamHandling = { kind: "passthrough" };
 
 /** The usual handling of `rule`, or its fallback when `useFallback` and it has one. */
-export function ruleHandling(rule: ParamRule, useFallback = false): ParamHandling {
+function ruleHandling(rule: ParamRule, useFallback = false): ParamHandling {
   if (useFallback && rule.fallback) return { kind: rule.fallback.kind, note: rule.fallback.note };
   const { fallback: _fallback, ...usual } = rule;
   return usual as ParamHandling;
@@ -39,7 +39,7 @@ function ruleOf(route: ProviderRoute, name: string): ParamRule {
 }
 
 /** How a field the gateway does not know reaches the provider (nested in Replicate's `input`). */
-export function unknownHandling(route: ProviderRoute, name: string): ParamHandling {
+function unknownHandling(route: ProviderRoute, name: string): ParamHandling {
   const rule = route.unknownParams;
   if (rule.kind !== "passthrough" && rule.kind !== "renamed") return rule;
   return route.bodyRoot ? { kind: "renamed", to: `${route.bodyRoot}.${name}` } : PASSTHROUGH;

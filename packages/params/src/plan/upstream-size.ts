@@ -2,9 +2,10 @@
  * The size to ask a provider for, given the exact target. A provider that
  * cannot make the target natively gets the nearest valid shape that covers it
  * (each side rounded up to the provider's multiple), and the gateway crops or
- * resizes to the exact pixels afterwards (DESIGN §4). When no covering shape
- * is valid (over the provider's side or pixel limit) the largest valid shape
- * of the same ratio is asked for and scaled up.
+ * resizes to the exact pixels afterwards
+ * (docs/decisions/0010-exact-sizes-and-the-applied-report.md#decision). When no
+ * covering shape is valid (over the provider's side or pixel limit) the largest
+ * valid shape of the same ratio is asked for and scaled up.
  */
 import type { SizeRule } from "../catalog/types";
 

@@ -1,5 +1,6 @@
 /**
- * Output size resolution (DESIGN §4 "Parameter normalization"):
+ * Output size resolution
+ * (docs/architecture.md#parameters-and-the-applied-report):
  * 1. `size: "WxH"` is exact and wins over everything (also `width` + `height`);
  * 2. `size: "W:H"` means `aspect_ratio`; `size: "auto"` lets the model choose,
  *    so it too wins over `aspect_ratio` and `resolution`;

@@ -1,8 +1,9 @@
 /**
- * `POST /v1/images/generations` body (DESIGN §4). Known fields are validated;
- * unknown ones are kept (`.loose()`) because they pass through to the upstream
- * untouched. `null` on an optional field means "not given", as the OpenAI SDK
- * sends it.
+ * `POST /v1/images/generations` body
+ * (docs/architecture.md#parameters-and-the-applied-report). Known fields are
+ * validated; unknown ones are kept (`.loose()`) because they pass through to
+ * the upstream untouched. `null` on an optional field means "not given", as the
+ * OpenAI SDK sends it.
  */
 import { z } from "zod";
 import { DEFAULT_MODEL_ID } from "../catalog/models";

@@ -3,10 +3,10 @@
  * plan's native fields (width/height in multiples of 16, output_format,
  * safety_tolerance…), the call's seed, and references as `input_image`,
  * `input_image_2` … `input_image_8`, and, with callbacks on, `webhook_url`
- * and `webhook_secret` (docs/providers.md, BFL).
+ * and `webhook_secret` (docs/providers.md#bfl-callbacks).
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
-import { type CallbackTarget, type HttpRequest, joinUrl } from "../http-request";
+import { type HttpRequest, joinUrl, nativeBody, type SubmitOptions } from "../http-request";
 
 /** Field names of the references, in order. */
 export const BFL_IMAGE_FIELDS = [
@@ -30,12 +30,12 @@ export function bflHeaders(apiKey: string): Record<string, string> {
 export function bflSubmitRequest(
   plan: ProviderPlan,
   call: UpstreamCall,
-  options: { baseUrl: string; apiKey: string; images: string[]; callback?: CallbackTarget },
+  options: SubmitOptions,
 ): HttpRequest {
-  const body: Record<string, unknown> = { ...plan.nativeParams };
-  if (call.seed !== undefined) body.seed = call.seed;
+  const body = nativeBody(plan, call);
   if (options.callback) {
-    // BFL posts the finished task there, with our secret to check (docs/providers.md).
+    // BFL posts the finished task there, with our secret to check
+    // (docs/providers.md#bfl-callbacks).
     body.webhook_url = options.callback.url;
     body.webhook_secret = options.callback.secret;
   }

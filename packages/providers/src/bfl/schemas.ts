@@ -1,4 +1,7 @@
-/** BFL replies (`../shared/providers.md` §1.5–1.6), parsed rather than trusted. */
+/**
+ * BFL replies (docs/providers.md#bfl-endpoints and
+ * docs/providers.md#bfl-polling), parsed rather than trusted.
+ */
 import { z } from "zod";
 
 /** `POST /v1/<model>` → the task and where to poll it. */

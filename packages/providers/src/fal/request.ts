@@ -6,7 +6,7 @@
  * callbacks on, `?fal_webhook=` on the submit URL.
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
-import { type CallbackTarget, type HttpRequest, joinUrl } from "../http-request";
+import { type HttpRequest, joinUrl, nativeBody, type SubmitOptions } from "../http-request";
 
 /** The fal auth headers. */
 export function falHeaders(apiKey: string): Record<string, string> {
@@ -17,10 +17,9 @@ export function falHeaders(apiKey: string): Record<string, string> {
 export function falSubmitRequest(
   plan: ProviderPlan,
   call: UpstreamCall,
-  options: { baseUrl: string; apiKey: string; images: string[]; callback?: CallbackTarget },
+  options: SubmitOptions,
 ): HttpRequest {
-  const body: Record<string, unknown> = { ...plan.nativeParams };
-  if (call.seed !== undefined) body.seed = call.seed;
+  const body = nativeBody(plan, call);
   if (options.images.length > 0) body.image_urls = options.images;
   return {
     // fal calls back the URL of `fal_webhook`, signed with its ED25519 key.

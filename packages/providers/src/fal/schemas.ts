@@ -1,4 +1,7 @@
-/** fal queue replies (`../shared/providers.md` §2.2, §2.5), parsed rather than trusted. */
+/**
+ * fal queue replies (docs/providers.md#fal-endpoints and
+ * docs/providers.md#fal-polling), parsed rather than trusted.
+ */
 import { z } from "zod";
 
 /** Submit → the request id and the URLs to use verbatim. */

@@ -1,7 +1,8 @@
 /**
  * The `local` provider: renders in-process with sharp, so the whole pipeline
- * runs without any account (DESIGN §3). It has no upstream task to save.
- * `renderDelayMs` adds latency for tests and benches of the waiting paths.
+ * runs without any account (docs/providers.md#the-local-renderer). It has no
+ * upstream task to save. `renderDelayMs` adds latency for tests and benches of
+ * the waiting paths.
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
 import { sleep } from "../poll";

@@ -5,7 +5,7 @@
  * fields as strings, nested objects as JSON).
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
-import { type HttpRequest, joinUrl } from "../http-request";
+import { type HttpRequest, joinUrl, nativeBody } from "../http-request";
 
 /** An input file for an edit. */
 export type EditFile = { data: Buffer; mime: string; name: string };
@@ -14,12 +14,8 @@ function authHeaders(apiKey: string): Record<string, string> {
   return { authorization: `Bearer ${apiKey}`, accept: "application/json" };
 }
 
-function fields(plan: ProviderPlan, call: UpstreamCall): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...plan.nativeParams };
-  // OpenAI has no seed; compatible upstreams that do take it as an extra field.
-  if (call.seed !== undefined) body.seed = call.seed;
-  return body;
-}
+// OpenAI has no seed; compatible upstreams that do take it as an extra field (nativeBody).
+const fields = nativeBody;
 
 /** The generation request of one call. */
 export function openaiGenerateRequest(

@@ -1,4 +1,7 @@
-/** OpenAI Images replies (`../shared/providers.md` §4.4), parsed rather than trusted. */
+/**
+ * OpenAI Images replies (docs/providers.md#openai-compatible-upstreams), parsed
+ * rather than trusted.
+ */
 import { z } from "zod";
 
 export const OpenAIImagesSchema = z

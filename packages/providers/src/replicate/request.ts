@@ -6,7 +6,7 @@
  * and `input_images`.
  */
 import type { ProviderPlan, UpstreamCall } from "@imagegate/params";
-import { type CallbackTarget, type HttpRequest, joinUrl } from "../http-request";
+import { type HttpRequest, joinUrl, nativeBody, type SubmitOptions } from "../http-request";
 
 /** The Replicate auth headers. */
 export function replicateHeaders(token: string): Record<string, string> {
@@ -17,10 +17,9 @@ export function replicateHeaders(token: string): Record<string, string> {
 export function replicateCreateRequest(
   plan: ProviderPlan,
   call: UpstreamCall,
-  options: { baseUrl: string; apiKey: string; images: string[]; callback?: CallbackTarget },
+  options: SubmitOptions,
 ): HttpRequest {
-  const input: Record<string, unknown> = { ...plan.nativeParams };
-  if (call.seed !== undefined) input.seed = call.seed;
+  const input = nativeBody(plan, call);
   if (options.images.length > 0) input.input_images = options.images;
   // Only the final event: one signed call when the prediction ends.
   const webhook = options.callback

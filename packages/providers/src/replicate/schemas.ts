@@ -1,4 +1,7 @@
-/** Replicate predictions (`../shared/providers.md` §3.2), parsed rather than trusted. */
+/**
+ * Replicate predictions (docs/providers.md#replicate-endpoints and
+ * docs/providers.md#replicate-polling), parsed rather than trusted.
+ */
 import { z } from "zod";
 
 export const ReplicatePredictionSchema = z

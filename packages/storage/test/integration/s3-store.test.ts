@@ -13,7 +13,8 @@ import { startS3, type TestS3 } from "@imagegate/testkit";
 
 let s3: TestS3;
 let store: BlobStore;
-// One bucket per suite (DESIGN §6); s3rver wants 3–63 lowercase characters.
+// One bucket per suite (docs/style.md#tests); s3rver wants 3–63 lowercase
+// characters.
 const bucket = `storage-${randomUUID()}`;
 
 function options(extra: Partial<S3StoreOptions> = {}): S3StoreOptions {

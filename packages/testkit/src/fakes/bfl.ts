@@ -1,5 +1,5 @@
 /**
- * A fake Black Forest Labs API (`../shared/providers.md` §1): `POST
+ * A fake Black Forest Labs API (docs/providers.md#black-forest-labs): `POST
  * /v1/<model>` with `x-key`, answering `{id, polling_url}` where the polling
  * URL is on another origin (as api.bfl.ai hands out api.us3.bfl.ai), which
  * reports Pending → Ready with `result.sample` (or a moderation or error

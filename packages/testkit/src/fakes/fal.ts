@@ -1,5 +1,5 @@
 /**
- * A fake fal.ai queue (`../shared/providers.md` §2): submit to
+ * A fake fal.ai queue (docs/providers.md#falai): submit to
  * `/<owner>/<app>[/<path>]` with `Authorization: Key …` answers IN_QUEUE and
  * the three URLs (without the sub-path, as fal does); `status_url` answers
  * 202 until COMPLETED (200); `response_url` carries the output or the error

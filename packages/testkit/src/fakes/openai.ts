@@ -1,11 +1,12 @@
 /**
- * A fake OpenAI-compatible Images API (`../shared/providers.md` §4): JSON
+ * A fake OpenAI-compatible Images API
+ * (docs/providers.md#openai-compatible-upstreams): JSON
  * `POST /v1/images/generations` and multipart `POST /v1/images/edits` with a
- * Bearer key, answering synchronously with `data[].b64_json` after the task
- * time; errors in OpenAI's envelope (400 `moderation_blocked`, 429 with
- * `retry-after`, 500). `size: "auto"` (OpenAI's default) lets the fake pick
- * one of GPT image's three sizes from the prompt, as the model does, and the
- * reply names the size it made.
+ * Bearer key, answering synchronously with `data[].b64_json` after the task time;
+ * errors in OpenAI's envelope (400 `moderation_blocked`, 429 with
+ * `retry-after`, 500). `size: "auto"` (OpenAI's default) lets the fake pick one
+ * of GPT image's three sizes from the prompt, as the model does, and the reply
+ * names the size it made.
  */
 
 import { type FakeRequest, type FakeResponse, startHttpFake } from "./fake-server";

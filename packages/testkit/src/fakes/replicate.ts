@@ -1,5 +1,5 @@
 /**
- * A fake Replicate API (`../shared/providers.md` §3): `POST
+ * A fake Replicate API (docs/providers.md#replicate): `POST
  * /v1/models/{owner}/{name}/predictions` with a Bearer token answers 201 and
  * the prediction; `urls.get` moves starting → processing → succeeded (one
  * output URL string) or failed (free-text error, NSFW wording for

@@ -1,7 +1,7 @@
 /**
  * Integration project setup: one Redis and one S3-compatible server for the
  * whole run, exported through the environment that jest workers inherit.
- * Suites isolate themselves by QUEUE_PREFIX and bucket (DESIGN §6).
+ * Suites isolate themselves by QUEUE_PREFIX and bucket (docs/style.md#tests).
  */
 import { startRedis, type TestRedis } from "../redis";
 import { startS3, type TestS3 } from "../s3";

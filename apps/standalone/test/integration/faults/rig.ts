@@ -18,7 +18,7 @@ import type { TestGateway } from "../gateway";
 const WORKER_MAIN = resolve(__dirname, "../../../../worker/src/main.ts");
 
 /** One pino line of a worker process. */
-export type LogLine = { msg: string; jobId?: string; [key: string]: unknown };
+type LogLine = { msg: string; jobId?: string; [key: string]: unknown };
 
 /** A worker role in its own process, to be killed. */
 export type WorkerProcess = {

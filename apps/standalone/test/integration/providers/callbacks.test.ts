@@ -1,7 +1,7 @@
 /**
- * Provider completion callbacks (DESIGN §5): fal (ED25519 over JWKS),
- * Replicate (Standard Webhooks with the account secret) and BFL (our
- * `webhook_secret` echoed back) call the gateway when a task ends; the job
+ * Provider completion callbacks (docs/providers.md#callbacks): fal (ED25519
+ * over JWKS), Replicate (Standard Webhooks with the account secret) and BFL
+ * (our `webhook_secret` echoed back) call the gateway when a task ends; the job
  * finishes at once with at most 2 polls. A lost callback still finishes by
  * polling; a forged or replayed one is refused with 401 and changes nothing.
  */

@@ -9,7 +9,7 @@ import { decodeImage, makeImage } from "@imagegate/testkit";
 import { type ApiAnswer, startGateway, type TestGateway } from "../gateway";
 
 /** A fake upstream as the contract drives it. */
-export type ContractFake = FakeControls & {
+type ContractFake = FakeControls & {
   url: string;
   submits(): FakeRequest[];
   close(): Promise<void>;
@@ -36,7 +36,7 @@ export type ProviderSpec = {
 };
 
 /** What provider-specific cases get from the contract suite (valid inside tests). */
-export type ContractSuite = {
+type ContractSuite = {
   gateway(): TestGateway;
   /** POSTs a generation (`b64_json`, prompt "a lighthouse" unless given). */
   generate(body: Record<string, unknown>): Promise<ApiAnswer>;
@@ -47,7 +47,7 @@ export type ContractSuite = {
 };
 
 /** Fast polling and backoff so the suite runs in seconds. */
-export function fastLimits(id: string, overrides: Record<string, unknown> = {}) {
+function fastLimits(id: string, overrides: Record<string, unknown> = {}) {
   return {
     providers: {
       [id]: {

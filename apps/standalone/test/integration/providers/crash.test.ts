@@ -1,7 +1,8 @@
 /**
- * Never pay twice (DESIGN §5): a worker killed with SIGKILL right after the
- * upstream accepted the task loses nothing; another worker picks the stalled
- * job up, resumes polling the saved task, and the upstream sees one submit.
+ * Never pay twice (docs/guarantees.md#the-ledger-upstream_tasks): a worker
+ * killed with SIGKILL right after the upstream accepted the task loses nothing;
+ * another worker picks the stalled job up, resumes polling the saved task, and
+ * the upstream sees one submit.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";

@@ -1,7 +1,7 @@
 /**
- * Failover (DESIGN §5): when one provider's attempts are spent on retryable
- * errors, the job moves to the next provider of its route, which gets the
- * request in its own parameter names.
+ * Failover (docs/architecture.md#queues-retries-and-failover): when one
+ * provider's attempts are spent on retryable errors, the job moves to the next
+ * provider of its route, which gets the request in its own parameter names.
  */
 import {
   type BflFake,

@@ -1,6 +1,7 @@
 /**
- * Per-provider limits (DESIGN §5): the global concurrency bounds tasks in
- * flight upstream across workers, and the rate limit bounds submits per window.
+ * Per-provider limits (docs/providers.md#limits-and-defaults): the global
+ * concurrency bounds tasks in flight upstream across workers, and the rate
+ * limit bounds submits per window.
  */
 import { type BflFake, startBflFake, waitFor } from "@imagegate/testkit";
 import { startGateway, type TestGateway } from "../gateway";

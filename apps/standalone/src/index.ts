@@ -1,1 +1,0 @@
-export { ensureRedis, type PrivateRedis } from "./private-redis";
