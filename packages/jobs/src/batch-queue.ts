@@ -7,6 +7,7 @@
 import { Queue } from "bullmq";
 import { bullmqOptions, type QueueConnection } from "./queue-connection";
 import { BATCH_QUEUE, type BatchTaskData, type BatchTaskName } from "./queues";
+import { BATCH_TASK_RETRY_POLICY } from "./retry-policy";
 
 export type BatchQueue = ReturnType<typeof createBatchQueue>;
 
@@ -21,10 +22,7 @@ export function createBatchQueue(options: QueueConnection) {
     queue.add(name, data, {
       jobId,
       delay: delayMs,
-      attempts: 5,
-      backoff: { type: "exponential", delay: 1000 },
-      removeOnComplete: { age: 86_400 },
-      removeOnFail: { age: 7 * 86_400 },
+      ...BATCH_TASK_RETRY_POLICY,
     });
   return {
     queue,

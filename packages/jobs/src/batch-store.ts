@@ -6,6 +6,7 @@
  * once), and the errors of lines that never became jobs.
  */
 import { z } from "zod";
+import { encodeFields, STATUS_IN_LUA } from "./hash-record";
 import { isCluster, redisKeys } from "./keys";
 import { WebhookStateSchema } from "./records";
 import type { RedisClient, RedisMulti } from "./redis";
@@ -79,17 +80,11 @@ const IMMUTABLE = [
 const COUNTS = ["total", "completed", "failed"] as const;
 
 /** Moves the status if allowed (status is stored JSON-encoded). */
-const TRANSITION = `
+const TRANSITION = `${STATUS_IN_LUA}
 local current = redis.call('HGET', KEYS[1], 'status')
-if not current then return 0 end
-local allowed = cjson.decode(ARGV[1])
-for _, s in ipairs(allowed) do
-  if ('"' .. s .. '"') == current then
-    for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-    return 1
-  end
-end
-return 0
+if not current or not status_in(current, ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1
 `;
 
 /** Counts a child final once: SADD guards HINCRBY. Returns total, completed, failed. */
@@ -100,12 +95,6 @@ if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
 end
 return redis.call('HMGET', KEYS[1], 'total', 'completed', 'failed')
 `;
-
-function encode(patch: Record<string, unknown>): string[] {
-  const args: string[] = [];
-  for (const [k, v] of Object.entries(patch)) if (v !== undefined) args.push(k, JSON.stringify(v));
-  return args;
-}
 
 export type BatchStore = ReturnType<typeof createBatchStore>;
 
@@ -145,7 +134,7 @@ export function createBatchStore(options: {
           keys.batch(batch.id),
           "doc",
           JSON.stringify(doc),
-          ...encode(mutable),
+          ...encodeFields(mutable),
           "total",
           counts.total,
           "completed",
@@ -159,7 +148,7 @@ export function createBatchStore(options: {
         .exec();
     },
     async update(id: string, patch: BatchPatch): Promise<void> {
-      const args = encode(patch);
+      const args = encodeFields(patch);
       if (args.length > 0) await redis.hset(keys.batch(id), ...args);
     },
     /** Moves the status when it is one of `from`; false otherwise. */
@@ -169,7 +158,7 @@ export function createBatchStore(options: {
       to: BatchStatus,
       patch: BatchPatch = {},
     ): Promise<boolean> {
-      const args = encode({ ...patch, status: to });
+      const args = encodeFields({ ...patch, status: to });
       return (await redis.eval(TRANSITION, 1, keys.batch(id), JSON.stringify(from), ...args)) === 1;
     },
     /**

@@ -1,7 +1,7 @@
 /**
  * Producers for the per-provider image queues, shared by the API (submit)
- * and the worker (failover). Job options come from the provider's limits:
- * attempts on that provider, exponential backoff with jitter.
+ * and the worker (failover). Job options come from the provider's limits
+ * (`retry-policy.ts`).
  */
 import type { ProviderId } from "@imagegate/params";
 import { type JobsOptions, Queue } from "bullmq";
@@ -9,6 +9,7 @@ import { isCluster, redisKeys } from "./keys";
 import type { ProviderLimits } from "./providers-file";
 import { bullmqOptions, type QueueConnection } from "./queue-connection";
 import { type ImageJobData, imageQueueName, PRIORITY } from "./queues";
+import { imageRetryPolicy } from "./retry-policy";
 
 export type ImageQueues = ReturnType<typeof createImageQueues>;
 
@@ -26,12 +27,8 @@ export function imageJobOptions(
 ): JobsOptions {
   return {
     jobId,
-    attempts: limits.attempts,
-    backoff: { type: "exponential", delay: limits.backoffMs, jitter: 0.5 },
+    ...imageRetryPolicy(limits),
     ...(PRIORITY[priority] > 0 ? { priority: PRIORITY[priority] } : {}),
-    // The job record is the source of truth, final before its entry completes: no need to keep it.
-    removeOnComplete: true,
-    removeOnFail: { age: 24 * 3600 },
   };
 }
 

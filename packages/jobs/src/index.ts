@@ -25,6 +25,7 @@ export * from "./queues";
 export * from "./records";
 export * from "./redis";
 export * from "./retention-index";
+export * from "./retry-policy";
 export * from "./routes";
 export * from "./secrets";
 export * from "./stream-slots";

@@ -8,6 +8,7 @@
  * go through one Lua script so a canceled job cannot later "succeed", and a
  * run's writes can be fenced by its token (docs/guarantees.md).
  */
+import { encodeFields, STATUS_IN_LUA } from "./hash-record";
 import { isCluster, redisKeys } from "./keys";
 import { LockLostError } from "./lock-lost-error";
 import {
@@ -34,13 +35,12 @@ import type { RedisClient, RedisMulti } from "./redis";
  * id, "1" when the new status is final, events channel, new status,
  * progress, started_at or "", then field/value pairs.
  */
-const TRANSITION = `
+const TRANSITION = `${STATUS_IN_LUA}
 local now = redis.call('HMGET', KEYS[1], 'status', 'run')
 local current = now[1]
 if not current then return {-1} end
 if ARGV[2] ~= '' and now[2] ~= ARGV[2] then return {-2} end
-local ok = false
-for _, s in ipairs(cjson.decode(ARGV[1])) do if ('"' .. s .. '"') == current then ok = true end end
+local ok = status_in(current, ARGV[1])
 local hash
 if ok then
   local fields = { unpack(ARGV, 9) }
@@ -153,12 +153,6 @@ const MUTABLE_DEFAULTS = {
   reconciled: 0,
   cost: null,
 };
-
-function encode(patch: Record<string, unknown>): string[] {
-  const args: string[] = [];
-  for (const [k, v] of Object.entries(patch)) if (v !== undefined) args.push(k, JSON.stringify(v));
-  return args;
-}
 
 /** A new record as hash fields: the immutable `doc`, the status, and any mutable field already set. */
 function encodeNew(record: JobRecord): string[] {
@@ -273,7 +267,7 @@ export function createJobStore({
       to,
       String(patch.progress ?? (isFinal(to) ? 1 : 0)),
       options.startedAt === undefined ? "" : JSON.stringify(options.startedAt),
-      ...encode({ ...patch, status: to }),
+      ...encodeFields({ ...patch, status: to }),
       ...(options.tasks ?? []).flatMap((t) => [upstreamTaskField(t), JSON.stringify(t)]),
     )) as (string | number)[];
     const code = Number(out[0]);
@@ -290,7 +284,7 @@ export function createJobStore({
   ): Promise<void> {
     const { status: _ignored, ...rest } = patch;
     const args = [
-      ...encode(rest),
+      ...encodeFields(rest),
       ...(options.tasks ?? []).flatMap((t) => [upstreamTaskField(t), JSON.stringify(t)]),
     ];
     if (args.length === 0) return;

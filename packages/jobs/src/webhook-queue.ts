@@ -8,6 +8,7 @@
 import { Queue } from "bullmq";
 import { bullmqOptions, type QueueConnection } from "./queue-connection";
 import { WEBHOOK_QUEUE, type WebhookDeliveryData } from "./queues";
+import { webhookRetryPolicy } from "./retry-policy";
 
 export type WebhookQueue = ReturnType<typeof createWebhookQueue>;
 
@@ -16,47 +17,27 @@ export function webhookMessageId(id: string): string {
   return `msg_${id.replace(/^(job|batch)_/, "$1")}`;
 }
 
-/** The delay before attempt `attemptsMade + 1`: the schedule, or the receiver's Retry-After when longer. */
-export function webhookBackoffMs(
-  scheduleSeconds: readonly number[],
-  attemptsMade: number,
-  retryAfterMs?: number,
-): number {
-  const scheduled =
-    (scheduleSeconds[Math.max(0, attemptsMade - 1)] ?? scheduleSeconds.at(-1) ?? 0) * 1000;
-  // A 429's Retry-After is honoured, within a day.
-  return retryAfterMs !== undefined
-    ? Math.min(Math.max(scheduled, retryAfterMs), 86_400_000)
-    : scheduled;
-}
-
 /** Creates the producer of webhook deliveries. */
 export function createWebhookQueue(options: QueueConnection & { scheduleSeconds: number[] }) {
   const queue = new Queue<WebhookDeliveryData>(
     WEBHOOK_QUEUE,
     bullmqOptions(options, WEBHOOK_QUEUE),
   );
-  const attempts = options.scheduleSeconds.length + 1;
+  const retry = webhookRetryPolicy(options.scheduleSeconds);
   return {
     queue,
     /** Schedules the first delivery of a message (ignored when already scheduled). */
     async deliver(data: WebhookDeliveryData): Promise<void> {
       await queue.add("deliver", data, {
         jobId: data.messageId,
-        attempts,
-        backoff: { type: "webhook-schedule" },
-        removeOnComplete: { age: 7 * 86_400 },
-        removeOnFail: { age: 7 * 86_400 },
+        ...retry,
       });
     },
     /** Schedules another full run of deliveries for a message (manual redelivery). */
     async redeliver(data: WebhookDeliveryData): Promise<void> {
       await queue.add("deliver", data, {
         jobId: `${data.messageId}-redeliver-${Date.now()}`,
-        attempts,
-        backoff: { type: "webhook-schedule" },
-        removeOnComplete: { age: 7 * 86_400 },
-        removeOnFail: { age: 7 * 86_400 },
+        ...retry,
       });
     },
     /** Announces a job's or batch's final state to its webhook, when it has one not yet announced. */
