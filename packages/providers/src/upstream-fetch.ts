@@ -43,7 +43,7 @@ function headersOf(raw: Record<string, string | string[] | undefined>): Headers 
   return headers;
 }
 
-function plainHeaders(init: HeadersInit | undefined): Record<string, string> {
+function plainHeaders(init: RequestInit["headers"]): Record<string, string> {
   if (!init) return {};
   if (init instanceof Headers || Array.isArray(init)) return Object.fromEntries(new Headers(init));
   return init as Record<string, string>;
