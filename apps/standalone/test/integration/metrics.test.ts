@@ -6,7 +6,7 @@
  */
 import { type Config, loadConfig } from "@imagegate/jobs";
 import { ProviderError } from "@imagegate/providers";
-import { startBflFake } from "@imagegate/testkit";
+import { startBflFake, waitFor } from "@imagegate/testkit";
 import { startWorker } from "@imagegate/worker";
 import { startGateway, type TestGateway } from "./gateway";
 
@@ -49,8 +49,19 @@ describe("GET /metrics (API and workers in one process)", () => {
       n: 2,
     });
     expect(res.status).toBe(200);
-    const after = await scrape(gateway.url);
     const succeeded = { ...labels, operation: "generation", status: "succeeded", code: "" };
+    // The answer leaves on the final write; the job is counted by its announcement just after.
+    let after = "";
+    await waitFor(
+      async () => {
+        after = await scrape(gateway.url);
+        return (
+          sample(after, "imagegate_jobs_total", succeeded) >
+          sample(before, "imagegate_jobs_total", succeeded)
+        );
+      },
+      { timeoutMs: 5_000, intervalMs: 20, message: "the job to be counted" },
+    );
     expect(sample(after, "imagegate_jobs_total", succeeded)).toBe(
       sample(before, "imagegate_jobs_total", succeeded) + 1,
     );
@@ -190,8 +201,16 @@ describe("the worker's own port in split mode (WORKER_PORT)", () => {
     expect((await fetch(`${url}/metrics`)).status).toBe(401);
     const res = await api.post("/v1/images/generations", { prompt: "split", size: "64x64" });
     expect(res.status).toBe(200);
-    const text = await scrape(url);
     const labels = { model: "flux.2-max", provider: "local", status: "succeeded" };
+    // Counted by the job's announcement, just after the final write the answer left on.
+    let text = "";
+    await waitFor(
+      async () => {
+        text = await scrape(url);
+        return sample(text, "imagegate_jobs_total", labels) > 0;
+      },
+      { timeoutMs: 5_000, intervalMs: 20, message: "the job to be counted" },
+    );
     expect(sample(text, "imagegate_jobs_total", labels)).toBe(1);
     expect(text).toMatch(/^imagegate_process_cpu_seconds_total /m);
   });

@@ -5,6 +5,7 @@
  * provider and model have moved (the worker thread's series are merged in),
  * and the process metrics are counted once.
  */
+import { waitFor } from "@imagegate/testkit";
 import { type StandaloneProcess, startStandalone } from "./standalone-process";
 
 let gateway: StandaloneProcess;
@@ -26,13 +27,18 @@ describe("pnpm start: GET /metrics", () => {
       body: JSON.stringify({ prompt: "counted", size: "32x32" }),
     });
     expect(res.status).toBe(200);
-    const text = await (await fetch(`${gateway.url}/metrics`)).text();
-    expect(
-      sample(
-        text,
-        /^imagegate_jobs_total\{.*model="flux\.2-max".*provider="local".*status="succeeded".*\} /,
-      ),
-    ).toBe(1);
+    const succeeded =
+      /^imagegate_jobs_total\{.*model="flux\.2-max".*provider="local".*status="succeeded".*\} /;
+    // Counted by the job's announcement, just after the final write the answer left on.
+    let text = "";
+    await waitFor(
+      async () => {
+        text = await (await fetch(`${gateway.url}/metrics`)).text();
+        return sample(text, succeeded) > 0;
+      },
+      { timeoutMs: 5_000, intervalMs: 20, message: "the job to be counted" },
+    );
+    expect(sample(text, succeeded)).toBe(1);
     expect(sample(text, /^imagegate_images_total\{.*provider="local".*\} /)).toBe(1);
     expect(text.match(/^# TYPE imagegate_process_cpu_seconds_total /gm)).toHaveLength(1);
     expect(text.match(/^imagegate_process_start_time_seconds /gm)).toHaveLength(1);

@@ -241,6 +241,8 @@ describe("budgets", () => {
     });
     expect(sync.status).toBe(200);
     expect(sync.body.cost_usd).toBe(0.2);
+    // Usage is settled by the job's announcement, a moment after the final write answered.
+    await waitFor(async () => (await call(key, "GET", "/v1/usage")).body.held_usd === 0);
     const after = await call(key, "GET", "/v1/usage");
     expect(after.body).toMatchObject({ images: 5, jobs: 4, spent_usd: 0.5, remaining_usd: 0 });
   });
@@ -249,6 +251,7 @@ describe("budgets", () => {
     const { key } = await managedKey("windows");
     const job = await submit(key, { n: 2 });
     await untilFinal(key, job.body.id);
+    await waitFor(async () => (await call(key, "GET", "/v1/usage")).body.held_usd === 0);
     const now = Math.floor(Date.now() / 1000);
     const today = await call(key, "GET", `/v1/usage?start_time=${now - 60}`);
     expect(today.body).toMatchObject({ images: 2, jobs: 1, spent_usd: 0.2, start_time: now - 60 });
