@@ -8,8 +8,8 @@ import { type NormalizedRequest, type ProviderId, requireModel } from "@imagegat
 import { toUsd } from "./budget";
 import { assertModelAllowed, type KeyLimits } from "./key-limits";
 import { estimateJobMicros, type PriceTable } from "./prices";
+import { type ProviderOrders, providerOrderFor } from "./provider-order";
 import type { JobCost, JobRecord } from "./records";
-import { routeFor } from "./routes";
 
 /** What differs between new jobs. */
 export type NewJobInput = {
@@ -69,8 +69,8 @@ export type JobPlanContext = {
   /** The caller key's limits (its allowed models). */
   limits: KeyLimits;
   enabled: ReadonlySet<ProviderId>;
-  /** PROVIDERS_FILE routes, by model id. */
-  routes: Record<string, ProviderId[]>;
+  /** The configured provider orders, by model id (PROVIDERS_FILE `routes`, as `config.routes`). */
+  routes: ProviderOrders;
   prices: PriceTable;
 };
 
@@ -89,12 +89,12 @@ export function planJob(
   const { holdId, ...rest } = input;
   const model = requireModel(input.request.model);
   assertModelAllowed(context.limits, model.id);
-  const route = routeFor(model, context.enabled, context.routes);
-  const estimateMicros = estimateJobMicros(context.prices, input.request, route);
+  const providerOrder = providerOrderFor(model, context.enabled, context.routes);
+  const estimateMicros = estimateJobMicros(context.prices, input.request, providerOrder);
   const record = newJobRecord({
     ...rest,
     model: model.id,
-    route,
+    route: providerOrder,
     cost: {
       estimated_usd: toUsd(estimateMicros),
       actual_usd: null,
