@@ -72,7 +72,7 @@ export function createReconciler(options: ReconcilerOptions) {
   /** A job waiting on a queue no worker serves: on down its route, or failed, or left to wait. */
   async function moveStranded(record: JobRecord, provider: ProviderId): Promise<string> {
     const servedNow = new Map<ProviderId, boolean>();
-    for (const p of record.route) servedNow.set(p, await queues.served(p));
+    for (const p of record.provider_order) servedNow.set(p, await queues.served(p));
     const plan = planStranded(record, provider, (p) => servedNow.get(p) ?? false);
     if (plan.action === "wait") {
       logger.warn({ jobId: record.id, provider }, "job waits for a provider no worker serves");
@@ -92,7 +92,7 @@ export function createReconciler(options: ReconcilerOptions) {
       return "interrupted";
     }
     await queues.requeue(
-      { jobId: record.id, route: record.route, routeIndex: plan.routeIndex },
+      { jobId: record.id, route: record.provider_order, routeIndex: plan.routeIndex },
       record.batch_id ? "batch" : "interactive",
     );
     await store.scheduleCheck(record.id, Date.now() + RECHECK_WAITING_MS);
@@ -114,7 +114,7 @@ export function createReconciler(options: ReconcilerOptions) {
       await interrupt(record, "its workers stopped while running it too many times");
       return "interrupted";
     }
-    const { state, provider } = await queues.entry(id, record.route);
+    const { state, provider } = await queues.entry(id, record.provider_order);
     if (provider && state !== "active" && !(await queues.served(provider))) {
       return moveStranded(record, provider);
     }
@@ -129,10 +129,10 @@ export function createReconciler(options: ReconcilerOptions) {
     }
     // Resume where the job's live tasks are (never another provider: they would be paid again).
     const live = record.upstream_tasks.find(isLiveTask)?.provider ?? record.provider;
-    const routeIndex = Math.max(0, live ? record.route.indexOf(live) : 0);
+    const routeIndex = Math.max(0, live ? record.provider_order.indexOf(live) : 0);
     await store.update(id, { reconciled: record.reconciled + 1 });
     await queues.requeue(
-      { jobId: id, route: record.route, routeIndex },
+      { jobId: id, route: record.provider_order, routeIndex },
       record.batch_id ? "batch" : "interactive",
     );
     await store.scheduleCheck(id, Date.now() + RECHECK_WAITING_MS);

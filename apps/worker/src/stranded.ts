@@ -18,16 +18,16 @@ export type StrandedPlan =
 
 /** Plans a stranded job's way on from `provider`, given which providers some worker serves. */
 export function planStranded(
-  record: Pick<JobRecord, "route" | "upstream_tasks">,
+  record: Pick<JobRecord, "provider_order" | "upstream_tasks">,
   provider: ProviderId,
   served: (provider: ProviderId) => boolean,
 ): StrandedPlan {
   if (record.upstream_tasks.some((t) => t.provider === provider && isLiveTask(t))) {
     return { action: "wait" };
   }
-  const from = record.route.indexOf(provider);
-  for (let i = from + 1; i < record.route.length; i++) {
-    const next = record.route[i] as ProviderId;
+  const from = record.provider_order.indexOf(provider);
+  for (let i = from + 1; i < record.provider_order.length; i++) {
+    const next = record.provider_order[i] as ProviderId;
     if (served(next)) return { action: "move", routeIndex: i, provider: next };
   }
   return { action: "fail" };

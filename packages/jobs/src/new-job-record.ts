@@ -18,8 +18,8 @@ export type NewJobInput = {
   request: NormalizedRequest;
   /** The catalog id of the model. */
   model: string;
-  /** Providers to try, in order. */
-  route: ProviderId[];
+  /** Providers to try, in order (the failover order). */
+  providerOrder: ProviderId[];
   requestId: string | null;
   batchId?: string | null;
   customId?: string | null;
@@ -39,7 +39,7 @@ export function newJobRecord(input: NewJobInput): JobRecord {
     status: "queued",
     model: input.model,
     provider: null,
-    route: input.route,
+    provider_order: input.providerOrder,
     attempts: 0,
     progress: 0,
     created_at: input.createdAt ?? Math.floor(Date.now() / 1000),
@@ -83,7 +83,7 @@ export type PlannedJob = { record: JobRecord; estimateMicros: number };
  * `holdId` (the job id unless given).
  */
 export function planJob(
-  input: Omit<NewJobInput, "model" | "route" | "cost"> & { holdId?: string },
+  input: Omit<NewJobInput, "model" | "providerOrder" | "cost"> & { holdId?: string },
   context: JobPlanContext,
 ): PlannedJob {
   const { holdId, ...rest } = input;
@@ -94,7 +94,7 @@ export function planJob(
   const record = newJobRecord({
     ...rest,
     model: model.id,
-    route: providerOrder,
+    providerOrder,
     cost: {
       estimated_usd: toUsd(estimateMicros),
       actual_usd: null,

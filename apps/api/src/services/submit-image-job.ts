@@ -55,7 +55,7 @@ export async function submitImageJob(
   const holdApart = context.limits.budget_usd !== null;
   if (holdApart) await holdBudget(deps, context, id, estimateMicros);
   annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
-  const entry = { jobId: record.id, route: record.route, routeIndex: 0 };
+  const entry = { jobId: record.id, route: record.provider_order, routeIndex: 0 };
   try {
     if (isCluster(deps.redis)) {
       await deps.store.create(record, holdApart ? {} : { holdMicros: estimateMicros });
