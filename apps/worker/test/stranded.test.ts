@@ -28,14 +28,14 @@ const CASES: Case[] = [
     providerOrder: ["bfl", "fal", "local"],
     on: "bfl",
     served: ["fal", "local"],
-    plan: { action: "move", routeIndex: 1, provider: "fal" },
+    plan: { action: "move", providerIndex: 1, provider: "fal" },
   },
   {
     name: "skips unserved providers further down the order",
     providerOrder: ["bfl", "fal", "local"],
     on: "bfl",
     served: ["local"],
-    plan: { action: "move", routeIndex: 2, provider: "local" },
+    plan: { action: "move", providerIndex: 2, provider: "local" },
   },
   {
     name: "never goes back up the order",
@@ -65,7 +65,7 @@ const CASES: Case[] = [
     tasks: [task("bfl", "failed")],
     on: "bfl",
     served: ["local"],
-    plan: { action: "move", routeIndex: 1, provider: "local" },
+    plan: { action: "move", providerIndex: 1, provider: "local" },
   },
   {
     name: "a live task on another provider does not hold it",
@@ -73,7 +73,7 @@ const CASES: Case[] = [
     tasks: [task("fal", "running")],
     on: "bfl",
     served: ["local"],
-    plan: { action: "move", routeIndex: 1, provider: "local" },
+    plan: { action: "move", providerIndex: 1, provider: "local" },
   },
 ];
 

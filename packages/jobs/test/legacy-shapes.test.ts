@@ -1,9 +1,10 @@
 /**
  * What the version before the `route` → provider order rename wrote to Redis
- * still reads: a job record's `doc` with `route`. Delete with `upgradeDoc`
- * (job-store.ts).
+ * still reads: a job record's `doc` with `route`, and an image queue payload
+ * with `route`/`routeIndex`. Delete with `upgradeDoc` (job-store.ts) and
+ * `upgradeImageJobData` (queues.ts).
  */
-import { decodeJobRecord, newJobRecord } from "@imagegate/jobs";
+import { decodeJobRecord, ImageJobDataSchema, newJobRecord } from "@imagegate/jobs";
 import { normalizeImageRequest } from "@imagegate/params";
 
 const record = newJobRecord({
@@ -45,5 +46,23 @@ describe("a job record stored as `route`", () => {
     const { route, ...doc } = JSON.parse(hash.doc as string);
     hash.doc = JSON.stringify({ ...doc, provider_order: route });
     expect(decodeJobRecord(hash)?.provider_order).toEqual(["bfl", "local"]);
+  });
+});
+
+describe("an image queue payload with `route`/`routeIndex`", () => {
+  it("parses as providerOrder/providerIndex", () => {
+    const old = { jobId: "job_old", route: ["bfl", "fal"], routeIndex: 1 };
+    expect(ImageJobDataSchema.parse(old)).toEqual({
+      jobId: "job_old",
+      providerOrder: ["bfl", "fal"],
+      providerIndex: 1,
+    });
+  });
+
+  it("parses a payload of this version unchanged, and still refuses a bad one", () => {
+    const data = { jobId: "job_new", providerOrder: ["local"], providerIndex: 0 };
+    expect(ImageJobDataSchema.parse(data)).toEqual(data);
+    expect(() => ImageJobDataSchema.parse({ jobId: "j", route: [], routeIndex: 0 })).toThrow();
+    expect(() => ImageJobDataSchema.parse({ jobId: "j", route: ["bfl"] })).toThrow();
   });
 });
