@@ -15,7 +15,7 @@ export type Outcome =
   | { action: "rate_limit"; delayMs: number; error: JobError }
   /** Let BullMQ retry on the same provider after backoff. */
   | { action: "retry"; error: JobError }
-  /** Attempts on this provider are spent: try the next one in the route. */
+  /** Attempts on this provider are spent: try the next one in the provider order. */
   | { action: "failover"; error: JobError }
   /** Fail the job now with this envelope body (its code picks the HTTP status). */
   | { action: "fail"; error: JobError }
@@ -30,7 +30,7 @@ export type RunState = {
   attemptsMade: number;
   /** Attempts allowed on this provider. */
   attempts: number;
-  /** True when another provider follows in the route. */
+  /** True when another provider follows in the provider order. */
   hasNextProvider: boolean;
   /** True when the job's cancel was requested (the abort came from a cancel). */
   canceled: boolean;

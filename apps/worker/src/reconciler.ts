@@ -8,7 +8,7 @@
  * the queue of the provider that holds its live tasks — which resumes them —
  * at most `maxRequeues` times, then it fails the same way. A job waiting on
  * a queue no worker serves (its provider disabled since) moves on down its
- * route, or fails with `no_provider` (`stranded.ts`). Its webhook and batch
+ * provider order, or fails with `no_provider` (`stranded.ts`). Its webhook and batch
  * accounting go out through the job lifecycle.
  *
  * It runs on BullMQ's `failed` events and as a sweep over the open-jobs index
@@ -69,10 +69,10 @@ export function createReconciler(options: ReconcilerOptions) {
     if (ended) logger.warn({ jobId: record.id, why }, "job failed by the reconciler");
   }
 
-  /** A job waiting on a queue no worker serves: on down its route, or failed, or left to wait. */
+  /** A job waiting on a queue no worker serves: on down its provider order, or failed, or left to wait. */
   async function moveStranded(record: JobRecord, provider: ProviderId): Promise<string> {
     const servedNow = new Map<ProviderId, boolean>();
-    for (const p of record.route) servedNow.set(p, await queues.served(p));
+    for (const p of record.provider_order) servedNow.set(p, await queues.served(p));
     const plan = planStranded(record, provider, (p) => servedNow.get(p) ?? false);
     if (plan.action === "wait") {
       logger.warn({ jobId: record.id, provider }, "job waits for a provider no worker serves");
@@ -82,6 +82,7 @@ export function createReconciler(options: ReconcilerOptions) {
     if (plan.action === "fail") {
       const error = new GatewayError(
         "no_provider",
+        // The message predates the provider-order rename; it is part of the job object users see.
         `No worker serves ${provider}, and no later provider of this job's route is served.`,
       ).toEnvelope().error;
       await lifecycle.finishJob(record.id, ["queued", "in_progress"], "failed", { error });
@@ -92,7 +93,7 @@ export function createReconciler(options: ReconcilerOptions) {
       return "interrupted";
     }
     await queues.requeue(
-      { jobId: record.id, route: record.route, routeIndex: plan.routeIndex },
+      { jobId: record.id, providerOrder: record.provider_order, providerIndex: plan.providerIndex },
       record.batch_id ? "batch" : "interactive",
     );
     await store.scheduleCheck(record.id, Date.now() + RECHECK_WAITING_MS);
@@ -114,7 +115,7 @@ export function createReconciler(options: ReconcilerOptions) {
       await interrupt(record, "its workers stopped while running it too many times");
       return "interrupted";
     }
-    const { state, provider } = await queues.entry(id, record.route);
+    const { state, provider } = await queues.entry(id, record.provider_order);
     if (provider && state !== "active" && !(await queues.served(provider))) {
       return moveStranded(record, provider);
     }
@@ -129,14 +130,14 @@ export function createReconciler(options: ReconcilerOptions) {
     }
     // Resume where the job's live tasks are (never another provider: they would be paid again).
     const live = record.upstream_tasks.find(isLiveTask)?.provider ?? record.provider;
-    const routeIndex = Math.max(0, live ? record.route.indexOf(live) : 0);
+    const providerIndex = Math.max(0, live ? record.provider_order.indexOf(live) : 0);
     await store.update(id, { reconciled: record.reconciled + 1 });
     await queues.requeue(
-      { jobId: id, route: record.route, routeIndex },
+      { jobId: id, providerOrder: record.provider_order, providerIndex },
       record.batch_id ? "batch" : "interactive",
     );
     await store.scheduleCheck(id, Date.now() + RECHECK_WAITING_MS);
-    logger.warn({ jobId: id, state, routeIndex }, "job re-queued by the reconciler");
+    logger.warn({ jobId: id, state, providerIndex }, "job re-queued by the reconciler");
     return "requeued";
   }
 

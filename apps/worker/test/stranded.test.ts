@@ -15,7 +15,7 @@ const task = (provider: ProviderId, state: UpstreamTaskEntry["state"]): Upstream
 
 type Case = {
   name: string;
-  route: ProviderId[];
+  providerOrder: ProviderId[];
   tasks?: UpstreamTaskEntry[];
   on: ProviderId;
   served: ProviderId[];
@@ -25,35 +25,35 @@ type Case = {
 const CASES: Case[] = [
   {
     name: "moves to the next served provider",
-    route: ["bfl", "fal", "local"],
+    providerOrder: ["bfl", "fal", "local"],
     on: "bfl",
     served: ["fal", "local"],
-    plan: { action: "move", routeIndex: 1, provider: "fal" },
+    plan: { action: "move", providerIndex: 1, provider: "fal" },
   },
   {
-    name: "skips unserved providers further down the route",
-    route: ["bfl", "fal", "local"],
+    name: "skips unserved providers further down the order",
+    providerOrder: ["bfl", "fal", "local"],
     on: "bfl",
     served: ["local"],
-    plan: { action: "move", routeIndex: 2, provider: "local" },
+    plan: { action: "move", providerIndex: 2, provider: "local" },
   },
   {
-    name: "never goes back up the route",
-    route: ["fal", "bfl"],
+    name: "never goes back up the order",
+    providerOrder: ["fal", "bfl"],
     on: "bfl",
     served: ["fal"],
     plan: { action: "fail" },
   },
   {
     name: "fails when nothing later is served",
-    route: ["bfl"],
+    providerOrder: ["bfl"],
     on: "bfl",
     served: ["local"],
     plan: { action: "fail" },
   },
   {
     name: "waits when a task there is live (moving would pay again)",
-    route: ["bfl", "local"],
+    providerOrder: ["bfl", "local"],
     tasks: [task("bfl", "running")],
     on: "bfl",
     served: ["local"],
@@ -61,27 +61,27 @@ const CASES: Case[] = [
   },
   {
     name: "moves when its task there failed",
-    route: ["bfl", "local"],
+    providerOrder: ["bfl", "local"],
     tasks: [task("bfl", "failed")],
     on: "bfl",
     served: ["local"],
-    plan: { action: "move", routeIndex: 1, provider: "local" },
+    plan: { action: "move", providerIndex: 1, provider: "local" },
   },
   {
     name: "a live task on another provider does not hold it",
-    route: ["bfl", "local"],
+    providerOrder: ["bfl", "local"],
     tasks: [task("fal", "running")],
     on: "bfl",
     served: ["local"],
-    plan: { action: "move", routeIndex: 1, provider: "local" },
+    plan: { action: "move", providerIndex: 1, provider: "local" },
   },
 ];
 
 describe("planStranded", () => {
-  it.each(CASES)("$name", ({ route, tasks, on, served, plan }) => {
-    const record = { route, upstream_tasks: tasks ?? [] } as Pick<
+  it.each(CASES)("$name", ({ providerOrder, tasks, on, served, plan }) => {
+    const record = { provider_order: providerOrder, upstream_tasks: tasks ?? [] } as Pick<
       JobRecord,
-      "route" | "upstream_tasks"
+      "provider_order" | "upstream_tasks"
     >;
     expect(planStranded(record, on, (p) => served.includes(p))).toEqual(plan);
   });

@@ -8,6 +8,7 @@
 import type { ProviderId } from "@imagegate/params";
 import { z } from "zod";
 import type { PriceTable } from "./prices";
+import type { ProviderOrders } from "./provider-order";
 import {
   deliveryHostsOf,
   mergeProviderLimits,
@@ -217,8 +218,8 @@ export type Config = {
   prices: PriceTable;
   /** Hosts each provider's result images may be downloaded from. */
   deliveryHosts: Record<ProviderId, string[]>;
-  /** Per-model failover order from PROVIDERS_FILE (catalog order otherwise). */
-  routes: Record<string, ProviderId[]>;
+  /** Per-model failover order from PROVIDERS_FILE `routes` (catalog order otherwise). */
+  routes: ProviderOrders;
   /** BullMQ lock and stalled-check period of the worker role. */
   workerLockMs: number;
   /** Stalls a job survives before it fails (BullMQ maxStalledCount). */

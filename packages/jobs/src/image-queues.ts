@@ -50,13 +50,13 @@ export function createImageQueues(
     }
     return queue;
   };
-  /** Enqueues job `data.jobId` on the queue of `data.route[data.routeIndex]`. */
+  /** Enqueues job `data.jobId` on the queue of `data.providerOrder[data.providerIndex]`. */
   async function enqueue(
     data: ImageJobData,
     priority: keyof typeof PRIORITY = "interactive",
   ): Promise<void> {
-    const provider = data.route[data.routeIndex];
-    if (!provider) throw new Error(`route index ${data.routeIndex} out of range`);
+    const provider = data.providerOrder[data.providerIndex];
+    if (!provider) throw new Error(`provider index ${data.providerIndex} out of range`);
     // A failover re-adds the same job id to another queue: ids are unique per queue.
     await get(provider).add(
       "image",
@@ -141,14 +141,14 @@ export function createImageQueues(
     },
     /**
      * Puts a job back on a queue (the reconciler): drops its old entries on
-     * `data.route`'s queues, whatever their state, then adds a fresh one.
+     * `data.providerOrder`'s queues, whatever their state, then adds a fresh one.
      */
     async requeue(
       data: ImageJobData,
       priority: keyof typeof PRIORITY = "interactive",
     ): Promise<void> {
       await Promise.all(
-        data.route.map((p) =>
+        data.providerOrder.map((p) =>
           get(p)
             .remove(data.jobId)
             .catch(() => 0),
@@ -173,7 +173,7 @@ export function createImageQueues(
     ): Promise<void> {
       const byProvider = new Map<ProviderId, ImageJobData[]>();
       for (const item of items) {
-        const provider = item.route[item.routeIndex] as ProviderId;
+        const provider = item.providerOrder[item.providerIndex] as ProviderId;
         byProvider.set(provider, [...(byProvider.get(provider) ?? []), item]);
       }
       await Promise.all(

@@ -128,7 +128,7 @@ const IMMUTABLE = [
   "owner",
   "operation",
   "model",
-  "route",
+  "provider_order",
   "created_at",
   "request",
   "batch_id",
@@ -178,12 +178,24 @@ export function decodeJobRecord(hash: Record<string, string>): JobRecord | null 
   return decode(hash);
 }
 
+/**
+ * A `doc` as this version names its fields. Records written before the
+ * failover order was renamed hold it as `route`; they are still read during
+ * and after an upgrade. Remove this once every deployment has run the rename
+ * for longer than JOB_TTL_SECONDS (7 days by default): no such record is left.
+ */
+function upgradeDoc(doc: Record<string, unknown>): Record<string, unknown> {
+  if (!("route" in doc) || "provider_order" in doc) return doc;
+  const { route, ...rest } = doc;
+  return { ...rest, provider_order: route };
+}
+
 function decode(hash: Record<string, string>): JobRecord | null {
   if (!hash.doc) return null;
   const raw: Record<string, unknown> = { ...MUTABLE_DEFAULTS };
   const tasks: UpstreamTaskEntry[] = [];
   for (const [k, v] of Object.entries(hash)) {
-    if (k === "doc") Object.assign(raw, JSON.parse(v));
+    if (k === "doc") Object.assign(raw, upgradeDoc(JSON.parse(v)));
     else if (k.startsWith("task:")) tasks.push(JSON.parse(v));
     else raw[k] = JSON.parse(v);
   }

@@ -8,8 +8,8 @@ import { type NormalizedRequest, type ProviderId, requireModel } from "@imagegat
 import { toUsd } from "./budget";
 import { assertModelAllowed, type KeyLimits } from "./key-limits";
 import { estimateJobMicros, type PriceTable } from "./prices";
+import { type ProviderOrders, providerOrderFor } from "./provider-order";
 import type { JobCost, JobRecord } from "./records";
-import { routeFor } from "./routes";
 
 /** What differs between new jobs. */
 export type NewJobInput = {
@@ -18,8 +18,8 @@ export type NewJobInput = {
   request: NormalizedRequest;
   /** The catalog id of the model. */
   model: string;
-  /** Providers to try, in order. */
-  route: ProviderId[];
+  /** Providers to try, in order (the failover order). */
+  providerOrder: ProviderId[];
   requestId: string | null;
   batchId?: string | null;
   customId?: string | null;
@@ -39,7 +39,7 @@ export function newJobRecord(input: NewJobInput): JobRecord {
     status: "queued",
     model: input.model,
     provider: null,
-    route: input.route,
+    provider_order: input.providerOrder,
     attempts: 0,
     progress: 0,
     created_at: input.createdAt ?? Math.floor(Date.now() / 1000),
@@ -69,8 +69,8 @@ export type JobPlanContext = {
   /** The caller key's limits (its allowed models). */
   limits: KeyLimits;
   enabled: ReadonlySet<ProviderId>;
-  /** PROVIDERS_FILE routes, by model id. */
-  routes: Record<string, ProviderId[]>;
+  /** The configured provider orders, by model id (PROVIDERS_FILE `routes`, as `config.routes`). */
+  routes: ProviderOrders;
   prices: PriceTable;
 };
 
@@ -83,18 +83,18 @@ export type PlannedJob = { record: JobRecord; estimateMicros: number };
  * `holdId` (the job id unless given).
  */
 export function planJob(
-  input: Omit<NewJobInput, "model" | "route" | "cost"> & { holdId?: string },
+  input: Omit<NewJobInput, "model" | "providerOrder" | "cost"> & { holdId?: string },
   context: JobPlanContext,
 ): PlannedJob {
   const { holdId, ...rest } = input;
   const model = requireModel(input.request.model);
   assertModelAllowed(context.limits, model.id);
-  const route = routeFor(model, context.enabled, context.routes);
-  const estimateMicros = estimateJobMicros(context.prices, input.request, route);
+  const providerOrder = providerOrderFor(model, context.enabled, context.routes);
+  const estimateMicros = estimateJobMicros(context.prices, input.request, providerOrder);
   const record = newJobRecord({
     ...rest,
     model: model.id,
-    route,
+    providerOrder,
     cost: {
       estimated_usd: toUsd(estimateMicros),
       actual_usd: null,

@@ -104,18 +104,18 @@ export function imageCostMicros(price: Price, outputMegapixels: number, inputMp:
 
 /**
  * The estimate held at submit, in micro-dollars: `n` images at the requested
- * size on the dearest provider of the route, since failover may land there.
+ * size on the dearest provider of the job's provider order, since failover may land there.
  */
 export function estimateJobMicros(
   table: PriceTable,
   request: Pick<NormalizedRequest, "n" | "size" | "images" | "model">,
-  route: readonly ProviderId[],
+  providerOrder: readonly ProviderId[],
 ): number {
   const out = megapixels(request.size.width, request.size.height);
   const input = inputMegapixels(request);
   const unit = Math.max(
     0,
-    ...route.map((p) => imageCostMicros(priceOf(table, p, request.model), out, input)),
+    ...providerOrder.map((p) => imageCostMicros(priceOf(table, p, request.model), out, input)),
   );
   return unit * request.n;
 }

@@ -14,14 +14,32 @@ export function imageQueueName(provider: ProviderId): `images-${ProviderId}` {
 export const WEBHOOK_QUEUE = "webhooks";
 export const BATCH_QUEUE = "batches";
 
-/** Payload of an image job: the job record holds the request; this says where it is in its route. */
-export const ImageJobDataSchema = z.object({
-  jobId: z.string(),
-  /** Providers to try, in order (enabled ones only, decided at submit). */
-  route: z.array(z.enum(PROVIDER_IDS)).min(1),
-  /** Index in `route` of the provider this queue entry is for. */
-  routeIndex: z.number().int().min(0),
-});
+/**
+ * A payload as this version names its fields. The previous version queued
+ * `{jobId, route, routeIndex}`; such entries may still wait (or be retried)
+ * on an image queue during and after an upgrade. Remove this once every
+ * deployment has run the rename for longer than JOB_TTL_SECONDS (7 days by
+ * default): by then no job such an entry names is left.
+ */
+function upgradeImageJobData(data: unknown): unknown {
+  if (typeof data !== "object" || data === null || !("route" in data) || "providerOrder" in data) {
+    return data;
+  }
+  const { route, routeIndex, ...rest } = data as Record<string, unknown>;
+  return { ...rest, providerOrder: route, providerIndex: routeIndex };
+}
+
+/** Payload of an image job: the job record holds the request; this says where it is in its provider order. */
+export const ImageJobDataSchema = z.preprocess(
+  upgradeImageJobData,
+  z.object({
+    jobId: z.string(),
+    /** Providers to try, in order (enabled ones only, decided at submit): the record's `provider_order`. */
+    providerOrder: z.array(z.enum(PROVIDER_IDS)).min(1),
+    /** Index in `providerOrder` of the provider this queue entry is for. */
+    providerIndex: z.number().int().min(0),
+  }),
+);
 export type ImageJobData = z.infer<typeof ImageJobDataSchema>;
 
 /**

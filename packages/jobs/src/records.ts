@@ -142,8 +142,11 @@ export const JobRecordSchema = z.object({
   status: JobStatusSchema,
   model: z.string(),
   provider: ProviderIdSchema.nullable(),
-  /** Providers to try, in order. */
-  route: z.array(ProviderIdSchema),
+  /**
+   * Providers to try, in order (the failover order). The previous version
+   * stored it as `route`: see `upgradeDoc` in job-store.ts.
+   */
+  provider_order: z.array(ProviderIdSchema),
   attempts: z.number().int(),
   /** 0–1 across all images of the job. */
   progress: z.number(),

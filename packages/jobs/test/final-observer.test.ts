@@ -7,7 +7,7 @@ function record(id: string): JobRecord {
     owner: "o",
     request: normalizeImageRequest({ prompt: "p" }),
     model: "flux.2-max",
-    route: ["local"],
+    providerOrder: ["local"],
     requestId: null,
     batchId: null,
   });

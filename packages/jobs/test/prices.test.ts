@@ -107,9 +107,9 @@ describe("estimateJobMicros", () => {
     ["n = 4 multiplies", gen(4, K, K), ["bfl"], 280_000],
     ["2048² is 4 MP", gen(1, 2 * K, 2 * K), ["bfl"], 160_000],
     ["local is free", gen(3, K, K), ["local"], 0],
-    ["the dearest provider of the route is held", gen(1, 2 * K, 2 * K), ["openai", "bfl"], 160_000],
-  ] as const)("%s", (_name, request, route, micros) => {
-    expect(estimateJobMicros(DEFAULTS, request, [...route])).toBe(micros);
+    ["the dearest provider of the order is held", gen(1, 2 * K, 2 * K), ["openai", "bfl"], 160_000],
+  ] as const)("%s", (_name, request, providerOrder, micros) => {
+    expect(estimateJobMicros(DEFAULTS, request, [...providerOrder])).toBe(micros);
   });
 
   it("counts an edit's input megapixels (not its mask)", () => {

@@ -25,6 +25,6 @@ export async function cancelJob(deps: ApiDeps, record: JobRecord): Promise<JobRe
       `Job ${record.id} is already ${status} and cannot be canceled.`,
     );
   }
-  await deps.queues.remove(record.id, record.route);
+  await deps.queues.remove(record.id, record.provider_order);
   return canceled;
 }

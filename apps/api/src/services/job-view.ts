@@ -17,5 +17,5 @@ export async function jobView(
 ) {
   const view = await presentJob(record, deps.present, options.links ? "url" : undefined);
   if (record.status !== "queued" || options.position === false) return view;
-  return { ...view, queue_position: await deps.queues.position(record.id, record.route) };
+  return { ...view, queue_position: await deps.queues.position(record.id, record.provider_order) };
 }

@@ -1,6 +1,6 @@
 /**
  * Creates a job record for a normalized request and enqueues it on the first
- * provider of its route. On one node both go out in the same round trip on
+ * provider of its provider order. On one node both go out in the same round trip on
  * the same Redis connection, record first: Redis runs one connection's
  * commands in order, so a worker never sees a queue entry whose record is not
  * there yet. On a Redis Cluster the record and the queue live in different
@@ -55,7 +55,7 @@ export async function submitImageJob(
   const holdApart = context.limits.budget_usd !== null;
   if (holdApart) await holdBudget(deps, context, id, estimateMicros);
   annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
-  const entry = { jobId: record.id, route: record.route, routeIndex: 0 };
+  const entry = { jobId: record.id, providerOrder: record.provider_order, providerIndex: 0 };
   try {
     if (isCluster(deps.redis)) {
       await deps.store.create(record, holdApart ? {} : { holdMicros: estimateMicros });

@@ -122,7 +122,7 @@ export async function runBatch(deps: BatchDeps, batchId: string): Promise<string
     });
     await execOrThrow(multi);
     await deps.queues.enqueueMany(
-      chunk.map((r) => ({ jobId: r.id, route: r.route, routeIndex: 0 })),
+      chunk.map((r) => ({ jobId: r.id, providerOrder: r.provider_order, providerIndex: 0 })),
       "batch",
     );
     counted += chunk.length + errors.length;

@@ -47,7 +47,7 @@ export async function stopBatch(
         code,
       };
       const ended = await deps.lifecycle.finishJob(record.id, ["queued"], "canceled", { error });
-      if (ended) await deps.queues.remove(record.id, record.route);
+      if (ended) await deps.queues.remove(record.id, record.provider_order);
     }
   }
   deps.logger.info({ batchId, reason }, "batch stopped");

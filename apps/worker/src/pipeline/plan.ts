@@ -1,5 +1,5 @@
 /**
- * Plan step: the job record + the provider it is at in its route → the
+ * Plan step: the job record + the provider it is at in its provider order → the
  * provider plan and the `applied` report saved on the job.
  */
 import { randomInt } from "node:crypto";

@@ -92,7 +92,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
 
   async function process(job: Job<ImageJobData>, token?: string): Promise<string> {
     const data = ImageJobDataSchema.parse(job.data);
-    const providerId = data.route[data.routeIndex] as ProviderId;
+    const providerId = data.providerOrder[data.providerIndex] as ProviderId;
     let log = deps.logger.child({ jobId: data.jobId, provider: providerId });
     const spanAttributes = { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": providerId };
     annotateActiveSpan(spanAttributes);
@@ -211,7 +211,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       const outcome = decideOutcome(err, {
         attemptsMade: job.attemptsMade,
         attempts: job.opts.attempts ?? 1,
-        hasNextProvider: data.routeIndex + 1 < data.route.length,
+        hasNextProvider: data.providerIndex + 1 < data.providerOrder.length,
         canceled: latest.status === "canceled",
         hasLiveTasks: latest.upstream_tasks.some(isLiveTask),
       });

@@ -26,7 +26,7 @@ function record(owner: string, overrides: Partial<JobRecord> = {}): JobRecord {
       owner,
       request: normalizeImageRequest({ prompt: "p" }),
       model: "flux.2-max",
-      route: ["local"],
+      providerOrder: ["local"],
       requestId: null,
     }),
     ...overrides,
@@ -67,6 +67,30 @@ describe("job store", () => {
     expect(await store.get(r.id)).toEqual(r);
     expect(await redis.ttl(`${prefix}:job:${r.id}`)).toBeGreaterThan(500);
     expect(await store.get("job_missing")).toBeNull();
+  });
+
+  it("reads and moves a record the previous version stored with `route` (upgradeDoc)", async () => {
+    const r = record("owner-a");
+    // The `doc` the previous version's encodeNew wrote.
+    const doc = {
+      id: r.id,
+      owner: r.owner,
+      operation: r.operation,
+      model: r.model,
+      route: r.provider_order,
+      created_at: r.created_at,
+      request: r.request,
+      batch_id: r.batch_id,
+      custom_id: r.custom_id,
+      metadata: r.metadata,
+      request_id: r.request_id,
+    };
+    await redis.hset(`${prefix}:job:${r.id}`, "doc", JSON.stringify(doc), "status", '"queued"');
+    expect(await store.get(r.id)).toEqual(r);
+    expect(await store.transition(r.id, ["queued"], "in_progress", { provider: "local" })).toBe(
+      true,
+    );
+    expect((await store.get(r.id))?.provider_order).toEqual(["local"]);
   });
 
   it("moves status only from an allowed one", async () => {
