@@ -9,24 +9,12 @@
  * (their instrumentation patches them as they load), so the rest is imported
  * after; the worker thread starts its own the same way.
  */
-import { type Config, ConfigError, enabledProviders, loadConfig } from "@imagegate/jobs/config";
+import { enabledProviders, loadConfigOrExit } from "@imagegate/jobs/config";
 import { createRegistry, LOG_REDACTION, startTracing } from "@imagegate/telemetry";
 import pino from "pino";
 
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = loadConfigOrExit();
   const tracing = await startTracing({
     enabled: config.tracing.enabled,
     serviceName: config.tracing.serviceName ?? "imagegate",

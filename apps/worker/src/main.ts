@@ -4,23 +4,11 @@
  * instrumentation patches them as they load), so everything else is
  * imported after it.
  */
-import { type Config, ConfigError, loadConfig } from "@imagegate/jobs/config";
+import { loadConfigOrExit } from "@imagegate/jobs/config";
 import { startTracing } from "@imagegate/telemetry";
 
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = loadConfigOrExit();
   const tracing = await startTracing({
     enabled: config.tracing.enabled,
     serviceName: config.tracing.serviceName ?? "imagegate-worker",

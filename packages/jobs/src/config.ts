@@ -245,6 +245,22 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * `loadConfig` for a process entry: a bad value prints every problem to
+ * stderr and exits 1 (before any logger exists); anything else is thrown.
+ */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
 /** Parses the environment into a Config, or throws ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" for every variable, as in most .env files.
