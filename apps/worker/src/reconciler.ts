@@ -25,6 +25,7 @@ import {
 } from "@imagegate/jobs";
 import { GatewayError, type ProviderId } from "@imagegate/params";
 import type { Logger } from "pino";
+import { periodic } from "./periodic";
 import { planStranded } from "./stranded";
 
 /** Options of `createReconciler`. */
@@ -55,8 +56,6 @@ const STALL_LIMIT = "stalled more than allowable limit";
 export function createReconciler(options: ReconcilerOptions) {
   const { store, queues, lifecycle, logger } = options;
   const maxRequeues = options.maxRequeues ?? 3;
-  let timer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<void> | undefined;
 
   async function interrupt(record: JobRecord, why: string): Promise<void> {
     const error = new GatewayError(
@@ -168,24 +167,8 @@ export function createReconciler(options: ReconcilerOptions) {
     onEntryFailed(id: string, reason: string): void {
       reconcile(id, reason).catch((err) => logger.error({ jobId: id, err }, "reconcile failed"));
     },
-    /** Starts the periodic sweeps. */
-    start(): void {
-      if (options.intervalMs <= 0 || timer) return;
-      timer = setInterval(() => {
-        sweeping ??= sweep()
-          .then(() => undefined)
-          .catch((err) => logger.error({ err }, "reconciler sweep failed"))
-          .finally(() => {
-            sweeping = undefined;
-          });
-      }, options.intervalMs);
-      timer.unref();
-    },
-    /** Stops the sweeps and waits for one in progress. */
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await sweeping;
-    },
+    ...periodic(sweep, options.intervalMs, (err) =>
+      logger.error({ err }, "reconciler sweep failed"),
+    ),
   };
 }

@@ -11,6 +11,7 @@
 import type { RetentionIndex } from "@imagegate/jobs";
 import type { BlobStore } from "@imagegate/storage";
 import type { Logger } from "pino";
+import { periodic } from "./periodic";
 
 /** Options of `createRetentionSweeper`. */
 export type RetentionSweeperOptions = {
@@ -32,8 +33,6 @@ export function createRetentionSweeper(options: RetentionSweeperOptions) {
   const { index, blobs, logger } = options;
   const batchSize = options.batchSize ?? 200;
   const retryMs = options.retryMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<unknown> | undefined;
 
   async function settle(key: string, nowMs: number): Promise<"deleted" | "kept" | "failed"> {
     try {
@@ -68,23 +67,8 @@ export function createRetentionSweeper(options: RetentionSweeperOptions) {
 
   return {
     sweep,
-    /** Starts the periodic sweeps (none when the interval is 0). */
-    start(): void {
-      if (options.intervalMs <= 0 || timer) return;
-      timer = setInterval(() => {
-        sweeping ??= sweep()
-          .catch((err) => logger.error({ err }, "retention sweep failed"))
-          .finally(() => {
-            sweeping = undefined;
-          });
-      }, options.intervalMs);
-      timer.unref();
-    },
-    /** Stops the sweeps and waits for one in progress. */
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await sweeping;
-    },
+    ...periodic(sweep, options.intervalMs, (err) =>
+      logger.error({ err }, "retention sweep failed"),
+    ),
   };
 }
