@@ -3,12 +3,13 @@
 // - every `docs/<page>.md#<anchor>` cited in code, tests, config or docs names
 //   a page that exists and a heading it has (GitHub's slug rules);
 // - a Markdown page's own `(#anchor)` links name one of its headings;
-// - nothing cites a file outside the repository (`../shared/…`) or the old
-//   out-of-tree sections (`DESIGN §…`, `STYLE 4.x`);
+// - no relative path climbs out of the repository, and nothing cites a
+//   numbered section (`§`) of a document: the design is cited by page and
+//   heading, from docs/ (docs/style.md#comments);
 // - every repository path docs/architecture.md names in backticks exists, so
 //   its request traces follow files that are there.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -17,9 +18,13 @@ const TEXT = /\.(c|m)?(ts|js)x?$|\.(md|json|ya?ml|sh|html|css)$|^(Dockerfile|\.e
 const ROOTS = ["apps", "packages", "scripts", "bench", "docs", ".ci"];
 const ROOT_FILES = ["README.md", ".env.example", "docker-compose.yml", "Dockerfile"];
 
-// A root-relative page link: `docs/x.md#y` in prose, `/docs/x.md#y` in Markdown.
+// A root-relative link to a docs page and, optionally, one of its headings: bare in
+// prose, with a leading slash in Markdown.
 const CITATION = /(?<![\w.-])\/?(docs\/[\w./-]+?\.md)(?:#([\w-]+))?/g;
-const OUTSIDE = /\.\.\/shared\/|\bDESIGN §|\bSTYLE [0-9]/;
+// A relative path of one or more parent steps, resolved against the citing file.
+const RELATIVE = /(?:\.\.\/)+[\w.-]+/g;
+// A numbered-section citation (the section sign, then a number).
+const SECTION = /\u00a7\s?\d/;
 
 const problems = [];
 const anchorsByPage = new Map();
@@ -64,13 +69,16 @@ function anchorsOf(page) {
 
 function checkCitations(path) {
   const where = relative(root, path);
-  // This file spells the patterns it looks for.
-  if (where === "scripts/check-docs.mjs") return;
   const text = readFileSync(path, "utf8");
   text.split("\n").forEach((line, index) => {
     const at = `${where}:${index + 1}`;
-    if (OUTSIDE.test(line)) {
-      problems.push(`${at}: cites a design outside the repository; point into docs/`);
+    for (const [climb] of line.matchAll(RELATIVE)) {
+      if (relative(root, resolve(dirname(path), climb)).startsWith("..")) {
+        problems.push(`${at}: ${climb} is outside the repository; cite docs/ instead`);
+      }
+    }
+    if (SECTION.test(line)) {
+      problems.push(`${at}: cites a numbered section; cite a docs/ page and heading instead`);
     }
     for (const [, page, anchor] of line.matchAll(CITATION)) {
       if (!page || !existsSync(join(root, page))) {
