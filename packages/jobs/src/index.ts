@@ -8,6 +8,7 @@ export * from "./delivery-hosts";
 export * from "./file-store";
 export * from "./final-observer";
 export * from "./image-queues";
+export * from "./job-codec";
 export * from "./job-events";
 export * from "./job-lifecycle";
 export * from "./job-store";

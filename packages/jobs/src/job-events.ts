@@ -9,7 +9,8 @@
  * cannot miss an event; one registered later (`waitForFinal`) reads the
  * record once after registering, for an end that came before.
  */
-import { decodeJobRecord, type JobEvent, type JobStore } from "./job-store";
+import { decodeJobRecord } from "./job-codec";
+import type { JobEvent, JobStore } from "./job-store";
 import { isFinal, type JobRecord, type JobStatus } from "./records";
 import type { RedisClient } from "./redis";
 

@@ -1,5 +1,5 @@
 /**
- * The job store: job records in Redis hashes — the fields fixed at creation
+ * The job store: job records in Redis hashes (laid out by `job-codec.ts`) — the fields fixed at creation
  * in one JSON `doc`, each changing field as its own JSON value (so a worker's
  * progress update and an API cancel never overwrite each other), each
  * accepted upstream task as a `task:…` field (the ledger: never pay twice) —
@@ -9,13 +9,13 @@
  * run's writes can be fenced by its token (docs/guarantees.md).
  */
 import { encodeFields, STATUS_IN_LUA } from "./hash-record";
+import { decodeJobRecord, encodeNewJob, pairsToHash } from "./job-codec";
 import { isCluster, redisKeys } from "./keys";
 import { LockLostError } from "./lock-lost-error";
 import {
   isFinal,
   type JobPatch,
   type JobRecord,
-  JobRecordSchema,
   type JobStatus,
   type UpstreamTaskEntry,
   upstreamTaskField,
@@ -122,89 +122,6 @@ export type JobStoreOptions = {
   firstCheckMs?: number;
 };
 
-/** Fields fixed at creation: stored together as one JSON `doc` field. */
-const IMMUTABLE = [
-  "id",
-  "owner",
-  "operation",
-  "model",
-  "provider_order",
-  "created_at",
-  "request",
-  "batch_id",
-  "custom_id",
-  "metadata",
-  "request_id",
-] as const;
-
-/** Values of the mutable fields before anything set them (absent from the hash until then). */
-const MUTABLE_DEFAULTS = {
-  provider: null,
-  attempts: 0,
-  progress: 0,
-  started_at: null,
-  completed_at: null,
-  applied: null,
-  result: null,
-  error: null,
-  attempt_log: [],
-  webhook: null,
-  run: null,
-  reconciled: 0,
-  cost: null,
-};
-
-/** A new record as hash fields: the immutable `doc`, the status, and any mutable field already set. */
-function encodeNew(record: JobRecord): string[] {
-  const doc: Record<string, unknown> = {};
-  for (const key of IMMUTABLE) doc[key] = record[key];
-  const args = ["doc", JSON.stringify(doc), "status", JSON.stringify(record.status)];
-  for (const [key, initial] of Object.entries(MUTABLE_DEFAULTS)) {
-    const value = record[key as keyof typeof MUTABLE_DEFAULTS];
-    if (JSON.stringify(value) !== JSON.stringify(initial)) args.push(key, JSON.stringify(value));
-  }
-  return args;
-}
-
-/** A flat HGETALL-style reply as an object. */
-function pairsToHash(flat: readonly string[]): Record<string, string> {
-  const hash: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-  return hash;
-}
-
-/** A record from its hash fields (also what a final job-event carries). */
-export function decodeJobRecord(hash: Record<string, string>): JobRecord | null {
-  return decode(hash);
-}
-
-/**
- * A `doc` as this version names its fields. Records written before the
- * failover order was renamed hold it as `route`; they are still read during
- * and after an upgrade. Remove this once every deployment has run the rename
- * for longer than JOB_TTL_SECONDS (7 days by default): no such record is left.
- */
-function upgradeDoc(doc: Record<string, unknown>): Record<string, unknown> {
-  if (!("route" in doc) || "provider_order" in doc) return doc;
-  const { route, ...rest } = doc;
-  return { ...rest, provider_order: route };
-}
-
-function decode(hash: Record<string, string>): JobRecord | null {
-  if (!hash.doc) return null;
-  const raw: Record<string, unknown> = { ...MUTABLE_DEFAULTS };
-  const tasks: UpstreamTaskEntry[] = [];
-  for (const [k, v] of Object.entries(hash)) {
-    if (k === "doc") Object.assign(raw, upgradeDoc(JSON.parse(v)));
-    else if (k.startsWith("task:")) tasks.push(JSON.parse(v));
-    else raw[k] = JSON.parse(v);
-  }
-  raw.upstream_tasks = tasks.sort(
-    (a, b) => a.submitted_at_ms - b.submitted_at_ms || a.call_index - b.call_index,
-  );
-  return JobRecordSchema.parse(raw);
-}
-
 /** A fence argument: the JSON of the run token, or "" for an unfenced write. */
 const fenceArg = (fence: string | undefined) => (fence === undefined ? "" : JSON.stringify(fence));
 
@@ -253,7 +170,7 @@ export function createJobStore({
     Date.now() + firstCheckMs,
     holdMicros !== undefined && record.cost ? record.cost.hold_id : "",
     Math.max(0, Math.round(holdMicros ?? 0)),
-    ...encodeNew(record),
+    ...encodeNewJob(record),
   ];
 
   async function publish(record: Pick<JobRecord, "id" | "status" | "progress">): Promise<void> {
@@ -285,7 +202,7 @@ export function createJobStore({
     const code = Number(out[0]);
     if (code === -2) throw new LockLostError(id);
     if (code < 0) return { moved: false, record: null };
-    return { moved: code === 1, record: decode(pairsToHash(out.slice(1) as string[])) };
+    return { moved: code === 1, record: decodeJobRecord(pairsToHash(out.slice(1) as string[])) };
   }
 
   /** Sets fields without changing the status (progress, provider, attempts…), and ledger entries. */
@@ -331,12 +248,12 @@ export function createJobStore({
       const pipeline = redis.pipeline();
       for (const id of ids) pipeline.hgetall(keys.job(id));
       const rows = (await pipeline.exec()) ?? [];
-      return rows.map(([, hash]) => decode((hash ?? {}) as Record<string, string>));
+      return rows.map(([, hash]) => decodeJobRecord((hash ?? {}) as Record<string, string>));
     },
 
     /** The record, or null when unknown or expired. */
     async get(id: string): Promise<JobRecord | null> {
-      return decode(await redis.hgetall(keys.job(id)));
+      return decodeJobRecord(await redis.hgetall(keys.job(id)));
     },
 
     /**
@@ -410,7 +327,7 @@ export function createJobStore({
         for (const id of ids) pipeline.hgetall(keys.job(id));
         const rows = (await pipeline.exec()) ?? [];
         for (const [, hash] of rows) {
-          const record = decode((hash ?? {}) as Record<string, string>);
+          const record = decodeJobRecord((hash ?? {}) as Record<string, string>);
           if (!record || (options.status && record.status !== options.status)) continue;
           if (data.length === options.limit) return { data, hasMore: true };
           data.push(record);

@@ -1,0 +1,87 @@
+/**
+ * How a job record is laid out in its Redis hash
+ * ([decision 0008](/docs/decisions/0008-job-record-as-a-redis-hash.md)):
+ * the fields fixed at creation in one JSON `doc`, each changing field as its
+ * own JSON value (absent until first set), each upstream task as a `task:…`
+ * field. Pure: `job-store.ts` does the I/O.
+ */
+import { type JobRecord, JobRecordSchema, type UpstreamTaskEntry } from "./records";
+
+/** Fields fixed at creation: stored together as one JSON `doc` field. */
+const IMMUTABLE = [
+  "id",
+  "owner",
+  "operation",
+  "model",
+  "provider_order",
+  "created_at",
+  "request",
+  "batch_id",
+  "custom_id",
+  "metadata",
+  "request_id",
+] as const;
+
+/** Values of the mutable fields before anything set them (absent from the hash until then). */
+const MUTABLE_DEFAULTS = {
+  provider: null,
+  attempts: 0,
+  progress: 0,
+  started_at: null,
+  completed_at: null,
+  applied: null,
+  result: null,
+  error: null,
+  attempt_log: [],
+  webhook: null,
+  run: null,
+  reconciled: 0,
+  cost: null,
+};
+
+/** A new record as hash fields: the immutable `doc`, the status, and any mutable field already set. */
+export function encodeNewJob(record: JobRecord): string[] {
+  const doc: Record<string, unknown> = {};
+  for (const key of IMMUTABLE) doc[key] = record[key];
+  const args = ["doc", JSON.stringify(doc), "status", JSON.stringify(record.status)];
+  for (const [key, initial] of Object.entries(MUTABLE_DEFAULTS)) {
+    const value = record[key as keyof typeof MUTABLE_DEFAULTS];
+    if (JSON.stringify(value) !== JSON.stringify(initial)) args.push(key, JSON.stringify(value));
+  }
+  return args;
+}
+
+/** A flat HGETALL-style reply as an object. */
+export function pairsToHash(flat: readonly string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+  return hash;
+}
+
+/**
+ * A `doc` as this version names its fields. Records written before the
+ * failover order was renamed hold it as `route`; they are still read during
+ * and after an upgrade. Remove this once every deployment has run the rename
+ * for longer than JOB_TTL_SECONDS (7 days by default): no such record is left.
+ */
+function upgradeDoc(doc: Record<string, unknown>): Record<string, unknown> {
+  if (!("route" in doc) || "provider_order" in doc) return doc;
+  const { route, ...rest } = doc;
+  return { ...rest, provider_order: route };
+}
+
+/** A record from its hash fields (also what a final job-event carries); null without a `doc`. */
+export function decodeJobRecord(hash: Record<string, string>): JobRecord | null {
+  if (!hash.doc) return null;
+  const raw: Record<string, unknown> = { ...MUTABLE_DEFAULTS };
+  const tasks: UpstreamTaskEntry[] = [];
+  for (const [k, v] of Object.entries(hash)) {
+    if (k === "doc") Object.assign(raw, upgradeDoc(JSON.parse(v)));
+    else if (k.startsWith("task:")) tasks.push(JSON.parse(v));
+    else raw[k] = JSON.parse(v);
+  }
+  raw.upstream_tasks = tasks.sort(
+    (a, b) => a.submitted_at_ms - b.submitted_at_ms || a.call_index - b.call_index,
+  );
+  return JobRecordSchema.parse(raw);
+}
