@@ -3,12 +3,9 @@
  * when a container runtime answers, else a local `redis-server` on a free
  * port with nothing on disk. The last is what CI runs here (no Docker engine).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { connect } from "node:net";
 import { containerRuntimeAvailable } from "./container-runtime";
 import { freePort } from "./net";
-import { waitFor } from "./wait-for";
+import { RedisExitedError, startRedisProcess } from "./redis-process";
 
 /** A Redis for tests. */
 export type TestRedis = {
@@ -20,50 +17,7 @@ export type TestRedis = {
   stop(): Promise<void>;
 };
 
-const READY_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 3;
-
-class RedisExitedError extends Error {
-  override readonly name = "RedisExitedError";
-  constructor(
-    readonly output: string,
-    code: number | null,
-  ) {
-    super(`redis-server exited (code ${code}) before answering:\n${output.trim()}`);
-  }
-}
-
-/**
- * True when a Redis on 127.0.0.1:`port` answers PING. A raw socket rather than
- * ioredis: an ioredis client disconnected mid-connect keeps a 2 s timer alive,
- * which holds jest open after the run.
- */
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    let reply = "";
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => finish(false));
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes("\r\n")) finish(reply.startsWith("+PONG"));
-    });
-    socket.on("error", () => finish(false));
-    socket.on("close", () => finish(false));
-  });
-}
-
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  // "close" comes after the stdio pipes are closed too, so no handle outlives stop().
-  const closed = once(child, "close");
-  child.kill(signal);
-  await closed;
-}
 
 /** Persistence of a local server: none (the default), or AOF in `dir`. */
 type Persistence = { aofDir?: string | undefined };
@@ -80,49 +34,11 @@ async function spawnRedis(port: number, persistence: Persistence = {}): Promise<
     args.push("--appendonly", "no");
   }
   args.push("--daemonize", "no");
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  let failure: Error | undefined;
-  child.once("error", (err: NodeJS.ErrnoException) => {
-    failure ??=
-      err.code === "ENOENT"
-        ? new Error(
-            "startRedis: REDIS_URL is unset, no container runtime answers, and redis-server " +
-              "is not on PATH. Set REDIS_URL, start Docker, or install Redis 7.",
-          )
-        : err;
-  });
-  // "close" rather than "exit": by then its output is all read, for the error message.
-  child.once("close", (code) => {
-    failure ??= new RedisExitedError(output, code);
-  });
-  // Whatever way this process ends, the server must not outlive it.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  try {
-    // A failed start ends the wait at once instead of polling a dead port until the timeout.
-    await waitFor(async () => failure !== undefined || (await answersPing(port)), {
-      timeoutMs: READY_TIMEOUT_MS,
-      message: `redis-server on port ${port} to answer PING`,
-    });
-    if (failure) throw failure;
-  } catch (err) {
-    process.off("exit", killOnExit);
-    await stopChild(child);
-    throw err;
-  }
+  const server = await startRedisProcess(port, args);
   return {
     url: `redis://127.0.0.1:${port}`,
     source: "local",
-    stop: async (signal: NodeJS.Signals = "SIGKILL") => {
-      process.off("exit", killOnExit);
-      await stopChild(child, signal);
-    },
+    stop: (signal) => server.kill(signal),
   };
 }
 
