@@ -20,7 +20,20 @@ import { foldUsage, modelField, USAGE_DAY_TTL_SECONDS, type UsageTotals, usageDa
  * Zero amounts and zero counters write nothing: a free job's hold is one
  * HSETNX (docs/architecture.md#tenants).
  */
-const HOLD = `
+/**
+ * Lua: `take_unchecked_hold(counters, holds, id, amount)` — takes a hold no
+ * budget can refuse, once: HSETNX both tests and takes it. Shared with the
+ * job store's create script, which takes a job's hold with its record.
+ */
+export const TAKE_UNCHECKED_HOLD_LUA = `
+local function take_unchecked_hold(counters, holds, id, amount)
+  if redis.call('HSETNX', holds, id, amount) == 1 and tonumber(amount) ~= 0 then
+    redis.call('HINCRBY', counters, 'held', amount)
+  end
+end
+`;
+
+const HOLD = `${TAKE_UNCHECKED_HOLD_LUA}
 local budget = tonumber(ARGV[1])
 local spent, held = 0, 0
 if budget >= 0 then
@@ -32,10 +45,7 @@ local out = {}
 for i = 2, #ARGV, 2 do
   local amount = tonumber(ARGV[i + 1])
   if budget < 0 then
-    -- No budget to check: HSETNX both tests and takes the hold.
-    if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 and amount ~= 0 then
-      redis.call('HINCRBY', KEYS[1], 'held', ARGV[i + 1])
-    end
+    take_unchecked_hold(KEYS[1], KEYS[2], ARGV[i], ARGV[i + 1])
     out[#out + 1] = 1
   elseif redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then
     out[#out + 1] = 1

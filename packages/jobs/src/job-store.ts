@@ -8,6 +8,7 @@
  * go through one Lua script so a canceled job cannot later "succeed", and a
  * run's writes can be fenced by its token (docs/guarantees.md).
  */
+import { TAKE_UNCHECKED_HOLD_LUA } from "./budget-store";
 import { encodeFields, STATUS_IN_LUA } from "./hash-record";
 import { decodeJobRecord, encodeNewJob, pairsToHash } from "./job-codec";
 import { isCluster, redisKeys } from "./keys";
@@ -89,11 +90,9 @@ return 1
  * ARGV: ttl, owner score, id, open score, hold id or "", hold micro-dollars,
  * then field/value pairs.
  */
-const CREATE = `
+const CREATE = `${TAKE_UNCHECKED_HOLD_LUA}
 redis.call('HSET', KEYS[1], unpack(ARGV, 7))
-if ARGV[5] ~= '' and redis.call('HSETNX', KEYS[5], ARGV[5], ARGV[6]) == 1 and tonumber(ARGV[6]) ~= 0 then
-  redis.call('HINCRBY', KEYS[4], 'held', ARGV[6])
-end
+if ARGV[5] ~= '' then take_unchecked_hold(KEYS[4], KEYS[5], ARGV[5], ARGV[6]) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
