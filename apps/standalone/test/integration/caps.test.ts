@@ -9,8 +9,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Json, makeImage, waitFor } from "@imagegate/testkit";
-import OpenAI, { toFile } from "openai";
+import OpenAI from "openai";
 import { startGateway, type TestGateway } from "./gateway";
+import { runBatch } from "./run-batch";
 
 let gateway: TestGateway;
 let images: Server;
@@ -110,23 +111,7 @@ describe("batch lines", () => {
         body: { prompt, size: "16x16" },
       });
     const text = [line("a", "short"), line("b", "z".repeat(5000)), line("c", "short")].join("\n");
-    const file = await client.files.create({
-      file: await toFile(Buffer.from(text), "in.jsonl"),
-      purpose: "batch",
-    });
-    const created = await client.batches.create({
-      input_file_id: file.id,
-      endpoint: "/v1/images/generations" as never,
-      completion_window: "24h",
-    });
-    let batch = created;
-    await waitFor(
-      async () => {
-        batch = await client.batches.retrieve(created.id);
-        return batch.status === "completed";
-      },
-      { timeoutMs: 20_000 },
-    );
+    const batch = await runBatch(client, text, 20_000);
     expect(batch.request_counts).toEqual({ total: 3, completed: 2, failed: 1 });
     const errors = await (await client.files.content(batch.error_file_id as string)).text();
     expect(JSON.parse(errors.trim()).error).toEqual({

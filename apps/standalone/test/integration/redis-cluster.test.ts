@@ -9,8 +9,9 @@ import { createRedis, type RedisClient } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { createLocalProvider, type ImageProvider, sleep } from "@imagegate/providers";
 import { type Json, startRedisCluster, type TestRedisCluster, waitFor } from "@imagegate/testkit";
-import OpenAI, { toFile } from "openai";
+import OpenAI from "openai";
 import { startGateway, type TestGateway } from "./gateway";
+import { runBatch } from "./run-batch";
 
 /** The local renderer, slowed down so jobs are still running when a primary dies. */
 function slowLocal(ms: number): Map<ProviderId, ImageProvider> {
@@ -96,23 +97,7 @@ describe("imagegate on a Redis Cluster", () => {
         body: { prompt: `line ${i}`, size: "16x16" },
       }),
     );
-    const file = await client.files.create({
-      file: await toFile(Buffer.from(`${lines.join("\n")}\n`), "in.jsonl"),
-      purpose: "batch",
-    });
-    const created = await client.batches.create({
-      input_file_id: file.id,
-      endpoint: "/v1/images/generations" as never,
-      completion_window: "24h",
-    });
-    let batch = created;
-    await waitFor(
-      async () => {
-        batch = await client.batches.retrieve(created.id);
-        return batch.status === "completed";
-      },
-      { timeoutMs: 30_000, intervalMs: 100, message: "batch completed" },
-    );
+    const batch = await runBatch(client, `${lines.join("\n")}\n`, 30_000);
     expect(batch.request_counts).toEqual({ total: 6, completed: 6, failed: 0 });
     const output = await (await client.files.content(batch.output_file_id as string)).text();
     expect(output.trim().split("\n")).toHaveLength(6);

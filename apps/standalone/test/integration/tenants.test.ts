@@ -5,8 +5,9 @@
  * priced at $0.10 an image, so every figure is known in advance.
  */
 import { type Json, waitFor } from "@imagegate/testkit";
-import OpenAI, { toFile } from "openai";
+import OpenAI from "openai";
 import { type ApiAnswer, startGateway, type TestGateway } from "./gateway";
+import { runBatch } from "./run-batch";
 
 const ADMIN = "sk-admin-test";
 let gateway: TestGateway;
@@ -276,23 +277,7 @@ describe("budgets", () => {
         body: { prompt: id, size: "16x16" },
       }),
     );
-    const file = await client.files.create({
-      file: await toFile(Buffer.from(`${lines.join("\n")}\n`), "in.jsonl"),
-      purpose: "batch",
-    });
-    const created = await client.batches.create({
-      input_file_id: file.id,
-      endpoint: "/v1/images/generations" as never,
-      completion_window: "24h",
-    });
-    let batch = created;
-    await waitFor(
-      async () => {
-        batch = await client.batches.retrieve(created.id);
-        return batch.status === "completed";
-      },
-      { timeoutMs: 30_000 },
-    );
+    const batch = await runBatch(client, `${lines.join("\n")}\n`, 30_000);
     expect(batch.request_counts).toEqual({ total: 4, completed: 2, failed: 2 });
     const errors = (await (await client.files.content(batch.error_file_id as string)).text())
       .trim()
