@@ -38,7 +38,7 @@ async function spawnRedis(port: number, persistence: Persistence = {}): Promise<
   return {
     url: `redis://127.0.0.1:${port}`,
     source: "local",
-    stop: (signal) => server.kill(signal),
+    stop: (signal?: NodeJS.Signals) => server.kill(signal),
   };
 }
 
