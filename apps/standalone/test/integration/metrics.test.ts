@@ -33,6 +33,27 @@ async function scrape(url: string): Promise<string> {
   return res.text();
 }
 
+/**
+ * Scrapes until series `name{labels}` is above `floor`: a job is counted by its
+ * announcement, a moment after the final write its answer left on.
+ */
+async function scrapeCounted(
+  url: string,
+  name: string,
+  labels: Record<string, string>,
+  floor = 0,
+): Promise<string> {
+  let text = "";
+  await waitFor(
+    async () => {
+      text = await scrape(url);
+      return sample(text, name, labels) > floor;
+    },
+    { timeoutMs: 5_000, intervalMs: 20, message: `${name} to be counted` },
+  );
+  return text;
+}
+
 describe("GET /metrics (API and workers in one process)", () => {
   let gateway: TestGateway;
   beforeAll(async () => {
@@ -50,17 +71,11 @@ describe("GET /metrics (API and workers in one process)", () => {
     });
     expect(res.status).toBe(200);
     const succeeded = { ...labels, operation: "generation", status: "succeeded", code: "" };
-    // The answer leaves on the final write; the job is counted by its announcement just after.
-    let after = "";
-    await waitFor(
-      async () => {
-        after = await scrape(gateway.url);
-        return (
-          sample(after, "imagegate_jobs_total", succeeded) >
-          sample(before, "imagegate_jobs_total", succeeded)
-        );
-      },
-      { timeoutMs: 5_000, intervalMs: 20, message: "the job to be counted" },
+    const after = await scrapeCounted(
+      gateway.url,
+      "imagegate_jobs_total",
+      succeeded,
+      sample(before, "imagegate_jobs_total", succeeded),
     );
     expect(sample(after, "imagegate_jobs_total", succeeded)).toBe(
       sample(before, "imagegate_jobs_total", succeeded) + 1,
@@ -132,13 +147,13 @@ describe("GET /metrics (API and workers in one process)", () => {
     try {
       const res = await refusing.post("/v1/images/generations", { prompt: "no", size: "16x16" });
       expect(res.status).toBe(422);
-      const text = await scrape(refusing.url);
       const failed = {
         model: "flux.2-max",
         provider: "local",
         status: "failed",
         code: "content_policy_violation",
       };
+      const text = await scrapeCounted(refusing.url, "imagegate_jobs_total", failed);
       expect(sample(text, "imagegate_jobs_total", failed)).toBe(1);
       expect(
         sample(text, "imagegate_upstream_errors_total", {
@@ -160,9 +175,9 @@ describe("GET /metrics (API and workers in one process)", () => {
     try {
       const res = await bfl.post("/v1/images/generations", { prompt: "paid", size: "64x64", n: 2 });
       expect(res.status).toBe(200);
-      const text = await scrape(bfl.url);
       const labels = { provider: "bfl", model: "flux.2-max" };
       const reported = { ...labels, source: "provider" };
+      const text = await scrapeCounted(bfl.url, "imagegate_cost_usd_total", reported);
       expect(sample(text, "imagegate_cost_usd_total", reported)).toBeCloseTo(0.12, 6);
       expect(sample(text, "imagegate_images_total", labels)).toBe(2);
     } finally {
@@ -202,15 +217,7 @@ describe("the worker's own port in split mode (WORKER_PORT)", () => {
     const res = await api.post("/v1/images/generations", { prompt: "split", size: "64x64" });
     expect(res.status).toBe(200);
     const labels = { model: "flux.2-max", provider: "local", status: "succeeded" };
-    // Counted by the job's announcement, just after the final write the answer left on.
-    let text = "";
-    await waitFor(
-      async () => {
-        text = await scrape(url);
-        return sample(text, "imagegate_jobs_total", labels) > 0;
-      },
-      { timeoutMs: 5_000, intervalMs: 20, message: "the job to be counted" },
-    );
+    const text = await scrapeCounted(url, "imagegate_jobs_total", labels);
     expect(sample(text, "imagegate_jobs_total", labels)).toBe(1);
     expect(text).toMatch(/^imagegate_process_cpu_seconds_total /m);
   });
