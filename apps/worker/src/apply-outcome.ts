@@ -131,7 +131,7 @@ async function failJob(
  * Cancels the job's running upstream tasks where the protocol has a cancel
  * (fal, Replicate) and marks them canceled in the ledger.
  */
-async function cancelUpstreamTasks(
+export async function cancelUpstreamTasks(
   deps: Pick<ApplyDeps, "store" | "providers" | "fetch">,
   jobId: string,
   log: Logger,

@@ -23,6 +23,7 @@ import {
   createRedis,
   createRetentionIndex,
   createSubmitLimiter,
+  createTaskSlots,
   createWebhookQueue,
   createWebhookSecrets,
   enabledProviders,
@@ -235,6 +236,7 @@ export async function startWorker(
       prices: config.prices,
       urlTtlSeconds: config.urlTtlSeconds,
       submitLimiter: createSubmitLimiter(redis, prefix),
+      taskSlots: createTaskSlots(redis, prefix),
       storeRetryWindowMs: config.storeRetryWindowMs,
       callbacks: config.callbacks.enabled
         ? {
@@ -276,7 +278,7 @@ export async function startWorker(
     logger,
     lockDurationMs: config.workerLockMs,
   });
-  for (const [i, w] of imageWorkers.entries()) {
+  for (const [i, w] of imageWorkers.workers.entries()) {
     observeImageWorker(w, active[i] as ProviderId, metrics);
   }
   observeWebhookWorker(deliveries, metrics);
@@ -303,7 +305,11 @@ export async function startWorker(
       await health?.close();
       await reconciler.stop();
       await sweeper.stop();
-      await Promise.all([...imageWorkers, deliveries, batchWorker].map((w) => w.close()));
+      await Promise.all(
+        [...imageWorkers.workers, ...imageWorkers.parked, deliveries, batchWorker].map((w) =>
+          w.close(),
+        ),
+      );
       await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);
       await events.close();
       await upstream.close();

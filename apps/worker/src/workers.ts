@@ -14,6 +14,7 @@ import {
   type ImageQueues,
   imageQueueName,
   type ProviderLimits,
+  parkedQueueName,
   type QueueConnection,
   WEBHOOK_QUEUE,
   type WebhookDeliveryData,
@@ -44,11 +45,35 @@ export type ImageWorkersOptions = QueueConnection & {
   onEntryFailed: (jobId: string, reason: string) => void;
 };
 
-/** Starts a Worker on each provider's image queue. */
-export async function createImageWorkers(
-  options: ImageWorkersOptions,
-): Promise<Worker<ImageJobData>[]> {
+/**
+ * Parked entries run at once per process: each is one status poll (or, when
+ * its task is done, the download and store), and holds no upstream slot.
+ */
+const PARKED_CONCURRENCY = 50;
+
+/** The image workers: one per provider queue, and one per parked queue. */
+export type ImageWorkers = { workers: Worker<ImageJobData>[]; parked: Worker<ImageJobData>[] };
+
+/**
+ * Starts a Worker on each provider's image queue, and on the parked queue of
+ * each provider that parks its waits (docs/decisions/0017-parked-waits.md):
+ * no global concurrency there — the task leases bound what is in flight.
+ */
+export async function createImageWorkers(options: ImageWorkersOptions): Promise<ImageWorkers> {
   const workers: Worker<ImageJobData>[] = [];
+  const parked: Worker<ImageJobData>[] = [];
+  const watch = (worker: Worker<ImageJobData>, provider: ProviderId) => {
+    worker.on("error", (err) => options.logger.error({ err, provider }, "worker error"));
+    // A run whose lock could not be renewed must stop before its next side effect.
+    worker.on("lockRenewalFailed", (jobIds) => options.processor.lockLost(jobIds));
+    worker.on("failed", (job, err) => {
+      options.logger.warn(
+        { jobId: job?.data.jobId, provider, err: err.message },
+        "queue entry failed",
+      );
+      if (job) options.onEntryFailed(job.data.jobId, err.message);
+    });
+  };
   for (const provider of options.providers) {
     const limits = options.limits[provider];
     await options.queues.get(provider).setGlobalConcurrency(limits.concurrency);
@@ -70,20 +95,27 @@ export async function createImageWorkers(
       (job, token) => options.processor.process(job, token),
       settings,
     );
-    worker.on("error", (err) => options.logger.error({ err, provider }, "worker error"));
-    // A run whose lock could not be renewed must stop before its next side effect.
-    worker.on("lockRenewalFailed", (jobIds) => options.processor.lockLost(jobIds));
-    worker.on("failed", (job, err) => {
-      options.logger.warn(
-        { jobId: job?.data.jobId, provider, err: err.message },
-        "queue entry failed",
-      );
-      if (job) options.onEntryFailed(job.data.jobId, err.message);
-    });
+    watch(worker, provider);
     workers.push(worker);
+    if (limits.parkAfterMs !== null) {
+      const parkedName = parkedQueueName(provider);
+      const waits = new Worker<ImageJobData>(
+        parkedName,
+        (job, token) => options.processor.process(job, token),
+        {
+          ...bullmqOptions(options, parkedName),
+          concurrency: PARKED_CONCURRENCY,
+          lockDuration: options.lockDurationMs,
+          stalledInterval: options.stalledIntervalMs,
+          maxStalledCount: options.maxStalledCount,
+        },
+      );
+      watch(waits, provider);
+      parked.push(waits);
+    }
   }
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
-  return workers;
+  await Promise.all([...workers, ...parked].map((w) => w.waitUntilReady()));
+  return { workers, parked };
 }
 
 /** Options of `createWebhookWorker`. */

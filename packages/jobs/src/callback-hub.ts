@@ -11,8 +11,17 @@ import type { RedisClient } from "./redis";
 /** A verified callback: which task ended. */
 export type CallbackEvent = { provider: string; taskId: string };
 
+/**
+ * The URL a provider calls back for a task of job `jobId`: the job id rides
+ * along so that the API can wake a parked wait (it is a hint, never trusted:
+ * the callback itself is verified, and the woken run asks the provider).
+ */
+export function callbackUrl(publicBaseUrl: string, provider: string, jobId: string): string {
+  return `${publicBaseUrl}/callbacks/${provider}?job=${encodeURIComponent(jobId)}`;
+}
+
 /** Wakes the poll loop of one task (providers' `Waker`). */
-export type TaskWaker = { next(): Promise<void>; close(): void };
+export type TaskWaker = { next(): Promise<void>; close(): void; pending(): boolean };
 
 /** Announces a verified callback to every worker. */
 export async function publishCallback(
@@ -98,6 +107,7 @@ export async function createCallbackHub(options: { subscriber: RedisClient; pref
           }
           return new Promise<void>((resolve) => waiter.resolvers.push(resolve));
         },
+        pending: () => waiter.pending,
         close() {
           if (waiters.get(key) === waiter) waiters.delete(key);
           for (const resolve of waiter.resolvers.splice(0)) resolve();

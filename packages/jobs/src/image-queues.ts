@@ -8,7 +8,7 @@ import { type JobsOptions, Queue } from "bullmq";
 import { isCluster, redisKeys } from "./keys";
 import type { ProviderLimits } from "./providers-file";
 import { bullmqOptions, type QueueConnection } from "./queue-connection";
-import { type ImageJobData, imageQueueName, PRIORITY } from "./queues";
+import { type ImageJobData, imageQueueName, PRIORITY, parkedQueueName } from "./queues";
 import { imageRetryPolicy } from "./retry-policy";
 
 export type ImageQueues = ReturnType<typeof createImageQueues>;
@@ -50,6 +50,19 @@ export function createImageQueues(
     }
     return queue;
   };
+  const parkedQueues = new Map<ProviderId, Queue<ImageJobData>>();
+  /** The provider's parked queue (docs/decisions/0017-parked-waits.md). */
+  const parked = (provider: ProviderId): Queue<ImageJobData> => {
+    let queue = parkedQueues.get(provider);
+    if (!queue) {
+      const name = parkedQueueName(provider);
+      queue = new Queue<ImageJobData>(name, bullmqOptions(options, name));
+      parkedQueues.set(provider, queue);
+    }
+    return queue;
+  };
+  /** Both queues an entry of the job can be on for `provider`: its own, then the parked one. */
+  const queuesOf = (provider: ProviderId) => [get(provider), parked(provider)];
   /** Enqueues job `data.jobId` on the queue of `data.providerOrder[data.providerIndex]`. */
   async function enqueue(
     data: ImageJobData,
@@ -71,15 +84,53 @@ export function createImageQueues(
   ): Promise<{ state: string; provider: ProviderId | null }> {
     let seen = "missing";
     for (const provider of providers) {
-      const state = await get(provider).getJobState(jobId);
-      if (LIVE_STATES.has(state)) return { state, provider };
-      if (state !== "unknown") seen = state;
+      for (const queue of queuesOf(provider)) {
+        const state = await queue.getJobState(jobId);
+        if (LIVE_STATES.has(state)) return { state, provider };
+        if (state !== "unknown") seen = state;
+      }
     }
     return { state: seen, provider: null };
   }
+  /**
+   * Makes a parked job due now (a provider callback came, or the job was
+   * canceled and its worker must cancel the task); false when it was not
+   * waiting parked.
+   */
+  async function wake(jobId: string, providers: readonly ProviderId[]): Promise<boolean> {
+    for (const provider of providers) {
+      const job = await parked(provider).getJob(jobId);
+      if (!job) continue;
+      try {
+        await job.promote();
+        return true;
+      } catch {
+        // Not delayed (running, or already due): it polls soon anyway.
+      }
+    }
+    return false;
+  }
   return {
     get,
+    parked,
     enqueue,
+    /**
+     * Parks a job whose task is still running: a delayed entry on its
+     * provider's parked queue, due at `wakeAtMs`, with the attempts its run
+     * had left. Added before the caller's entry ends, so a crash in between
+     * leaves two entries (fenced runs), never none.
+     */
+    async park(data: ImageJobData, wakeAtMs: number, attemptsLeft: number): Promise<void> {
+      const provider = data.providerOrder[data.providerIndex] as ProviderId;
+      const policy = imageRetryPolicy(options.limits[provider]);
+      await parked(provider).add("image", data, {
+        ...policy,
+        jobId: data.jobId,
+        attempts: Math.max(1, attemptsLeft),
+        delay: Math.max(0, wakeAtMs - Date.now()),
+      });
+    },
+    wake,
     /**
      * Pauses a provider after a 429: BullMQ's manual rate limit stops its
      * workers fetching, and our own pause key (which a job checks before it
@@ -148,15 +199,17 @@ export function createImageQueues(
       priority: keyof typeof PRIORITY = "interactive",
     ): Promise<void> {
       await Promise.all(
-        data.providerOrder.map((p) =>
-          get(p)
-            .remove(data.jobId)
-            .catch(() => 0),
+        data.providerOrder.flatMap((p) =>
+          queuesOf(p).map((queue) => queue.remove(data.jobId).catch(() => 0)),
         ),
       );
       await enqueue(data, priority);
     },
-    /** Removes a job still waiting on any of `providers`' queues (a cancel); active ones stay. */
+    /**
+     * Removes a job still waiting on any of `providers`' queues (a cancel);
+     * active ones stay, and a parked one is woken instead, so that its worker
+     * cancels the upstream task it waits on.
+     */
     async remove(jobId: string, providers: readonly ProviderId[]): Promise<void> {
       await Promise.all(
         providers.map((p) =>
@@ -165,6 +218,7 @@ export function createImageQueues(
             .catch(() => 0),
         ),
       );
+      await wake(jobId, providers);
     },
     /** Enqueues many jobs at once (`addBulk` per provider), e.g. a batch's children. */
     async enqueueMany(
@@ -190,7 +244,7 @@ export function createImageQueues(
     },
     /** Closes every queue. */
     async close(): Promise<void> {
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await Promise.all([...queues.values(), ...parkedQueues.values()].map((q) => q.close()));
     },
   };
 }

@@ -31,6 +31,7 @@ export * from "./retry-policy";
 export * from "./secrets";
 export * from "./stream-slots";
 export * from "./submit-limiter";
+export * from "./task-slots";
 export * from "./usage";
 export * from "./webhook-queue";
 export * from "./webhook-secret";

@@ -85,5 +85,7 @@ export function redisKeys(prefix: string, clustered = false) {
     paused: (queue: string) => `${p}:paused:${queue}`,
     /** Sliding-window submit limiter of a provider. */
     submits: (name: string) => `${p}:submits:${name}`,
+    /** A provider's upstream tasks in flight: `<job>:<call>` → when its lease lapses (ms). */
+    taskSlots: (provider: string) => `${p}:task-slots:${provider}`,
   };
 }

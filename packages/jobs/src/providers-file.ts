@@ -43,6 +43,13 @@ export const ProviderLimitsSchema = z.object({
     .nullable(),
   /** First retry delay; doubles per attempt, with ±50 % jitter. */
   backoffMs: z.number().int().positive(),
+  /**
+   * A task still running this long after its submit stops holding a worker:
+   * its job waits as a delayed entry of the provider's parked queue and is
+   * polled from there (docs/decisions/0017-parked-waits.md); null = the run
+   * waits in the worker. Jobs with n > 1 always wait in the worker.
+   */
+  parkAfterMs: z.number().int().nonnegative().nullable(),
 });
 export type ProviderLimits = z.infer<typeof ProviderLimitsSchema>;
 
@@ -67,6 +74,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     callbackPollIntervalMs: 15_000,
     pollRateLimit: null,
     backoffMs: 1000,
+    parkAfterMs: 5_000,
   },
   fal: {
     rateLimit: null,
@@ -79,6 +87,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     callbackPollIntervalMs: 15_000,
     pollRateLimit: null,
     backoffMs: 1000,
+    parkAfterMs: 5_000,
   },
   replicate: {
     rateLimit: { max: 10, durationMs: 1_000 },
@@ -91,6 +100,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     callbackPollIntervalMs: 15_000,
     pollRateLimit: { max: 50, durationMs: 1_000 },
     backoffMs: 1000,
+    parkAfterMs: 5_000,
   },
   openai: {
     rateLimit: null,
@@ -103,6 +113,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     callbackPollIntervalMs: 15_000,
     pollRateLimit: null,
     backoffMs: 1000,
+    parkAfterMs: null,
   },
   local: {
     rateLimit: null,
@@ -115,6 +126,7 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderLimits> = {
     callbackPollIntervalMs: 15_000,
     pollRateLimit: null,
     backoffMs: 200,
+    parkAfterMs: null,
   },
 };
 

@@ -11,6 +11,15 @@ export function imageQueueName(provider: ProviderId): `images-${ProviderId}` {
   return `images-${provider}`;
 }
 
+/**
+ * Name of a provider's parked queue: jobs whose upstream task is still
+ * running wait there as delayed entries, polled when due, holding no slot of
+ * the provider's queue (docs/decisions/0017-parked-waits.md).
+ */
+export function parkedQueueName(provider: ProviderId): `parked-${ProviderId}` {
+  return `parked-${provider}`;
+}
+
 export const WEBHOOK_QUEUE = "webhooks";
 export const BATCH_QUEUE = "batches";
 

@@ -38,3 +38,21 @@ export class ProviderError extends Error {
     this.code = options.code;
   }
 }
+
+/**
+ * Not a failure: the poll loop stopped waiting on a task that is still
+ * running, so that its job can wait off the worker (a delayed queue entry)
+ * and poll again at `wakeAtMs` (docs/decisions/0017-parked-waits.md).
+ */
+export class TaskParked extends Error {
+  override readonly name = "TaskParked";
+
+  constructor(
+    readonly provider: ProviderId,
+    readonly taskId: string,
+    /** When to poll next (epoch ms). */
+    readonly wakeAtMs: number,
+  ) {
+    super(`task ${taskId} on ${provider} parked until ${new Date(wakeAtMs).toISOString()}`);
+  }
+}

@@ -50,3 +50,19 @@ export function nextPollDelayMs(
   if (hint.retryAfterMs !== undefined) wait = Math.max(wait, hint.retryAfterMs);
   return Math.max(1, Math.round(wait));
 }
+
+/**
+ * How many polls the schedule would have made by the time a task is `ageMs`
+ * old (without jitter or hints): where a task resumed by a later run — a
+ * parked wait, a restart — picks its schedule up, rather than starting fast
+ * again.
+ */
+export function pollsByAge(ageMs: number, schedule: PollSchedule): number {
+  const factor = schedule.factor ?? 1.5;
+  if (ageMs <= 0) return 0;
+  // The k-th wait is initial·factor^k, so k polls take initial·(factor^k − 1)/(factor − 1).
+  return Math.max(
+    0,
+    Math.floor(Math.log(1 + (ageMs * (factor - 1)) / schedule.initialMs) / Math.log(factor)),
+  );
+}

@@ -7,8 +7,9 @@
  * signal (cancel, lock loss, the task's lifetime) or a non-transient error
  * ends the wait (docs/guarantees.md).
  */
-import { ProviderError } from "./errors";
-import { nextPollDelayMs, type PollHint, type PollSchedule } from "./poll-schedule";
+import type { ProviderId } from "@imagegate/params";
+import { ProviderError, TaskParked } from "./errors";
+import { nextPollDelayMs, type PollHint, type PollSchedule, pollsByAge } from "./poll-schedule";
 import type { Logger, ProviderContext } from "./types";
 
 /** Sleeps `ms`, rejecting with the signal's reason when it aborts first. */
@@ -74,6 +75,8 @@ export type Waker = {
   next(): Promise<void>;
   /** Stops listening. */
   close(): void;
+  /** True when a callback came that no `next()` has taken yet. */
+  pending?(): boolean;
 };
 
 /** One poll's answer: the task's outcome, or "still pending" with hints for the next wait. */
@@ -88,6 +91,10 @@ export type PollOptions = WaitOptions & {
   waker?: Waker | undefined;
   /** Called before each poll (the provider's poll rate limit). */
   beforePoll?: (() => Promise<void>) | undefined;
+  /** The task waited on: a resumed one picks the schedule up at its age. */
+  task?: { provider: ProviderId; id: string; submittedAt: number } | undefined;
+  /** Throw `TaskParked` rather than sleep once the task is this old at its next poll (needs `task`). */
+  parkAfterMs?: number | undefined;
 };
 
 /** Sleeps `ms` or until the waker fires, whichever is first; rejects when the signal aborts. */
@@ -110,14 +117,27 @@ export async function pollUntil<T>(
   options: PollOptions,
 ): Promise<T> {
   let hint: PollHint = {};
+  const { task, parkAfterMs } = options;
+  // A resumed task is as far along its schedule as its age says (a parked wait, a restart).
+  const done =
+    options.immediate && task ? pollsByAge(Date.now() - task.submittedAt, options.schedule) : 0;
   try {
     for (let polls = 0; ; polls++) {
       if (polls > 0 || !options.immediate) {
         const waitMs = nextPollDelayMs(
-          options.immediate ? polls - 1 : polls,
+          done + (options.immediate ? polls - 1 : polls),
           options.schedule,
           hint,
         );
+        const wakeAtMs = Date.now() + waitMs;
+        if (
+          task &&
+          parkAfterMs !== undefined &&
+          wakeAtMs - task.submittedAt >= parkAfterMs &&
+          !options.waker?.pending?.()
+        ) {
+          throw new TaskParked(task.provider, task.id, wakeAtMs);
+        }
         await sleepOrWake(waitMs, options.signal, options.waker);
       }
       await options.beforePoll?.();
@@ -133,10 +153,12 @@ export async function pollUntil<T>(
 /** The poll options of an adapter waiting on `task`: the call's schedule, callbacks and poll limit. */
 export function pollOptions(
   ctx: Pick<ProviderContext, "poll" | "resume" | "logger">,
-  task: { id: string },
+  task: { provider: ProviderId; id: string; submittedAt: number },
   signal: AbortSignal,
 ): PollOptions {
   return {
+    task,
+    parkAfterMs: ctx.poll.parkAfterMs,
     signal,
     logger: ctx.logger,
     schedule: ctx.poll.schedule,

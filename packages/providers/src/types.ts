@@ -90,6 +90,12 @@ export type ProviderContext = {
     waker?: ((taskId: string) => Waker) | undefined;
     /** Waits for a slot under the provider's poll rate limit. */
     beforePoll?: (() => Promise<void>) | undefined;
+    /**
+     * Park the wait instead of sleeping once the task is this old (ms since
+     * its submit) at its next poll: the poll loop throws `TaskParked` and the
+     * job waits as a delayed queue entry (docs/decisions/0017-parked-waits.md).
+     */
+    parkAfterMs?: number | undefined;
   };
   /** Where the provider should call back when a task ends; undefined when callbacks are off. */
   callback: CallbackTarget | undefined;

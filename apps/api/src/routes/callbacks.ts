@@ -4,12 +4,13 @@
  * on when PROVIDER_CALLBACKS is set. A callback is verified (its signature, its
  * timestamp where there is one, and that it was not seen before), then
  * announced to the workers, whose poll loop for that task asks the provider at
- * once. It is never trusted as the result itself, and one that cannot be
+ * once; a job parked meanwhile (docs/decisions/0017-parked-waits.md) is made
+ * due on its parked queue, named by the `job` the callback URL carries. It is never trusted as the result itself, and one that cannot be
  * verified gets 401 and changes nothing.
  */
 import { CallbackRejectedError } from "@imagegate/callbacks";
 import { markCallbackSeen, publishCallback } from "@imagegate/jobs";
-import { GatewayError } from "@imagegate/params";
+import { GatewayError, type ProviderId } from "@imagegate/params";
 import express, { Router } from "express";
 import type { ApiDeps } from "../deps";
 
@@ -49,6 +50,9 @@ export function callbacksRouter(deps: ApiDeps): Router {
         provider,
         taskId: verified.taskId,
       });
+      // A parked job (its run ended while the task ran) is woken from its queue instead.
+      const jobId = typeof req.query.job === "string" ? req.query.job : undefined;
+      if (jobId) await deps.queues.wake(jobId, [provider as ProviderId]);
       deps.logger.info({ provider, task: verified.taskId }, "provider callback accepted");
       res.status(204).end();
     },

@@ -13,9 +13,12 @@
 
 import {
   type CallbackHub,
+  callbackUrl,
   type JobStore,
   type ProviderLimits,
   type SubmitLimiter,
+  type TaskSlots,
+  taskSlotHolder,
   type UpstreamTaskEntry,
   upstreamTaskField,
 } from "@imagegate/jobs";
@@ -62,7 +65,26 @@ export type CallRun = {
   deferredTasks: UpstreamTaskEntry[];
   /** Every ledger entry the run knows, as it last set it (the job's cost is read from these). */
   ledger: Map<string, UpstreamTaskEntry>;
+  /**
+   * Park the wait once a task is this old (ms since its submit) at its next
+   * poll; undefined: wait in the worker (docs/decisions/0017-parked-waits.md).
+   */
+  parkAfterMs: number | undefined;
+  /** Task leases, when the provider parks its waits (its concurrency bounds tasks, not runs). */
+  taskSlots: TaskSlots | undefined;
 };
+
+/** A new task needs a lease and the provider has `concurrency` tasks in flight already. */
+export class NoTaskSlot extends Error {
+  override readonly name = "NoTaskSlot";
+
+  constructor(readonly provider: ProviderId) {
+    super(`${provider} has as many tasks in flight as its concurrency allows`);
+  }
+}
+
+/** How long a task lease lives past the task's lifetime (a lost lease frees itself after it). */
+const LEASE_MARGIN_MS = 60_000;
 
 /** A run this fresh still owns its job: the claim it just made was fenced (docs/guarantees.md). */
 const FRESH_CLAIM_MS = 1_000;
@@ -125,6 +147,7 @@ function polling(provider: ProviderId, limits: ProviderLimits, run: CallRun) {
   const pollRate = limits.pollRateLimit;
   return {
     poll: {
+      parkAfterMs: run.parkAfterMs,
       schedule: callbacks
         ? { initialMs: limits.callbackPollIntervalMs, maxMs: 4 * limits.callbackPollIntervalMs }
         : { initialMs: limits.pollIntervalMs, maxMs: limits.maxPollIntervalMs },
@@ -135,7 +158,7 @@ function polling(provider: ProviderId, limits: ProviderLimits, run: CallRun) {
     },
     callback: callbacks
       ? {
-          url: `${callbacks.publicBaseUrl}/callbacks/${provider}`,
+          url: callbackUrl(callbacks.publicBaseUrl, provider, run.jobId),
           secret: callbacks.bflSecret,
         }
       : undefined,
@@ -160,6 +183,10 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
   };
   const beforeSubmit = AbortSignal.any([run.runSignal, run.submitGate]);
   const deadlineOf = (task: UpstreamTask) => task.submittedAt + limits.taskLifetimeMs;
+  const holder = taskSlotHolder(run.jobId, call.index);
+  const leaseMs = limits.taskLifetimeMs + LEASE_MARGIN_MS;
+  // A task already accepted keeps its lease whatever the count: it is paid for.
+  if (accepted && run.taskSlots) await run.taskSlots.hold(provider.id, holder, leaseMs);
 
   if (accepted) {
     log.info(
@@ -194,6 +221,12 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
           await run.submitLimiter.acquire(provider.id, limits.rateLimit, beforeSubmit);
         if (Date.now() - run.claimedAtMs > FRESH_CLAIM_MS) {
           await run.store.assertRun(run.jobId, run.fence);
+        }
+        if (
+          run.taskSlots &&
+          !(await run.taskSlots.take(provider.id, limits.concurrency, holder, leaseMs))
+        ) {
+          throw new NoTaskSlot(provider.id);
         }
         beforeSubmit.throwIfAborted();
       },

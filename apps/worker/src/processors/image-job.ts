@@ -21,20 +21,28 @@ import {
   LockLostError,
   type PriceTable,
   type ProviderLimits,
+  parkedQueueName,
   type SubmitLimiter,
+  type TaskSlots,
+  taskSlotHolder,
   upstreamTaskField,
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
-import type { ImageProvider, ProviderInputImage, UpstreamFetch } from "@imagegate/providers";
+import {
+  type ImageProvider,
+  type ProviderInputImage,
+  TaskParked,
+  type UpstreamFetch,
+} from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
 import { annotateActiveSpan, JOB_ID_ATTRIBUTE, withSpan } from "@imagegate/telemetry";
-import { DelayedError, type Job, UnrecoverableError } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
-import { applyOutcome, type RunPending } from "../apply-outcome";
+import { applyOutcome, cancelUpstreamTasks, type RunPending } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
 import { costOf } from "../job-cost";
 import { decideOutcome } from "../outcome";
-import type { CallbackSettings } from "../pipeline/call-provider";
+import { type CallbackSettings, NoTaskSlot } from "../pipeline/call-provider";
 import { type Delivered, deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
 import { runCalls } from "../pipeline/run-calls";
@@ -61,7 +69,15 @@ export type ImageJobDeps = {
   storeRetryWindowMs: number;
   /** Provider callbacks, when PROVIDER_CALLBACKS is on. */
   callbacks: CallbackSettings | undefined;
+  /** Task leases of providers that park their waits. */
+  taskSlots: TaskSlots;
 };
+
+/** How long a provider's queue stops handing out jobs while its tasks in flight are at its concurrency. */
+const NO_SLOT_PAUSE_MS = 500;
+
+/** The most upstream calls one job makes (n ≤ 10). */
+const MAX_CALLS = 10;
 
 async function inputImages(deps: ImageJobDeps, record: JobRecord) {
   const toInput = async (key: string, mime: string): Promise<ProviderInputImage> => ({
@@ -128,9 +144,15 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     const { moved, record } = claimed;
     if (!record) return "skipped";
     log = log.child({ owner: record.owner });
+    const parks = deps.limits[providerId].parkAfterMs !== null;
     if (!moved) {
-      // Final already: a re-run after a crash between the final write and its announcement.
+      // Final already: a re-run after a crash between the final write and its announcement,
+      // or a parked job woken by its cancel, whose upstream task is still running.
       if (isFinal(record.status)) await deps.lifecycle.announceFinal(record);
+      if (record.status === "canceled" && record.upstream_tasks.some(isLiveTask)) {
+        await cancelUpstreamTasks(deps, record.id, log);
+      }
+      if (parks) await releaseTaskSlots(deps.taskSlots, providerId, record.id, MAX_CALLS);
       return "skipped";
     }
 
@@ -142,14 +164,17 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       if (event.status === "canceled") control.abort(new Error("job canceled"));
     });
     let delivered: Delivered;
+    let exit: "parked" | "no slot" | undefined;
+    let calls = MAX_CALLS;
     // Written with the run's next record write (the result or the failure), not on their own.
     const pending: RunPending = { patch: {}, tasks: [] };
     const ledger = new Map(record.upstream_tasks.map((t) => [upstreamTaskField(t), t]));
     try {
       const { plan, applied } = planJob(record, providerId);
+      calls = plan.calls.length;
       pending.patch.applied = applied as unknown as Record<string, unknown>;
-      // A task protocol keeps the job running for seconds: its report shows meanwhile.
-      if (TASK_PROVIDERS.has(providerId)) {
+      // A task protocol keeps the job running for seconds: its report shows meanwhile (once).
+      if (TASK_PROVIDERS.has(providerId) && !record.applied) {
         await deps.store.update(record.id, pending.patch, { fence });
       }
       const { images, mask } = await inputImages(deps, record);
@@ -172,6 +197,12 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           images,
           mask,
           callbacks: deps.callbacks,
+          // One call waits off the worker once its task is old enough; a fan-out keeps its images in hand.
+          parkAfterMs:
+            parks && plan.calls.length === 1
+              ? (deps.limits[providerId].parkAfterMs ?? undefined)
+              : undefined,
+          taskSlots: parks ? deps.taskSlots : undefined,
           claimedAtMs,
           deferredTasks: pending.tasks,
           ledger,
@@ -207,6 +238,19 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
         }),
       );
     } catch (err) {
+      if (err instanceof TaskParked) {
+        exit = "parked";
+        return await park(job, data, token, err.wakeAtMs, log);
+      }
+      if (err instanceof NoTaskSlot) {
+        exit = "no slot";
+        log.debug("tasks in flight at the provider's concurrency: job back to its queue");
+        await (job.queueName === parkedQueueName(providerId)
+          ? deps.queues.parked(providerId)
+          : deps.queues.get(providerId)
+        ).rateLimit(NO_SLOT_PAUSE_MS);
+        throw Worker.RateLimitError();
+      }
       const latest = (await deps.store.get(record.id)) ?? record;
       const outcome = decideOutcome(err, {
         attemptsMade: job.attemptsMade,
@@ -229,11 +273,50 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     } finally {
       runs.delete(job.id ?? record.id);
       await stopListening();
+      // Leases of tasks that ended go back; a task still running (parked, lock lost) keeps its own.
+      if (parks && exit === undefined) {
+        const running = new Set(
+          [...ledger.values()].filter((t) => t.state === "running").map((t) => t.call_index),
+        );
+        const status = (await deps.store.get(record.id))?.status;
+        const ended = status === undefined || isFinal(status);
+        await deps.taskSlots.release(
+          providerId,
+          Array.from({ length: calls }, (_, i) => i)
+            .filter((i) => ended || !running.has(i))
+            .map((i) => taskSlotHolder(record.id, i)),
+        );
+      }
     }
     if (delivered.status === "not running") return "canceled";
     log.info({ images: delivered.record.result?.images.length }, "image job succeeded");
     await deps.lifecycle.announceFinal(delivered.record, { first: true });
     return "succeeded";
+  }
+
+  /**
+   * Parks the job until `wakeAtMs`: its task runs on, and the job waits as a
+   * delayed entry of the provider's parked queue, holding no worker slot
+   * (docs/decisions/0017-parked-waits.md). An entry already there is
+   * delayed again; one on the provider's queue adds the parked entry first,
+   * then ends, so a crash in between leaves two entries (fenced runs) and
+   * never none.
+   */
+  async function park(
+    job: Job<ImageJobData>,
+    data: ImageJobData,
+    token: string | undefined,
+    wakeAtMs: number,
+    log: Logger,
+  ): Promise<string> {
+    const providerId = data.providerOrder[data.providerIndex] as ProviderId;
+    log.debug({ wakeAtMs }, "upstream task still running: job parked");
+    if (job.queueName === parkedQueueName(providerId)) {
+      await job.moveToDelayed(wakeAtMs, token);
+      throw new DelayedError();
+    }
+    await deps.queues.park(data, wakeAtMs, (job.opts.attempts ?? 1) - job.attemptsMade);
+    return "parked";
   }
 
   return {
@@ -242,4 +325,17 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       for (const id of jobIds) runs.get(id)?.abort(new LockLostError(id));
     },
   };
+}
+
+/** Returns every lease job `jobId` may hold on `provider` (calls 0 … calls − 1). */
+async function releaseTaskSlots(
+  slots: TaskSlots,
+  provider: ProviderId,
+  jobId: string,
+  calls: number,
+): Promise<void> {
+  await slots.release(
+    provider,
+    Array.from({ length: calls }, (_, i) => taskSlotHolder(jobId, i)),
+  );
 }

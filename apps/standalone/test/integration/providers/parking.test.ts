@@ -1,0 +1,146 @@
+/**
+ * Parked waits (docs/decisions/0017-parked-waits.md): a job whose upstream
+ * task is still running after `parkAfterMs` gives its worker slot back and
+ * waits as a delayed entry of the provider's parked queue, polled from there;
+ * the provider's `concurrency` still bounds its tasks in flight (task leases),
+ * a cancel reaches the parked job's task, and a restart loses nothing.
+ */
+import { createRedis, createTaskSlots, parkedQueueName } from "@imagegate/jobs";
+import {
+  type BflFake,
+  type FalFake,
+  startBflFake,
+  startFalFake,
+  waitFor,
+} from "@imagegate/testkit";
+import { Queue } from "bullmq";
+import { expectPaidOnce, finalJob, submitAsync, tasksOf } from "../faults/rig";
+import { startGateway, type TestGateway } from "../gateway";
+
+/** Polls every 100–400 ms; parks once a task is 300 ms old. */
+const PARKING = { pollIntervalMs: 100, maxPollIntervalMs: 400, parkAfterMs: 300, backoffMs: 50 };
+
+function parkedQueue(gateway: TestGateway, provider: "bfl" | "fal"): Queue {
+  return new Queue(parkedQueueName(provider), {
+    connection: { url: gateway.config.redis.url },
+    prefix: gateway.config.queuePrefix,
+  });
+}
+
+describe("parked waits (bfl)", () => {
+  let bfl: BflFake;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    bfl = await startBflFake("bk");
+    gateway = await startGateway({
+      env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url },
+      providersFile: { providers: { bfl: { ...PARKING, concurrency: 2 } } },
+    });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await bfl.close();
+  });
+
+  it("waits on the parked queue, off the worker, and finishes paid once", async () => {
+    bfl.taskMs = 2_500;
+    const queue = parkedQueue(gateway, "bfl");
+    try {
+      const id = await submitAsync(gateway, { prompt: "parked bfl", size: "64x64" });
+      await waitFor(async () => (await queue.getJobState(id)) === "delayed", {
+        timeoutMs: 5_000,
+        message: "the job to wait parked",
+      });
+      const job = await finalJob(gateway, id, 15_000);
+      await expectPaidOnce(job, bfl.tasks);
+      const [task] = tasksOf(bfl.tasks, "parked bfl");
+      // Fresh polls at 100 ms growing to 400 ms over 2.5 s, whether in the worker or parked.
+      expect(bfl.pollsOf(task?.id ?? "")).toBeLessThanOrEqual(12);
+    } finally {
+      await queue.close();
+    }
+  }, 20_000);
+
+  it("keeps tasks in flight within the provider's concurrency while jobs are parked", async () => {
+    bfl.taskMs = 1_200;
+    const before = bfl.tasks.length;
+    const prompts = Array.from({ length: 6 }, (_, i) => `bounded ${i}`);
+    const ids = await Promise.all(
+      prompts.map((prompt) => submitAsync(gateway, { prompt, size: "64x64" })),
+    );
+    const peak = bfl.maxActive;
+    for (const id of ids) await expectPaidOnce(await finalJob(gateway, id, 30_000), bfl.tasks);
+    expect(bfl.tasks.length - before).toBe(6);
+    expect(Math.max(peak, bfl.maxActive)).toBeLessThanOrEqual(2);
+    const redis = createRedis({ url: gateway.config.redis.url });
+    try {
+      // Every lease went back with its task.
+      expect(await createTaskSlots(redis, gateway.config.queuePrefix).count("bfl")).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  }, 40_000);
+
+  it("resumes a parked job after the gateway restarts, without a second task", async () => {
+    bfl.taskMs = 3_000;
+    const queue = parkedQueue(gateway, "bfl");
+    const id = await submitAsync(gateway, { prompt: "parked restart", size: "64x64" });
+    try {
+      await waitFor(async () => (await queue.getJobState(id)) === "delayed", {
+        timeoutMs: 5_000,
+        message: "the job to wait parked",
+      });
+    } finally {
+      await queue.close();
+    }
+    const prefix = gateway.config.queuePrefix;
+    await gateway.close();
+    gateway = await startGateway({
+      env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url, QUEUE_PREFIX: prefix },
+      providersFile: { providers: { bfl: { ...PARKING, concurrency: 2 } } },
+    });
+    await expectPaidOnce(await finalJob(gateway, id, 15_000), bfl.tasks);
+  }, 30_000);
+});
+
+describe("parked waits (fal)", () => {
+  let fal: FalFake;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    fal = await startFalFake("fk");
+    gateway = await startGateway({
+      env: { FAL_KEY: "fk", FAL_BASE_URL: fal.url },
+      providersFile: { providers: { fal: PARKING } },
+    });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await fal.close();
+  });
+
+  it("cancels the upstream task of a job canceled while parked", async () => {
+    fal.taskMs = 10_000;
+    const queue = parkedQueue(gateway, "fal");
+    try {
+      const id = await submitAsync(gateway, { prompt: "parked cancel", size: "256x256" });
+      await waitFor(async () => (await queue.getJobState(id)) === "delayed", {
+        timeoutMs: 5_000,
+        message: "the job to wait parked",
+      });
+      const canceled = await gateway.post(`/v1/jobs/${id}/cancel`, {});
+      expect(canceled.body.status).toBe("canceled");
+      const [task] = tasksOf(fal.tasks, "parked cancel");
+      await waitFor(async () => fal.cancels.includes(task?.id ?? ""), {
+        timeoutMs: 5_000,
+        message: "the parked job's fal request to be canceled",
+      });
+      expect((await gateway.get(`/v1/jobs/${id}`)).body.status).toBe("canceled");
+    } finally {
+      await queue.close();
+    }
+  }, 20_000);
+});
