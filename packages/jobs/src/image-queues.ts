@@ -4,7 +4,7 @@
  * (`retry-policy.ts`).
  */
 import type { ProviderId } from "@imagegate/params";
-import { type JobsOptions, Queue } from "bullmq";
+import { Job, type JobsOptions, Queue } from "bullmq";
 import { isCluster, redisKeys } from "./keys";
 import type { ProviderLimits } from "./providers-file";
 import { bullmqOptions, type QueueConnection } from "./queue-connection";
@@ -99,13 +99,13 @@ export function createImageQueues(
    */
   async function wake(jobId: string, providers: readonly ProviderId[]): Promise<boolean> {
     for (const provider of providers) {
-      const job = await parked(provider).getJob(jobId);
-      if (!job) continue;
+      // Promote needs only the id: no read of the entry first (a callback wakes thousands).
+      const job = new Job<ImageJobData>(parked(provider), "image", {} as ImageJobData, {}, jobId);
       try {
         await job.promote();
         return true;
       } catch {
-        // Not delayed (running, or already due): it polls soon anyway.
+        // Not there, or not delayed (running, or already due): it polls soon anyway.
       }
     }
     return false;

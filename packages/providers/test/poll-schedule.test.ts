@@ -1,4 +1,4 @@
-import { nextPollDelayMs, type PollSchedule } from "@imagegate/providers";
+import { nextPollDelayMs, type PollSchedule, pollsByAge } from "@imagegate/providers";
 
 const schedule: PollSchedule = { initialMs: 1_000, maxMs: 5_000, factor: 1.5, jitter: 0.2 };
 const middle = () => 0.5; // no jitter: 2·0.5 − 1 = 0
@@ -42,5 +42,26 @@ describe("nextPollDelayMs", () => {
       }
       expect(polls).toBeLessThanOrEqual(8);
     }
+  });
+});
+
+describe("pollsByAge", () => {
+  it.each([
+    [0, 0],
+    [999, 0],
+    [1_000, 1], // the first poll is at 1 s
+    [2_499, 1],
+    [2_500, 2], // then 1.5 s later
+    [4_750, 3],
+    [8_125, 4],
+    [60_000, 8],
+    [-5, 0],
+  ])("a task %i ms old has had %i polls of the 1 s ×1.5 schedule", (age, polls) => {
+    expect(pollsByAge(age, schedule)).toBe(polls);
+  });
+
+  it("picks the schedule up where it was: the next wait after a resume is the one due", () => {
+    // 3 polls made by 4.75 s: the next wait is 1 s × 1.5³ = 3.375 s.
+    expect(nextPollDelayMs(pollsByAge(4_750, schedule), schedule, {}, middle)).toBe(3_375);
   });
 });

@@ -1,4 +1,10 @@
-import { type PollAnswer, ProviderError, pollUntil, retryTransient } from "@imagegate/providers";
+import {
+  type PollAnswer,
+  ProviderError,
+  pollUntil,
+  retryTransient,
+  TaskParked,
+} from "@imagegate/providers";
 
 const transient = (kind: "retryable" | "rate_limited", retryAfterMs?: number) =>
   new ProviderError("bfl", kind, "blip", { upstreamStatus: 503, retryAfterMs });
@@ -140,5 +146,100 @@ describe("pollUntil", () => {
     );
     expect(polls).toBe(1);
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  describe("parking", () => {
+    const schedule = { initialMs: 40, maxMs: 40, jitter: 0 };
+    const pending = async (): Promise<PollAnswer<string>> => ({ pending: {} });
+
+    it.each([
+      // [task age at start (ms), parkAfterMs, polls before it parks]
+      [0, 100, 2], // polls at 40 and 80 ms; the next at 120 ms would be past 100
+      [0, 30, 0], // the first wait already ends past 30 ms: parks before polling
+      [200, 100, 0], // a task already past the threshold parks before its next poll
+    ])(
+      "a task %i ms old with parkAfterMs %i parks after %i polls",
+      async (age, afterMs, expected) => {
+        let polls = 0;
+        const submittedAt = Date.now() - age;
+        const parked = await pollUntil(
+          async () => {
+            polls++;
+            return pending();
+          },
+          {
+            schedule,
+            signal: new AbortController().signal,
+            task: { provider: "bfl", id: "t1", submittedAt },
+            parkAfterMs: afterMs,
+          },
+        ).catch((err: unknown) => err);
+        expect(parked).toBeInstanceOf(TaskParked);
+        expect(polls).toBe(expected);
+        const { taskId, wakeAtMs } = parked as TaskParked;
+        expect(taskId).toBe("t1");
+        expect(wakeAtMs - submittedAt).toBeGreaterThanOrEqual(afterMs);
+      },
+    );
+
+    it("polls a resumed task once before it parks again", async () => {
+      let polls = 0;
+      const parked = await pollUntil(
+        async () => {
+          polls++;
+          return pending();
+        },
+        {
+          schedule,
+          immediate: true,
+          signal: new AbortController().signal,
+          task: { provider: "fal", id: "t2", submittedAt: Date.now() - 5_000 },
+          parkAfterMs: 100,
+        },
+      ).catch((err: unknown) => err);
+      expect(parked).toBeInstanceOf(TaskParked);
+      expect(polls).toBe(1);
+    });
+
+    it("does not park while a callback waits to be taken: it polls at once", async () => {
+      let polls = 0;
+      let fired = true;
+      const waker = {
+        next: () => {
+          fired = false;
+          return Promise.resolve();
+        },
+        close: () => {},
+        pending: () => fired,
+      };
+      const value = await pollUntil(
+        async () => {
+          polls++;
+          return polls === 1 ? { done: "done" } : pending();
+        },
+        {
+          schedule: { initialMs: 10_000, maxMs: 10_000 },
+          waker,
+          signal: new AbortController().signal,
+          task: { provider: "replicate", id: "t3", submittedAt: Date.now() },
+          parkAfterMs: 100,
+        },
+      );
+      expect(value).toBe("done");
+      expect(polls).toBe(1);
+    });
+
+    it("never parks without a threshold", async () => {
+      let polls = 0;
+      const value = await pollUntil(
+        async () => (++polls < 4 ? { pending: {} } : { done: "done" }),
+        {
+          schedule: { initialMs: 5, maxMs: 5 },
+          signal: new AbortController().signal,
+          task: { provider: "bfl", id: "t4", submittedAt: Date.now() - 60_000 },
+        },
+      );
+      expect(value).toBe("done");
+    });
   });
 });

@@ -76,6 +76,14 @@ export type ImageJobDeps = {
 /** How long a provider's queue stops handing out jobs while its tasks in flight are at its concurrency. */
 const NO_SLOT_PAUSE_MS = 500;
 
+/**
+ * Runs in one process past which a new run parks at its first wait, whatever
+ * its provider's parkAfterMs: each waiting run holds ~35 KB of live heap, and
+ * a burst of fast submits would otherwise keep thousands waiting in memory
+ * (docs/decisions/0017-parked-waits.md).
+ */
+const CROWDED_RUNS = 1_000;
+
 /** The most upstream calls one job makes (n ≤ 10). */
 const MAX_CALLS = 10;
 
@@ -200,7 +208,9 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           // One call waits off the worker once its task is old enough; a fan-out keeps its images in hand.
           parkAfterMs:
             parks && plan.calls.length === 1
-              ? (deps.limits[providerId].parkAfterMs ?? undefined)
+              ? runs.size > CROWDED_RUNS
+                ? 0
+                : (deps.limits[providerId].parkAfterMs ?? undefined)
               : undefined,
           taskSlots: parks ? deps.taskSlots : undefined,
           claimedAtMs,
