@@ -35,7 +35,7 @@ export function createMetrics(options: {
     () =>
       new Gauge({
         name: "imagegate_queue_jobs",
-        help: "Jobs in each provider queue, by state (read at scrape)",
+        help: "Jobs in each provider queue, by state, and parked on its task (read at scrape)",
         labelNames: ["provider", "state"],
         registers: [registry],
         async collect() {
@@ -47,6 +47,14 @@ export function createMetrics(options: {
                 .getJobCounts("wait", "prioritized", "active", "delayed", "failed");
               for (const [state, value] of Object.entries(counts))
                 this.set({ provider, state }, value);
+              // Waiting on their upstream task off the workers (docs/decisions/0017-parked-waits.md).
+              const parked = await options.queues
+                .parked(provider)
+                .getJobCounts("wait", "active", "delayed");
+              this.set(
+                { provider, state: "parked" },
+                Object.values(parked).reduce((a, b) => a + b, 0),
+              );
             }),
           );
         },

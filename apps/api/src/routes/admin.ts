@@ -20,7 +20,10 @@ export function adminRouter(deps: ApiDeps): ExpressRouter {
   adapter.setBasePath("/admin/queues");
   createBullBoard({
     queues: [
-      ...[...deps.enabled].map((p) => new BullMQAdapter(deps.queues.get(p))),
+      ...[...deps.enabled].flatMap((p) => [
+        new BullMQAdapter(deps.queues.get(p)),
+        new BullMQAdapter(deps.queues.parked(p)),
+      ]),
       new BullMQAdapter(deps.webhooks.queue),
       new BullMQAdapter(deps.batchQueue.queue),
     ],

@@ -17,6 +17,8 @@ import { Queue } from "bullmq";
 import { expectPaidOnce, finalJob, submitAsync, tasksOf } from "../faults/rig";
 import { startGateway, type TestGateway } from "../gateway";
 
+const ADMIN = "sk-admin-parking";
+
 /** Polls every 100–400 ms; parks once a task is 300 ms old. */
 const PARKING = { pollIntervalMs: 100, maxPollIntervalMs: 400, parkAfterMs: 300, backoffMs: 50 };
 
@@ -34,7 +36,7 @@ describe("parked waits (bfl)", () => {
   beforeAll(async () => {
     bfl = await startBflFake("bk");
     gateway = await startGateway({
-      env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url },
+      env: { BFL_API_KEY: "bk", BFL_BASE_URL: bfl.url, ADMIN_API_KEY: ADMIN },
       providersFile: { providers: { bfl: { ...PARKING, concurrency: 2 } } },
     });
   });
@@ -53,6 +55,12 @@ describe("parked waits (bfl)", () => {
         timeoutMs: 5_000,
         message: "the job to wait parked",
       });
+      const metrics = await fetch(`${gateway.url}/metrics`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      expect(await metrics.text()).toMatch(
+        /imagegate_queue_jobs\{provider="bfl",state="parked"\} 1/,
+      );
       const job = await finalJob(gateway, id, 15_000);
       await expectPaidOnce(job, bfl.tasks);
       const [task] = tasksOf(bfl.tasks, "parked bfl");
