@@ -10,10 +10,16 @@
  * after; the worker thread starts its own the same way.
  */
 import { enabledProviders, loadConfigOrExit } from "@imagegate/jobs/config";
-import { createRegistry, LOG_REDACTION, startTracing } from "@imagegate/telemetry";
+import {
+  createRegistry,
+  keepHeapNearLiveSize,
+  LOG_REDACTION,
+  startTracing,
+} from "@imagegate/telemetry";
 import pino from "pino";
 
 async function main(): Promise<void> {
+  keepHeapNearLiveSize();
   const config = loadConfigOrExit();
   const tracing = await startTracing({
     enabled: config.tracing.enabled,

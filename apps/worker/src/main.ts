@@ -5,9 +5,10 @@
  * imported after it.
  */
 import { loadConfigOrExit } from "@imagegate/jobs/config";
-import { startTracing } from "@imagegate/telemetry";
+import { keepHeapNearLiveSize, startTracing } from "@imagegate/telemetry";
 
 async function main(): Promise<void> {
+  keepHeapNearLiveSize();
   const config = loadConfigOrExit();
   const tracing = await startTracing({
     enabled: config.tracing.enabled,

@@ -51,6 +51,15 @@ export type ImageWorkersOptions = QueueConnection & {
  */
 const PARKED_CONCURRENCY = 50;
 
+/**
+ * Runs at once per process on the queue of a provider that parks its waits:
+ * a run there submits and parks within seconds, so a few hundred keep up with
+ * thousands of submits a second, while the provider's `concurrency` (global
+ * concurrency and task leases) still bounds the whole fleet. Without this cap
+ * a burst of 10,000 submits starts 10,000 runs in one heap at once.
+ */
+const PARKING_RUNS_PER_PROCESS = 1_000;
+
 /** The image workers: one per provider queue, and one per parked queue. */
 export type ImageWorkers = { workers: Worker<ImageJobData>[]; parked: Worker<ImageJobData>[] };
 
@@ -80,7 +89,10 @@ export async function createImageWorkers(options: ImageWorkersOptions): Promise<
     const name = imageQueueName(provider);
     const settings: WorkerOptions = {
       ...bullmqOptions(options, name),
-      concurrency: limits.concurrency,
+      concurrency:
+        limits.parkAfterMs === null
+          ? limits.concurrency
+          : Math.min(limits.concurrency, PARKING_RUNS_PER_PROCESS),
       // A limiter costs every fetch three commands: only providers with a published rate get one.
       // A 429 pause holds back the others through the pause key each run checks (image-job.ts).
       ...(limits.rateLimit

@@ -1,4 +1,5 @@
 export type { Registry } from "prom-client";
+export * from "./heap";
 export * from "./job-metrics";
 export * from "./log-redaction";
 export * from "./registry";

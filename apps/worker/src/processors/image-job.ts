@@ -82,7 +82,7 @@ const NO_SLOT_PAUSE_MS = 500;
  * a burst of fast submits would otherwise keep thousands waiting in memory
  * (docs/decisions/0017-parked-waits.md).
  */
-const CROWDED_RUNS = 1_000;
+const CROWDED_RUNS = 500;
 
 /** The most upstream calls one job makes (n ≤ 10). */
 const MAX_CALLS = 10;

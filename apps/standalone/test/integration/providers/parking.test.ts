@@ -71,6 +71,18 @@ describe("parked waits (bfl)", () => {
     }
   }, 20_000);
 
+  it("answers a synchronous request whose job parked while it waited", async () => {
+    bfl.taskMs = 1_500;
+    const res = await gateway.post("/v1/images/generations", {
+      prompt: "parked sync",
+      size: "64x64",
+      response_format: "b64_json",
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data[0].b64_json.length).toBeGreaterThan(100);
+    expect(tasksOf(bfl.tasks, "parked sync")).toHaveLength(1);
+  }, 15_000);
+
   it("keeps tasks in flight within the provider's concurrency while jobs are parked", async () => {
     bfl.taskMs = 1_200;
     const before = bfl.tasks.length;
