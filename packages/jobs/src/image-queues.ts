@@ -37,30 +37,22 @@ export function createImageQueues(
   options: QueueConnection & { limits: Record<ProviderId, ProviderLimits> },
 ) {
   const keys = redisKeys(options.prefix, isCluster(options.connection));
-  const queues = new Map<ProviderId, Queue<ImageJobData>>();
+  // Every image queue (the providers' and the parked ones), by name, created on first use.
+  const queues = new Map<string, Queue<ImageJobData>>();
+  const queueNamed = (name: string): Queue<ImageJobData> => {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue<ImageJobData>(name, bullmqOptions(options, name));
+      queues.set(name, queue);
+    }
+    return queue;
+  };
   const pauseKey = (provider: ProviderId) => keys.paused(imageQueueName(provider));
   // A run asks before each upstream call; the answer is reused for a moment (a pause lasts seconds).
   const pauseSeen = new Map<ProviderId, { untilMs: number; checkedAt: number }>();
-  const get = (provider: ProviderId): Queue<ImageJobData> => {
-    let queue = queues.get(provider);
-    if (!queue) {
-      const name = imageQueueName(provider);
-      queue = new Queue<ImageJobData>(name, bullmqOptions(options, name));
-      queues.set(provider, queue);
-    }
-    return queue;
-  };
-  const parkedQueues = new Map<ProviderId, Queue<ImageJobData>>();
+  const get = (provider: ProviderId) => queueNamed(imageQueueName(provider));
   /** The provider's parked queue (docs/decisions/0017-parked-waits.md). */
-  const parked = (provider: ProviderId): Queue<ImageJobData> => {
-    let queue = parkedQueues.get(provider);
-    if (!queue) {
-      const name = parkedQueueName(provider);
-      queue = new Queue<ImageJobData>(name, bullmqOptions(options, name));
-      parkedQueues.set(provider, queue);
-    }
-    return queue;
-  };
+  const parked = (provider: ProviderId) => queueNamed(parkedQueueName(provider));
   /** Both queues an entry of the job can be on for `provider`: its own, then the parked one. */
   const queuesOf = (provider: ProviderId) => [get(provider), parked(provider)];
   /** Enqueues job `data.jobId` on the queue of `data.providerOrder[data.providerIndex]`. */
@@ -244,7 +236,7 @@ export function createImageQueues(
     },
     /** Closes every queue. */
     async close(): Promise<void> {
-      await Promise.all([...queues.values(), ...parkedQueues.values()].map((q) => q.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };
 }

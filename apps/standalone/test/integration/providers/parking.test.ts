@@ -22,11 +22,20 @@ const ADMIN = "sk-admin-parking";
 /** Polls every 100–400 ms; parks once a task is 300 ms old. */
 const PARKING = { pollIntervalMs: 100, maxPollIntervalMs: 400, parkAfterMs: 300, backoffMs: 50 };
 
-function parkedQueue(gateway: TestGateway, provider: "bfl" | "fal"): Queue {
-  return new Queue(parkedQueueName(provider), {
+/** Waits until job `id` waits parked: a delayed entry of its provider's parked queue. */
+async function untilParked(gateway: TestGateway, provider: "bfl" | "fal", id: string) {
+  const queue = new Queue(parkedQueueName(provider), {
     connection: { url: gateway.config.redis.url },
     prefix: gateway.config.queuePrefix,
   });
+  try {
+    await waitFor(async () => (await queue.getJobState(id)) === "delayed", {
+      timeoutMs: 5_000,
+      message: "the job to wait parked",
+    });
+  } finally {
+    await queue.close();
+  }
 }
 
 describe("parked waits (bfl)", () => {
@@ -48,27 +57,16 @@ describe("parked waits (bfl)", () => {
 
   it("waits on the parked queue, off the worker, and finishes paid once", async () => {
     bfl.taskMs = 2_500;
-    const queue = parkedQueue(gateway, "bfl");
-    try {
-      const id = await submitAsync(gateway, { prompt: "parked bfl", size: "64x64" });
-      await waitFor(async () => (await queue.getJobState(id)) === "delayed", {
-        timeoutMs: 5_000,
-        message: "the job to wait parked",
-      });
-      const metrics = await fetch(`${gateway.url}/metrics`, {
-        headers: { authorization: `Bearer ${ADMIN}` },
-      });
-      expect(await metrics.text()).toMatch(
-        /imagegate_queue_jobs\{provider="bfl",state="parked"\} 1/,
-      );
-      const job = await finalJob(gateway, id, 15_000);
-      await expectPaidOnce(job, bfl.tasks);
-      const [task] = tasksOf(bfl.tasks, "parked bfl");
-      // Fresh polls at 100 ms growing to 400 ms over 2.5 s, whether in the worker or parked.
-      expect(bfl.pollsOf(task?.id ?? "")).toBeLessThanOrEqual(12);
-    } finally {
-      await queue.close();
-    }
+    const id = await submitAsync(gateway, { prompt: "parked bfl", size: "64x64" });
+    await untilParked(gateway, "bfl", id);
+    const metrics = await fetch(`${gateway.url}/metrics`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(await metrics.text()).toMatch(/imagegate_queue_jobs\{provider="bfl",state="parked"\} 1/);
+    await expectPaidOnce(await finalJob(gateway, id, 15_000), bfl.tasks);
+    const [task] = tasksOf(bfl.tasks, "parked bfl");
+    // Fresh polls at 100 ms growing to 400 ms over 2.5 s, whether in the worker or parked.
+    expect(bfl.pollsOf(task?.id ?? "")).toBeLessThanOrEqual(12);
   }, 20_000);
 
   it("answers a synchronous request whose job parked while it waited", async () => {
@@ -105,16 +103,8 @@ describe("parked waits (bfl)", () => {
 
   it("resumes a parked job after the gateway restarts, without a second task", async () => {
     bfl.taskMs = 3_000;
-    const queue = parkedQueue(gateway, "bfl");
     const id = await submitAsync(gateway, { prompt: "parked restart", size: "64x64" });
-    try {
-      await waitFor(async () => (await queue.getJobState(id)) === "delayed", {
-        timeoutMs: 5_000,
-        message: "the job to wait parked",
-      });
-    } finally {
-      await queue.close();
-    }
+    await untilParked(gateway, "bfl", id);
     const prefix = gateway.config.queuePrefix;
     await gateway.close();
     gateway = await startGateway({
@@ -144,23 +134,15 @@ describe("parked waits (fal)", () => {
 
   it("cancels the upstream task of a job canceled while parked", async () => {
     fal.taskMs = 10_000;
-    const queue = parkedQueue(gateway, "fal");
-    try {
-      const id = await submitAsync(gateway, { prompt: "parked cancel", size: "256x256" });
-      await waitFor(async () => (await queue.getJobState(id)) === "delayed", {
-        timeoutMs: 5_000,
-        message: "the job to wait parked",
-      });
-      const canceled = await gateway.post(`/v1/jobs/${id}/cancel`, {});
-      expect(canceled.body.status).toBe("canceled");
-      const [task] = tasksOf(fal.tasks, "parked cancel");
-      await waitFor(async () => fal.cancels.includes(task?.id ?? ""), {
-        timeoutMs: 5_000,
-        message: "the parked job's fal request to be canceled",
-      });
-      expect((await gateway.get(`/v1/jobs/${id}`)).body.status).toBe("canceled");
-    } finally {
-      await queue.close();
-    }
+    const id = await submitAsync(gateway, { prompt: "parked cancel", size: "256x256" });
+    await untilParked(gateway, "fal", id);
+    const canceled = await gateway.post(`/v1/jobs/${id}/cancel`, {});
+    expect(canceled.body.status).toBe("canceled");
+    const [task] = tasksOf(fal.tasks, "parked cancel");
+    await waitFor(async () => fal.cancels.includes(task?.id ?? ""), {
+      timeoutMs: 5_000,
+      message: "the parked job's fal request to be canceled",
+    });
+    expect((await gateway.get(`/v1/jobs/${id}`)).body.status).toBe("canceled");
   }, 20_000);
 });
