@@ -181,8 +181,12 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       const { plan, applied } = planJob(record, providerId);
       calls = plan.calls.length;
       pending.patch.applied = applied as unknown as Record<string, unknown>;
-      // A task protocol keeps the job running for seconds: its report shows meanwhile (once).
-      if (TASK_PROVIDERS.has(providerId) && !record.applied) {
+      // A task protocol keeps the job running for seconds: its report shows meanwhile
+      // (written once: a parked job's later runs find it there).
+      if (
+        TASK_PROVIDERS.has(providerId) &&
+        JSON.stringify(record.applied) !== JSON.stringify(pending.patch.applied)
+      ) {
         await deps.store.update(record.id, pending.patch, { fence });
       }
       const { images, mask } = await inputImages(deps, record);

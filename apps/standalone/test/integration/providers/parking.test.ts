@@ -69,6 +69,33 @@ describe("parked waits (bfl)", () => {
     expect(bfl.pollsOf(task?.id ?? "")).toBeLessThanOrEqual(12);
   }, 20_000);
 
+  it("keeps a job with n = 2 waiting in the worker: its finished call's image is in hand", async () => {
+    bfl.taskMs = 1_200;
+    const id = await submitAsync(gateway, { prompt: "parked n2", size: "64x64", n: 2 });
+    const queue = new Queue(parkedQueueName("bfl"), {
+      connection: { url: gateway.config.redis.url },
+      prefix: gateway.config.queuePrefix,
+    });
+    try {
+      // Watch the parked queue while the job runs: a parked entry would show there.
+      const seen = new Set<string>();
+      let ended = false;
+      const watching = (async () => {
+        while (!ended) {
+          seen.add(await queue.getJobState(id));
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      })();
+      const job = await finalJob(gateway, id, 15_000);
+      ended = true;
+      await watching;
+      await expectPaidOnce(job, bfl.tasks, 2);
+      expect([...seen]).toEqual(["unknown"]);
+    } finally {
+      await queue.close();
+    }
+  }, 20_000);
+
   it("answers a synchronous request whose job parked while it waited", async () => {
     bfl.taskMs = 1_500;
     const res = await gateway.post("/v1/images/generations", {
