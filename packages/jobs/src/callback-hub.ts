@@ -6,7 +6,7 @@
  * result). A callback no worker hears costs latency only: polling goes on.
  */
 import { isCluster, redisKeys } from "./keys";
-import type { RedisClient } from "./redis";
+import { type RedisClient, subscribeWhenReady } from "./redis";
 
 /** A verified callback: which task ended. */
 export type CallbackEvent = { provider: string; taskId: string };
@@ -92,7 +92,7 @@ export async function createCallbackHub(options: { subscriber: RedisClient; pref
     if (waiter.resolvers.length === 0) waiter.pending = true;
     for (const resolve of waiter.resolvers.splice(0)) resolve();
   });
-  await options.subscriber.subscribe(channel);
+  await subscribeWhenReady(options.subscriber, channel);
   return {
     /** A waker for one task, until closed. */
     waker(provider: string, taskId: string): TaskWaker {

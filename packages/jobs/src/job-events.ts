@@ -12,7 +12,7 @@
 import { decodeJobRecord } from "./job-codec";
 import type { JobEvent, JobStore } from "./job-store";
 import { isFinal, type JobRecord, type JobStatus } from "./records";
-import type { RedisClient } from "./redis";
+import { type RedisClient, subscribeWhenReady } from "./redis";
 
 type Listener = (event: JobEvent) => void;
 
@@ -66,7 +66,7 @@ export function createJobEvents({ subscriber, store }: JobEventsOptions) {
     if (!event) return;
     for (const listener of [...set]) listener(event);
   });
-  const ready = subscriber.subscribe(channel).then(() => undefined);
+  const ready = subscribeWhenReady(subscriber, channel);
 
   function on(id: string, listener: Listener): () => void {
     let set = listeners.get(id);

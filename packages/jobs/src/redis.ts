@@ -142,3 +142,28 @@ export async function execOrThrow(multi: RedisMulti): Promise<unknown[]> {
   for (const [err] of rows) if (err) throw err;
   return rows.map(([, value]) => value);
 }
+
+/**
+ * Subscribes `client` to `channel` once it is ready. ioredis writes a
+ * SUBSCRIBE as soon as the socket connects, before its ready check: a
+ * SUBSCRIBE answered before the check's INFO (the check retries while Redis
+ * loads, or on a slow start) puts the connection in subscriber mode, the INFO
+ * is refused, and every queued command fails with it.
+ */
+export async function subscribeWhenReady(client: RedisClient, channel: string): Promise<void> {
+  if (client.status !== "ready") {
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        client.off("end", onEnd);
+        resolve();
+      };
+      const onEnd = () => {
+        client.off("ready", onReady);
+        reject(new Error("redis connection closed before it was ready"));
+      };
+      client.once("ready", onReady);
+      client.once("end", onEnd);
+    });
+  }
+  await client.subscribe(channel);
+}
