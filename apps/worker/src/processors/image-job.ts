@@ -259,6 +259,15 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       if (err instanceof NoTaskSlot) {
         exit = "no slot";
         log.debug("tasks in flight at the provider's concurrency: job back to its queue");
+        // It waits for a slot as a queued job, and has not started (unless an earlier run did).
+        const neverRan = record.attempt_log.length === 0 && record.upstream_tasks.length === 0;
+        await deps.store
+          .move(record.id, ["in_progress"], "queued", neverRan ? { started_at: null } : {}, {
+            fence,
+          })
+          .catch((moveErr: unknown) => {
+            if (!(moveErr instanceof LockLostError)) throw moveErr;
+          });
         await (job.queueName === parkedQueueName(providerId)
           ? deps.queues.parked(providerId)
           : deps.queues.get(providerId)

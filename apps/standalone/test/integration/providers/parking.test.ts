@@ -109,14 +109,19 @@ describe("parked waits (bfl)", () => {
   }, 15_000);
 
   it("keeps tasks in flight within the provider's concurrency while jobs are parked", async () => {
-    bfl.taskMs = 1_200;
+    bfl.taskMs = 2_500;
     const before = bfl.tasks.length;
     const prompts = Array.from({ length: 6 }, (_, i) => `bounded ${i}`);
     const ids = await Promise.all(
       prompts.map((prompt) => submitAsync(gateway, { prompt, size: "64x64" })),
     );
     const peak = bfl.maxActive;
-    for (const id of ids) await expectPaidOnce(await finalJob(gateway, id, 30_000), bfl.tasks);
+    for (const id of ids) {
+      const job = await finalJob(gateway, id, 30_000);
+      await expectPaidOnce(job, bfl.tasks);
+      // A job that waited for a slot waited queued: it started when it got one, not before.
+      expect(job.upstream_tasks[0].submitted_at - job.started_at).toBeLessThanOrEqual(1);
+    }
     expect(bfl.tasks.length - before).toBe(6);
     expect(Math.max(peak, bfl.maxActive)).toBeLessThanOrEqual(2);
     const redis = createRedis({ url: gateway.config.redis.url });
