@@ -60,6 +60,13 @@ const PARKED_CONCURRENCY = 50;
  */
 const PARKING_RUNS_PER_PROCESS = 1_000;
 
+/**
+ * Providers whose tasks are polled: their parked queues always get a worker,
+ * even with `parkAfterMs: null`, so jobs parked under an earlier setting
+ * still finish.
+ */
+const TASK_PROVIDERS: ReadonlySet<ProviderId> = new Set(["bfl", "fal", "replicate"]);
+
 /** The image workers: one per provider queue, and one per parked queue. */
 export type ImageWorkers = { workers: Worker<ImageJobData>[]; parked: Worker<ImageJobData>[] };
 
@@ -109,7 +116,7 @@ export async function createImageWorkers(options: ImageWorkersOptions): Promise<
     );
     watch(worker, provider);
     workers.push(worker);
-    if (limits.parkAfterMs !== null) {
+    if (limits.parkAfterMs !== null || TASK_PROVIDERS.has(provider)) {
       const parkedName = parkedQueueName(provider);
       const waits = new Worker<ImageJobData>(
         parkedName,
