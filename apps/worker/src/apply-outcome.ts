@@ -108,7 +108,8 @@ export async function applyOutcome(
   }
 }
 
-function ignoreLockLost(err: unknown): void {
+/** Swallows a fenced-off write: another run owns the job now. */
+export function ignoreLockLost(err: unknown): void {
   if (!(err instanceof LockLostError)) throw err;
 }
 

@@ -20,7 +20,7 @@ import {
   type WebhookDeliveryData,
   webhookBackoffMs,
 } from "@imagegate/jobs";
-import type { ProviderId } from "@imagegate/params";
+import { type ProviderId, TASK_PROVIDERS } from "@imagegate/params";
 import { Worker, type WorkerOptions } from "bullmq";
 import type { Logger } from "pino";
 import type { ImageJobProcessor } from "./processors/image-job";
@@ -59,13 +59,6 @@ const PARKED_CONCURRENCY = 50;
  * a burst of 10,000 submits starts 10,000 runs in one heap at once.
  */
 const PARKING_RUNS_PER_PROCESS = 1_000;
-
-/**
- * Providers whose tasks are polled: their parked queues always get a worker,
- * even with `parkAfterMs: null`, so jobs parked under an earlier setting
- * still finish.
- */
-const TASK_PROVIDERS: ReadonlySet<ProviderId> = new Set(["bfl", "fal", "replicate"]);
 
 /** The image workers: one per provider queue, and one per parked queue. */
 export type ImageWorkers = { workers: Worker<ImageJobData>[]; parked: Worker<ImageJobData>[] };
@@ -116,7 +109,9 @@ export async function createImageWorkers(options: ImageWorkersOptions): Promise<
     );
     watch(worker, provider);
     workers.push(worker);
-    if (limits.parkAfterMs !== null || TASK_PROVIDERS.has(provider)) {
+    // Always for a task provider, even with `parkAfterMs: null`: jobs parked under an
+    // earlier setting still finish.
+    if (TASK_PROVIDERS.has(provider)) {
       const parkedName = parkedQueueName(provider);
       const waits = new Worker<ImageJobData>(
         parkedName,

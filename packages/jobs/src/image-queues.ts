@@ -3,7 +3,7 @@
  * and the worker (failover). Job options come from the provider's limits
  * (`retry-policy.ts`).
  */
-import type { ProviderId } from "@imagegate/params";
+import { type ProviderId, TASK_PROVIDERS } from "@imagegate/params";
 import { Job, type JobsOptions, Queue } from "bullmq";
 import { isCluster, redisKeys } from "./keys";
 import type { ProviderLimits } from "./providers-file";
@@ -53,8 +53,9 @@ export function createImageQueues(
   const get = (provider: ProviderId) => queueNamed(imageQueueName(provider));
   /** The provider's parked queue (docs/decisions/0017-parked-waits.md). */
   const parked = (provider: ProviderId) => queueNamed(parkedQueueName(provider));
-  /** Both queues an entry of the job can be on for `provider`: its own, then the parked one. */
-  const queuesOf = (provider: ProviderId) => [get(provider), parked(provider)];
+  /** The queues an entry of the job can be on for `provider`: its own, then a task provider's parked one. */
+  const queuesOf = (provider: ProviderId) =>
+    TASK_PROVIDERS.has(provider) ? [get(provider), parked(provider)] : [get(provider)];
   /** Enqueues job `data.jobId` on the queue of `data.providerOrder[data.providerIndex]`. */
   async function enqueue(
     data: ImageJobData,
@@ -90,7 +91,7 @@ export function createImageQueues(
    * waiting parked.
    */
   async function wake(jobId: string, providers: readonly ProviderId[]): Promise<boolean> {
-    for (const provider of providers) {
+    for (const provider of providers.filter((p) => TASK_PROVIDERS.has(p))) {
       // Promote needs only the id: no read of the entry first (a callback wakes thousands).
       const job = new Job<ImageJobData>(parked(provider), "image", {} as ImageJobData, {}, jobId);
       try {
@@ -114,10 +115,8 @@ export function createImageQueues(
      */
     async park(data: ImageJobData, wakeAtMs: number, attemptsLeft: number): Promise<void> {
       const provider = data.providerOrder[data.providerIndex] as ProviderId;
-      const policy = imageRetryPolicy(options.limits[provider]);
       await parked(provider).add("image", data, {
-        ...policy,
-        jobId: data.jobId,
+        ...imageJobOptions(data.jobId, options.limits[provider]),
         attempts: Math.max(1, attemptsLeft),
         delay: Math.max(0, wakeAtMs - Date.now()),
       });

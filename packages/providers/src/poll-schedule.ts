@@ -61,8 +61,5 @@ export function pollsByAge(ageMs: number, schedule: PollSchedule): number {
   const factor = schedule.factor ?? 1.5;
   if (ageMs <= 0) return 0;
   // The k-th wait is initial·factor^k, so k polls take initial·(factor^k − 1)/(factor − 1).
-  return Math.max(
-    0,
-    Math.floor(Math.log(1 + (ageMs * (factor - 1)) / schedule.initialMs) / Math.log(factor)),
-  );
+  return Math.floor(Math.log(1 + (ageMs * (factor - 1)) / schedule.initialMs) / Math.log(factor));
 }

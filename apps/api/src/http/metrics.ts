@@ -7,7 +7,7 @@
  * One registry per app, so several apps in one process (tests) never collide.
  */
 import type { ImageQueues } from "@imagegate/jobs";
-import type { ProviderId } from "@imagegate/params";
+import { type ProviderId, TASK_PROVIDERS } from "@imagegate/params";
 import { metricOnce, type Registry } from "@imagegate/telemetry";
 import type { RequestHandler } from "express";
 import { Gauge, Histogram } from "prom-client";
@@ -48,6 +48,7 @@ export function createMetrics(options: {
               for (const [state, value] of Object.entries(counts))
                 this.set({ provider, state }, value);
               // Waiting on their upstream task off the workers (docs/decisions/0017-parked-waits.md).
+              if (!TASK_PROVIDERS.has(provider)) return;
               const parked = await options.queues
                 .parked(provider)
                 .getJobCounts("wait", "active", "delayed");

@@ -7,6 +7,7 @@
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
+import { TASK_PROVIDERS } from "@imagegate/params";
 import { type Router as ExpressRouter, Router } from "express";
 import type { ApiDeps } from "../deps";
 import { adminAuth } from "../http/admin-auth";
@@ -22,7 +23,7 @@ export function adminRouter(deps: ApiDeps): ExpressRouter {
     queues: [
       ...[...deps.enabled].flatMap((p) => [
         new BullMQAdapter(deps.queues.get(p)),
-        new BullMQAdapter(deps.queues.parked(p)),
+        ...(TASK_PROVIDERS.has(p) ? [new BullMQAdapter(deps.queues.parked(p))] : []),
       ]),
       new BullMQAdapter(deps.webhooks.queue),
       new BullMQAdapter(deps.batchQueue.queue),

@@ -5,8 +5,9 @@
  * timestamp where there is one, and that it was not seen before), then
  * announced to the workers, whose poll loop for that task asks the provider at
  * once; a job parked meanwhile (docs/decisions/0017-parked-waits.md) is made
- * due on its parked queue, named by the `job` the callback URL carries. It is never trusted as the result itself, and one that cannot be
- * verified gets 401 and changes nothing.
+ * due on its parked queue, named by the `job` the callback URL carries. It is
+ * never trusted as the result itself, and one that cannot be verified gets
+ * 401 and changes nothing.
  */
 import { CallbackRejectedError } from "@imagegate/callbacks";
 import { markCallbackSeen, publishCallback } from "@imagegate/jobs";

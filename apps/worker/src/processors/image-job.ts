@@ -27,7 +27,7 @@ import {
   taskSlotHolder,
   upstreamTaskField,
 } from "@imagegate/jobs";
-import type { ProviderId } from "@imagegate/params";
+import { type ProviderId, TASK_PROVIDERS } from "@imagegate/params";
 import {
   type ImageProvider,
   type ProviderInputImage,
@@ -38,7 +38,12 @@ import type { BlobStore } from "@imagegate/storage";
 import { annotateActiveSpan, JOB_ID_ATTRIBUTE, withSpan } from "@imagegate/telemetry";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
-import { applyOutcome, cancelUpstreamTasks, type RunPending } from "../apply-outcome";
+import {
+  applyOutcome,
+  cancelUpstreamTasks,
+  ignoreLockLost,
+  type RunPending,
+} from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
 import { costOf } from "../job-cost";
 import { decideOutcome } from "../outcome";
@@ -100,9 +105,6 @@ async function inputImages(deps: ImageJobDeps, record: JobRecord) {
   return { images, mask: m ? await toInput(m.key, m.mime) : undefined };
 }
 
-/** Providers whose upstream work is a task polled for seconds (not one synchronous call). */
-const TASK_PROVIDERS: ReadonlySet<ProviderId> = new Set(["bfl", "fal", "replicate"]);
-
 /** The processor, and the hook that stops runs whose lock BullMQ could not renew. */
 export type ImageJobProcessor = {
   process(job: Job<ImageJobData>, token?: string): Promise<string>;
@@ -153,6 +155,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     if (!record) return "skipped";
     log = log.child({ owner: record.owner });
     const parks = deps.limits[providerId].parkAfterMs !== null;
+    const onParkedQueue = job.queueName === parkedQueueName(providerId);
     if (!moved) {
       // Final already: a re-run after a crash between the final write and its announcement,
       // or a parked job woken by its cancel, whose upstream task is still running.
@@ -172,7 +175,9 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       if (event.status === "canceled") control.abort(new Error("job canceled"));
     });
     let delivered: Delivered;
-    let exit: "parked" | "no slot" | undefined;
+    // How the run ended for its tasks: parked or refused (they keep their leases), the job
+    // ended (every lease goes back), or neither (the leases of ended tasks go back).
+    let exit: "parked" | "no slot" | "job ended" | undefined;
     let calls = MAX_CALLS;
     // Written with the run's next record write (the result or the failure), not on their own.
     const pending: RunPending = { patch: {}, tasks: [] };
@@ -209,13 +214,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           images,
           mask,
           callbacks: deps.callbacks,
-          // One call waits off the worker once its task is old enough; a fan-out keeps its images in hand.
-          parkAfterMs:
-            parks && plan.calls.length === 1
-              ? runs.size > CROWDED_RUNS
-                ? 0
-                : (deps.limits[providerId].parkAfterMs ?? undefined)
-              : undefined,
+          parkAfterMs: parkAfterMsOf(deps.limits[providerId], plan.calls.length, runs.size),
           taskSlots: parks ? deps.taskSlots : undefined,
           claimedAtMs,
           deferredTasks: pending.tasks,
@@ -254,7 +253,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     } catch (err) {
       if (err instanceof TaskParked) {
         exit = "parked";
-        return await park(job, data, token, err.wakeAtMs, log);
+        return await park(job, data, token, onParkedQueue, err.wakeAtMs, log);
       }
       if (err instanceof NoTaskSlot) {
         exit = "no slot";
@@ -265,10 +264,8 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           .move(record.id, ["in_progress"], "queued", neverRan ? { started_at: null } : {}, {
             fence,
           })
-          .catch((moveErr: unknown) => {
-            if (!(moveErr instanceof LockLostError)) throw moveErr;
-          });
-        await (job.queueName === parkedQueueName(providerId)
+          .catch(ignoreLockLost);
+        await (onParkedQueue
           ? deps.queues.parked(providerId)
           : deps.queues.get(providerId)
         ).rateLimit(NO_SLOT_PAUSE_MS);
@@ -283,6 +280,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
         hasLiveTasks: latest.upstream_tasks.some(isLiveTask),
       });
       log.warn({ err, action: outcome.action }, "image job run failed");
+      if (["canceled", "failover", "fail"].includes(outcome.action)) exit = "job ended";
       return applyOutcome(deps, outcome, {
         job,
         data,
@@ -296,19 +294,13 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     } finally {
       runs.delete(job.id ?? record.id);
       await stopListening();
-      // Leases of tasks that ended go back; a task still running (parked, lock lost) keeps its own.
-      if (parks && exit === undefined) {
+      if (parks && exit !== "parked" && exit !== "no slot") {
+        // A task still running (a retry resumes it; the lock was lost) keeps its lease.
         const running = new Set(
           [...ledger.values()].filter((t) => t.state === "running").map((t) => t.call_index),
         );
-        const status = (await deps.store.get(record.id))?.status;
-        const ended = status === undefined || isFinal(status);
-        await deps.taskSlots.release(
-          providerId,
-          Array.from({ length: calls }, (_, i) => i)
-            .filter((i) => ended || !running.has(i))
-            .map((i) => taskSlotHolder(record.id, i)),
-        );
+        const keep = exit === "job ended" ? () => false : (i: number) => running.has(i);
+        await releaseTaskSlots(deps.taskSlots, providerId, record.id, calls, keep);
       }
     }
     if (delivered.status === "not running") return "canceled";
@@ -329,12 +321,12 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     job: Job<ImageJobData>,
     data: ImageJobData,
     token: string | undefined,
+    onParkedQueue: boolean,
     wakeAtMs: number,
     log: Logger,
   ): Promise<string> {
-    const providerId = data.providerOrder[data.providerIndex] as ProviderId;
     log.debug({ wakeAtMs }, "upstream task still running: job parked");
-    if (job.queueName === parkedQueueName(providerId)) {
+    if (onParkedQueue) {
       await job.moveToDelayed(wakeAtMs, token);
       throw new DelayedError();
     }
@@ -350,15 +342,28 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
   };
 }
 
-/** Returns every lease job `jobId` may hold on `provider` (calls 0 … calls − 1). */
+/** Returns the leases job `jobId` holds on `provider` for calls 0 … calls − 1, except those `keep` names. */
 async function releaseTaskSlots(
   slots: TaskSlots,
   provider: ProviderId,
   jobId: string,
   calls: number,
+  keep: (callIndex: number) => boolean = () => false,
 ): Promise<void> {
   await slots.release(
     provider,
-    Array.from({ length: calls }, (_, i) => taskSlotHolder(jobId, i)),
+    Array.from({ length: calls }, (_, i) => i)
+      .filter((i) => !keep(i))
+      .map((i) => taskSlotHolder(jobId, i)),
   );
+}
+
+/**
+ * When a run's wait parks (docs/decisions/0017-parked-waits.md): never for a
+ * provider that does not park or a fan-out (its finished calls' images are in
+ * hand); at the first wait in a crowded process; else after `parkAfterMs`.
+ */
+function parkAfterMsOf(limits: ProviderLimits, calls: number, runs: number): number | undefined {
+  if (limits.parkAfterMs === null || calls > 1) return undefined;
+  return runs > CROWDED_RUNS ? 0 : limits.parkAfterMs;
 }

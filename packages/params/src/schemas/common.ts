@@ -15,6 +15,12 @@ export const PROVIDER_IDS = ["bfl", "fal", "replicate", "openai", "local"] as co
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 export type ProviderId = z.infer<typeof ProviderIdSchema>;
 
+/**
+ * Providers whose upstream work is a task polled for seconds (not one
+ * synchronous call): the only ones whose jobs can be parked on it.
+ */
+export const TASK_PROVIDERS: ReadonlySet<ProviderId> = new Set(["bfl", "fal", "replicate"]);
+
 /** What a job does. */
 export const OperationSchema = z.enum(["generation", "edit"]);
 export type Operation = z.infer<typeof OperationSchema>;

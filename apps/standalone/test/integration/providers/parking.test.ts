@@ -22,12 +22,17 @@ const ADMIN = "sk-admin-parking";
 /** Polls every 100–400 ms; parks once a task is 300 ms old. */
 const PARKING = { pollIntervalMs: 100, maxPollIntervalMs: 400, parkAfterMs: 300, backoffMs: 50 };
 
-/** Waits until job `id` waits parked: a delayed entry of its provider's parked queue. */
-async function untilParked(gateway: TestGateway, provider: "bfl" | "fal", id: string) {
-  const queue = new Queue(parkedQueueName(provider), {
+/** The gateway's parked queue of `provider`, seen from outside. */
+function parkedQueue(gateway: TestGateway, provider: "bfl" | "fal"): Queue {
+  return new Queue(parkedQueueName(provider), {
     connection: { url: gateway.config.redis.url },
     prefix: gateway.config.queuePrefix,
   });
+}
+
+/** Waits until job `id` waits parked: a delayed entry of its provider's parked queue. */
+async function untilParked(gateway: TestGateway, provider: "bfl" | "fal", id: string) {
+  const queue = parkedQueue(gateway, provider);
   try {
     await waitFor(async () => (await queue.getJobState(id)) === "delayed", {
       timeoutMs: 5_000,
@@ -72,10 +77,7 @@ describe("parked waits (bfl)", () => {
   it("keeps a job with n = 2 waiting in the worker: its finished call's image is in hand", async () => {
     bfl.taskMs = 1_200;
     const id = await submitAsync(gateway, { prompt: "parked n2", size: "64x64", n: 2 });
-    const queue = new Queue(parkedQueueName("bfl"), {
-      connection: { url: gateway.config.redis.url },
-      prefix: gateway.config.queuePrefix,
-    });
+    const queue = parkedQueue(gateway, "bfl");
     try {
       // Watch the parked queue while the job runs: a parked entry would show there.
       const seen = new Set<string>();
