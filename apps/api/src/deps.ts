@@ -38,6 +38,7 @@ import {
   type PresentOptions,
   type QueueConnection,
   type RedisClient,
+  type RunNow,
   type StreamSlots,
   sharedSecret,
   staticOwners,
@@ -65,6 +66,11 @@ export type ApiDeps = {
   registry: Registry;
   /** Metrics of other threads merged into `/metrics` (the standalone worker thread). */
   moreMetrics?: () => Promise<MetricsSnapshot[]>;
+  /**
+   * Hands a saved synchronous job to this process's workers to run at once,
+   * with no queue entry (`pnpm start`, docs/decisions/0018-direct-runs.md).
+   */
+  runNow?: RunNow;
   store: JobStore;
   events: JobEvents;
   queues: ImageQueues;

@@ -4,7 +4,7 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Config } from "@imagegate/jobs";
+import type { Config, RunNow } from "@imagegate/jobs";
 import type { MetricsSnapshot, Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
 import { createApp } from "./app";
@@ -21,6 +21,8 @@ export async function startApi(
     registry?: Registry;
     /** Metrics of other threads to merge into `/metrics` (the standalone worker thread). */
     moreMetrics?: () => Promise<MetricsSnapshot[]>;
+    /** Runs saved synchronous jobs at once in this process's workers (`pnpm start`). */
+    runNow?: RunNow;
   } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createApiLogger(config);
@@ -36,6 +38,7 @@ export async function startApi(
   }
   const deps = await createDeps(config, logger, options.registry);
   if (options.moreMetrics) deps.moreMetrics = options.moreMetrics;
+  if (options.runNow) deps.runNow = options.runNow;
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) =>

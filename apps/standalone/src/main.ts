@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   const api = await startApi(config, {
     logger: logger.child({ role: "api" }),
     registry,
+    runNow: worker.runNow,
     ...(worker.metrics ? { moreMetrics: worker.metrics } : {}),
   });
   logger.info(

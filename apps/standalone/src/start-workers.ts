@@ -9,17 +9,19 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { Config } from "@imagegate/jobs";
+import type { Config, RunNow } from "@imagegate/jobs";
 import type { MetricsSnapshot, Registry } from "@imagegate/telemetry";
 import { startWorker } from "@imagegate/worker";
 import type { Logger } from "pino";
-import type { ThreadReply } from "./worker-thread";
+import type { ThreadReply, ThreadRequest } from "./worker-thread";
 
 /** A running worker role. */
 export type RunningWorkers = {
   mode: "thread" | "inline";
   /** The thread's metrics (thread mode only: inline ones are in the shared registry). */
   metrics?: () => Promise<MetricsSnapshot[]>;
+  /** Runs a saved synchronous job at once (docs/decisions/0018-direct-runs.md). */
+  runNow: RunNow;
   close(): Promise<void>;
 };
 
@@ -54,8 +56,11 @@ export async function startWorkers(
     const worker = await startWorker(config, {
       logger: logger.child({ role: "worker" }),
       registry: options.registry,
+      directRuns: true,
     });
-    return { mode: "inline", close: () => worker.close() };
+    const runNow = worker.runNow;
+    if (!runNow) throw new Error("the workers were started without direct runs");
+    return { mode: "inline", runNow, close: () => worker.close() };
   }
   // The thread inherits this process's flags (tsx's loader, the source condition) and env.
   const thread = newThread();
@@ -80,6 +85,10 @@ export async function startWorkers(
   });
   return {
     mode: "thread",
+    runNow(data, trace) {
+      const message: ThreadRequest = { type: "run", data, trace };
+      thread.postMessage(message);
+    },
     async metrics() {
       const id = ++asked;
       const reply = new Promise<MetricsSnapshot>((resolve) => waiting.set(id, resolve));

@@ -3,12 +3,15 @@
  * on the main thread and the workers here each get an event loop, so on a
  * multi-core machine a burst of polling never delays an HTTP answer and the
  * reverse. Config comes from the same environment; the main thread asks it
- * to stop (graceful: active jobs finish) with a "stop" message, and for its
- * metrics with `{type: "metrics", id}` (merged into the API's scrape). A
+ * to stop (graceful: active jobs finish) with a "stop" message, for its
+ * metrics with `{type: "metrics", id}` (merged into the API's scrape), and
+ * hands it saved synchronous jobs to run at once with `{type: "run", data}`
+ * (docs/decisions/0018-direct-runs.md). A
  * thread has its own modules, so tracing starts here too, before ioredis and
  * BullMQ load.
  */
 import { parentPort } from "node:worker_threads";
+import type { ImageJobData } from "@imagegate/jobs";
 import { loadConfig } from "@imagegate/jobs/config";
 import {
   createRegistry,
@@ -20,6 +23,11 @@ import pino from "pino";
 
 /** What the thread answers to a metrics request. */
 export type ThreadReply = { type: "metrics"; id: number; metrics: MetricsSnapshot };
+
+/** A request of the main thread besides "stop": its metrics, or a job to run now. */
+export type ThreadRequest =
+  | { type: "metrics"; id: number }
+  | { type: "run"; data: ImageJobData; trace: Record<string, string> };
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,8 +44,8 @@ async function main(): Promise<void> {
   });
   // Process metrics are the main thread's: counting them here too would double them.
   const registry = createRegistry({ processMetrics: false });
-  const worker = await startWorker(config, { logger, registry });
-  parentPort?.on("message", (message: unknown) => {
+  const worker = await startWorker(config, { logger, registry, directRuns: true });
+  parentPort?.on("message", (message: "stop" | ThreadRequest) => {
     if (message === "stop") {
       void worker
         .close()
@@ -45,14 +53,15 @@ async function main(): Promise<void> {
         .then(() => parentPort?.postMessage("stopped"));
       return;
     }
-    const ask = message as { type?: string; id?: number };
-    if (ask.type === "metrics" && typeof ask.id === "number") {
-      const id = ask.id;
-      void registry.getMetricsAsJSON().then((metrics) => {
-        const reply: ThreadReply = { type: "metrics", id, metrics };
-        parentPort?.postMessage(reply);
-      });
+    if (message.type === "run") {
+      worker.runNow?.(message.data, message.trace);
+      return;
     }
+    const id = message.id;
+    void registry.getMetricsAsJSON().then((metrics) => {
+      const reply: ThreadReply = { type: "metrics", id, metrics };
+      parentPort?.postMessage(reply);
+    });
   });
   parentPort?.postMessage("ready");
 }

@@ -16,12 +16,13 @@ import {
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider, UpstreamFetch } from "@imagegate/providers";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import { attemptEntry, logAttempt, withAttempt } from "./attempt-log";
 import type { Outcome } from "./outcome";
 import { entryTask } from "./pipeline/call-provider";
 import { failOver } from "./pipeline/failover";
+import type { RunEntry } from "./processors/image-job";
 
 /** What applying an outcome touches. */
 export type ApplyDeps = {
@@ -37,7 +38,7 @@ export type RunPending = { patch: JobPatch; tasks: UpstreamTaskEntry[] };
 
 /** The failed run. */
 export type FailedRun = {
-  job: Job<ImageJobData>;
+  job: RunEntry;
   data: ImageJobData;
   /** The record as it is now. */
   record: JobRecord;

@@ -32,6 +32,7 @@ import {
   type JobRecord,
   observeFinalOnce,
   type QueueConnection,
+  type RunNow,
   redisKeys,
   sharedSecret,
   staticOwners,
@@ -55,6 +56,8 @@ import pino, { type Logger } from "pino";
 import sharp from "sharp";
 import type { BatchDeps } from "./batch/deps";
 import { createBatchProcessor } from "./batch/processor";
+import { createDirectRuns } from "./direct-runs";
+import { createLocalSlots } from "./local-slots";
 import { type HealthServer, startHealthServer } from "./observe/health-server";
 import { instrumentProviders } from "./observe/instrument-provider";
 import { traceBlobs } from "./observe/trace-blobs";
@@ -78,12 +81,19 @@ export type StartWorkerOptions = {
   fetch?: UpstreamFetch;
   /** The Prometheus registry (standalone shares the API's); a new one otherwise. */
   registry?: Registry;
+  /**
+   * Run new synchronous jobs handed over by an API in this process at once,
+   * with no queue entry (`pnpm start`, docs/decisions/0018-direct-runs.md).
+   */
+  directRuns?: boolean;
 };
 
 /** A running worker role; `healthPort` is the bound WORKER_PORT, when one is set. */
 export type RunningWorker = {
   registry: Registry;
   healthPort: number | undefined;
+  /** With `directRuns`: runs a saved, open job that has no queue entry (`direct-runs.ts`). */
+  runNow?: RunNow;
   close(): Promise<void>;
 };
 
@@ -210,42 +220,57 @@ export async function startWorker(
     logger,
     intervalMs: config.reconcileIntervalMs,
   });
+  const processor = createImageJobProcessor({
+    store,
+    events,
+    blobs,
+    queues,
+    lifecycle,
+    providers,
+    limits: config.limits,
+    logger,
+    fetch: options.fetch ?? upstream.fetch,
+    resultFetch: createResultFetch({
+      deliveryHosts: config.deliveryHosts,
+      baseUrls: Object.fromEntries(
+        Object.entries(config.providers).map(([id, p]) => [id, p.baseUrl]),
+      ),
+      allowPrivateUrls: config.allowPrivateUrls,
+      fetch,
+    }),
+    prices: config.prices,
+    urlTtlSeconds: config.urlTtlSeconds,
+    submitLimiter: createSubmitLimiter(redis, prefix),
+    taskSlots: createTaskSlots(redis, prefix),
+    storeRetryWindowMs: config.storeRetryWindowMs,
+    callbacks: config.callbacks.enabled
+      ? {
+          hub: await createCallbackHub({ subscriber, prefix }),
+          publicBaseUrl: config.publicBaseUrl,
+          bflSecret: await bflCallbackSecret(redis, prefix),
+        }
+      : undefined,
+  });
+  const localSlots = options.directRuns ? createLocalSlots(active, config.limits) : undefined;
+  const direct = localSlots
+    ? createDirectRuns({
+        processor,
+        queues,
+        store,
+        limits: config.limits,
+        slots: localSlots,
+        leaseMs: firstCheckMsFor(config.reconcileIntervalMs),
+        logger,
+        onStart: (provider, waitedSeconds) => metrics.queueWait(provider, waitedSeconds),
+      })
+    : undefined;
   const imageWorkers = await createImageWorkers({
     ...bull,
     providers: active,
     limits: config.limits,
     queues,
-    processor: createImageJobProcessor({
-      store,
-      events,
-      blobs,
-      queues,
-      lifecycle,
-      providers,
-      limits: config.limits,
-      logger,
-      fetch: options.fetch ?? upstream.fetch,
-      resultFetch: createResultFetch({
-        deliveryHosts: config.deliveryHosts,
-        baseUrls: Object.fromEntries(
-          Object.entries(config.providers).map(([id, p]) => [id, p.baseUrl]),
-        ),
-        allowPrivateUrls: config.allowPrivateUrls,
-        fetch,
-      }),
-      prices: config.prices,
-      urlTtlSeconds: config.urlTtlSeconds,
-      submitLimiter: createSubmitLimiter(redis, prefix),
-      taskSlots: createTaskSlots(redis, prefix),
-      storeRetryWindowMs: config.storeRetryWindowMs,
-      callbacks: config.callbacks.enabled
-        ? {
-            hub: await createCallbackHub({ subscriber, prefix }),
-            publicBaseUrl: config.publicBaseUrl,
-            bflSecret: await bflCallbackSecret(redis, prefix),
-          }
-        : undefined,
-    }),
+    processor,
+    localSlots,
     logger,
     lockDurationMs: config.workerLockMs,
     stalledIntervalMs: config.workerLockMs,
@@ -301,15 +326,17 @@ export async function startWorker(
   return {
     registry,
     healthPort: health?.port,
+    ...(direct ? { runNow: direct.runNow } : {}),
     async close() {
       await health?.close();
       await reconciler.stop();
       await sweeper.stop();
-      await Promise.all(
-        [...imageWorkers.workers, ...imageWorkers.parked, deliveries, batchWorker].map((w) =>
+      await Promise.all([
+        direct?.close(),
+        ...[...imageWorkers.workers, ...imageWorkers.parked, deliveries, batchWorker].map((w) =>
           w.close(),
         ),
-      );
+      ]);
       await Promise.all([queues.close(), webhooks.close(), batchQueue.close()]);
       await events.close();
       await upstream.close();

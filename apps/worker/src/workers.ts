@@ -23,6 +23,7 @@ import {
 import { type ProviderId, TASK_PROVIDERS } from "@imagegate/params";
 import { Worker, type WorkerOptions } from "bullmq";
 import type { Logger } from "pino";
+import type { LocalSlots } from "./local-slots";
 import type { ImageJobProcessor } from "./processors/image-job";
 
 /** Options of `createImageWorkers`. */
@@ -43,6 +44,11 @@ export type ImageWorkersOptions = QueueConnection & {
    * stall limit) or after a run threw: the reconciler makes sure the job ends.
    */
   onEntryFailed: (jobId: string, reason: string) => void;
+  /**
+   * When this process also runs jobs without a queue entry (direct runs):
+   * runs of providers that do not lease their tasks take a slot here too.
+   */
+  localSlots?: LocalSlots | undefined;
 };
 
 /**
@@ -102,9 +108,19 @@ export async function createImageWorkers(options: ImageWorkersOptions): Promise<
       stalledInterval: options.stalledIntervalMs,
       maxStalledCount: options.maxStalledCount,
     };
+    const slots = TASK_PROVIDERS.has(provider) ? undefined : options.localSlots;
     const worker = new Worker<ImageJobData>(
       name,
-      (job, token) => options.processor.process(job, token),
+      slots
+        ? async (job, token) => {
+            await slots.take(provider);
+            try {
+              return await options.processor.process(job, token);
+            } finally {
+              slots.release(provider);
+            }
+          }
+        : (job, token) => options.processor.process(job, token),
       settings,
     );
     watch(worker, provider);

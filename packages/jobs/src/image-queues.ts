@@ -19,15 +19,20 @@ const PAUSE_CHECK_MS = 200;
 /** Queue entry states that will still run. */
 const LIVE_STATES = new Set(["waiting", "delayed", "prioritized", "active", "waiting-children"]);
 
+/** An entry that carries on after `attemptsMade` attempts made elsewhere, in `delayMs`. */
+export type EntryRetry = { attemptsMade: number; delayMs: number };
+
 /** BullMQ options of an image job on a provider with these limits. */
 export function imageJobOptions(
   jobId: string,
   limits: ProviderLimits,
   priority: keyof typeof PRIORITY = "interactive",
+  retry?: EntryRetry,
 ): JobsOptions {
   return {
     jobId,
-    ...imageRetryPolicy(limits),
+    ...imageRetryPolicy(limits, retry?.attemptsMade),
+    ...(retry ? { delay: Math.max(0, Math.round(retry.delayMs)) } : {}),
     ...(PRIORITY[priority] > 0 ? { priority: PRIORITY[priority] } : {}),
   };
 }
@@ -56,10 +61,14 @@ export function createImageQueues(
   /** The queues an entry of the job can be on for `provider`: its own, then a task provider's parked one. */
   const queuesOf = (provider: ProviderId) =>
     TASK_PROVIDERS.has(provider) ? [get(provider), parked(provider)] : [get(provider)];
-  /** Enqueues job `data.jobId` on the queue of `data.providerOrder[data.providerIndex]`. */
+  /**
+   * Enqueues job `data.jobId` on the queue of `data.providerOrder[data.providerIndex]`;
+   * `retry` makes it a later attempt (a direct run handing over, docs/decisions/0018-direct-runs.md).
+   */
   async function enqueue(
     data: ImageJobData,
     priority: keyof typeof PRIORITY = "interactive",
+    retry?: EntryRetry,
   ): Promise<void> {
     const provider = data.providerOrder[data.providerIndex];
     if (!provider) throw new Error(`provider index ${data.providerIndex} out of range`);
@@ -67,7 +76,7 @@ export function createImageQueues(
     await get(provider).add(
       "image",
       data,
-      imageJobOptions(data.jobId, options.limits[provider], priority),
+      imageJobOptions(data.jobId, options.limits[provider], priority, retry),
     );
   }
   /** A job's entry on `providers`' queues: its state, and the queue of a live one. */
@@ -180,6 +189,10 @@ export function createImageQueues(
      */
     async served(provider: ProviderId): Promise<boolean> {
       return (await get(provider).getWorkersCount()) > 0;
+    },
+    /** How many workers, in any process, take jobs from `provider`'s queue. */
+    async workerCount(provider: ProviderId): Promise<number> {
+      return get(provider).getWorkersCount();
     },
     /**
      * Puts a job back on a queue (the reconciler): drops its old entries on

@@ -52,6 +52,13 @@ export const ImageJobDataSchema = z.preprocess(
 export type ImageJobData = z.infer<typeof ImageJobDataSchema>;
 
 /**
+ * Hands a saved synchronous job to the workers of the same process, to run
+ * at once with no queue entry (docs/decisions/0018-direct-runs.md); `trace`
+ * carries the caller's trace context (W3C headers), as a queue entry would.
+ */
+export type RunNow = (data: ImageJobData, trace: Record<string, string>) => void;
+
+/**
  * BullMQ priorities. Interactive jobs carry none: BullMQ takes its plain wait
  * list before any prioritized job (and adds to it faster), so batch children,
  * which carry a priority, never starve interactive traffic.

@@ -20,17 +20,44 @@ export type RetryPolicy = Pick<
 
 const DAY_S = 86_400;
 
-/** An image job on a provider with these limits. */
+/** The share of an image job's backoff that is random (BullMQ's `jitter`). */
+const IMAGE_JITTER = 0.5;
+
+/**
+ * An image job on a provider with these limits; `attemptsMade` attempts
+ * already made outside this entry (a direct run handing over,
+ * docs/decisions/0018-direct-runs.md) leave fewer attempts, and a backoff
+ * that goes on doubling from where they left it.
+ */
 export function imageRetryPolicy(
   limits: Pick<ProviderLimits, "attempts" | "backoffMs">,
+  attemptsMade = 0,
 ): RetryPolicy {
   return {
-    attempts: limits.attempts,
-    backoff: { type: "exponential", delay: limits.backoffMs, jitter: 0.5 },
+    attempts: Math.max(1, limits.attempts - attemptsMade),
+    backoff: {
+      type: "exponential",
+      delay: limits.backoffMs * 2 ** attemptsMade,
+      jitter: IMAGE_JITTER,
+    },
     // The job record is the source of truth, final before its entry completes: no need to keep it.
     removeOnComplete: true,
     removeOnFail: { age: DAY_S },
   };
+}
+
+/**
+ * The delay before an image job's attempt `attemptsMade + 1`, as BullMQ's
+ * exponential backoff with jitter computes it (`random` in [0, 1)): for a run
+ * made outside BullMQ, whose retry is added to the queue by hand.
+ */
+export function imageRetryDelayMs(
+  limits: Pick<ProviderLimits, "backoffMs">,
+  attemptsMade: number,
+  random: number,
+): number {
+  const max = Math.round(2 ** (attemptsMade - 1) * limits.backoffMs);
+  return Math.floor(random * max * IMAGE_JITTER + max * (1 - IMAGE_JITTER));
 }
 
 /** A batch task (run, stop, finalize). */

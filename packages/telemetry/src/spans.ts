@@ -1,10 +1,18 @@
 /**
  * Spans the instrumentation cannot make: a job's post-processing, its
  * storage step, one upstream call as a whole (its HTTP requests are spans of
- * their own underneath). Through `@opentelemetry/api` only, so they cost
+ * their own underneath), a direct run handed over from the API with its
+ * trace context. Through `@opentelemetry/api` only, so they cost
  * nothing when tracing is off (the API's tracer is a no-op then).
  */
-import { type Attributes, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  type Attributes,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
 
 const tracer = () => trace.getTracer("imagegate");
 
@@ -33,4 +41,23 @@ export async function withSpan<T>(
 /** Adds attributes to the span now active (the HTTP request's, the BullMQ job's), if any. */
 export function annotateActiveSpan(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
+}
+
+/** The active trace context as W3C headers, to hand work to another thread with it. */
+export function activeTraceCarrier(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/** Runs `fn` inside a span `name` whose parent is the trace context `carrier` holds. */
+export function withSpanFrom<T>(
+  carrier: Record<string, string>,
+  name: string,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return context.with(propagation.extract(ROOT_CONTEXT, carrier), () =>
+    withSpan(name, attributes, fn),
+  );
 }

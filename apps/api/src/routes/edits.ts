@@ -19,7 +19,7 @@ import type { ApiDeps } from "../deps";
 import { callerOf } from "../http/caller";
 import { parseMultipart } from "../http/multipart";
 import { fingerprint, once } from "../services/idempotency";
-import { respondToNewJob } from "../services/respond-to-new-job";
+import { prefersAsync, respondToNewJob } from "../services/respond-to-new-job";
 import { submitImageJob } from "../services/submit-image-job";
 
 /** Most files one multipart edit may carry (OpenAI's limit). */
@@ -83,6 +83,7 @@ export function editsRouter(deps: ApiDeps): Router {
         limits: callerOf(res).limits,
         requestId: res.locals.requestId as string,
         jobId,
+        sync: !prefersAsync(req.get("prefer")),
       });
     });
     if (replayed) res.setHeader("idempotent-replayed", "true");

@@ -38,6 +38,7 @@ export function imagesRouter(deps: ApiDeps): Router {
             limits: callerOf(res).limits,
             requestId: res.locals.requestId as string,
             jobId,
+            sync,
           });
         } catch (err) {
           waiter?.cancel();

@@ -1,6 +1,8 @@
 /**
  * Creates a job record for a normalized request and enqueues it on the first
- * provider of its provider order. On one node both go out in the same round trip on
+ * provider of its provider order, or, for a synchronous request where the
+ * workers share this process (`pnpm start`), hands it to them to run at once
+ * (docs/decisions/0018-direct-runs.md). On one node both go out in the same round trip on
  * the same Redis connection, record first: Redis runs one connection's
  * commands in order, so a worker never sees a queue entry whose record is not
  * there yet. On a Redis Cluster the record and the queue live in different
@@ -10,7 +12,7 @@
  */
 import { isCluster, type JobRecord, type KeyLimits, planJob } from "@imagegate/jobs";
 import { type NormalizedRequest, newId } from "@imagegate/params";
-import { annotateActiveSpan, JOB_ID_ATTRIBUTE } from "@imagegate/telemetry";
+import { activeTraceCarrier, annotateActiveSpan, JOB_ID_ATTRIBUTE } from "@imagegate/telemetry";
 import type { ApiDeps } from "../deps";
 import { checkWebhookUrl } from "./check-webhook-url";
 import { holdBudget } from "./hold-budget";
@@ -23,6 +25,8 @@ export type SubmitContext = {
   requestId: string | null;
   batchId?: string | null;
   jobId?: string;
+  /** The caller waits for the answer: the job may run at once, skipping its queue (`deps.runNow`). */
+  sync?: boolean;
 };
 
 /**
@@ -56,15 +60,17 @@ export async function submitImageJob(
   if (holdApart) await holdBudget(deps, context, id, estimateMicros);
   annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
   const entry = { jobId: record.id, providerOrder: record.provider_order, providerIndex: 0 };
+  const create = () => deps.store.create(record, holdApart ? {} : { holdMicros: estimateMicros });
   try {
-    if (isCluster(deps.redis)) {
-      await deps.store.create(record, holdApart ? {} : { holdMicros: estimateMicros });
+    if (context.sync && deps.runNow) {
+      // Saved first: the run claims the record, and a crash leaves it to the reconciler.
+      await create();
+      deps.runNow(entry, activeTraceCarrier());
+    } else if (isCluster(deps.redis)) {
+      await create();
       await deps.queues.enqueue(entry);
     } else {
-      await Promise.all([
-        deps.store.create(record, holdApart ? {} : { holdMicros: estimateMicros }),
-        deps.queues.enqueue(entry),
-      ]);
+      await Promise.all([create(), deps.queues.enqueue(entry)]);
     }
   } catch (err) {
     // A record that was saved ends through the lifecycle (the reconciler enqueues it), which

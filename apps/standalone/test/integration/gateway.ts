@@ -34,12 +34,14 @@ export type TestGateway = {
 /** An API answer. */
 export type ApiAnswer = { status: number; headers: Headers; body: Json };
 
-/** Options: extra env, a PROVIDERS_FILE body, providers to inject, worker toggle. */
+/** Options: extra env, a PROVIDERS_FILE body, providers to inject, worker and direct-run toggles. */
 export type GatewayOptions = {
   env?: Record<string, string>;
   providersFile?: unknown;
   providers?: Map<ProviderId, ImageProvider>;
   worker?: boolean;
+  /** Synchronous jobs run at once, skipping their queue, as in `pnpm start`. @defaultValue true */
+  directRuns?: boolean;
 };
 
 /** Starts API + workers on a free port. */
@@ -70,9 +72,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
       ? null
       : await startWorker(config, {
           registry,
+          directRuns: options.directRuns ?? true,
           ...(options.providers ? { providers: options.providers } : {}),
         });
-  const api = await startApi(config, { registry });
+  const api = await startApi(config, {
+    registry,
+    ...(worker?.runNow ? { runNow: worker.runNow } : {}),
+  });
   const url = `http://127.0.0.1:${port}`;
   const call = async (
     method: string,

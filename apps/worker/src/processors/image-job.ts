@@ -105,9 +105,18 @@ async function inputImages(deps: ImageJobDeps, record: JobRecord) {
   return { images, mask: m ? await toInput(m.key, m.mime) : undefined };
 }
 
+/**
+ * What a run needs of its queue entry: a BullMQ job, or the stand-in of a
+ * direct run, which has no entry (`direct-runs.ts`).
+ */
+export type RunEntry = Pick<
+  Job<ImageJobData>,
+  "id" | "data" | "queueName" | "attemptsMade" | "opts" | "moveToDelayed"
+>;
+
 /** The processor, and the hook that stops runs whose lock BullMQ could not renew. */
 export type ImageJobProcessor = {
-  process(job: Job<ImageJobData>, token?: string): Promise<string>;
+  process(job: RunEntry, token?: string): Promise<string>;
   /** Aborts the runs of these BullMQ job ids: their locks are gone. */
   lockLost(jobIds: readonly string[]): void;
 };
@@ -116,7 +125,7 @@ export type ImageJobProcessor = {
 export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
   const runs = new Map<string, AbortController>();
 
-  async function process(job: Job<ImageJobData>, token?: string): Promise<string> {
+  async function process(job: RunEntry, token?: string): Promise<string> {
     const data = ImageJobDataSchema.parse(job.data);
     const providerId = data.providerOrder[data.providerIndex] as ProviderId;
     let log = deps.logger.child({ jobId: data.jobId, provider: providerId });
@@ -318,7 +327,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
    * never none.
    */
   async function park(
-    job: Job<ImageJobData>,
+    job: RunEntry,
     data: ImageJobData,
     token: string | undefined,
     onParkedQueue: boolean,

@@ -1,0 +1,184 @@
+/**
+ * Direct runs (docs/decisions/0018-direct-runs.md): a synchronous job of
+ * `pnpm start` runs at once, without a queue entry, and keeps every promise
+ * a queued one keeps — the provider's concurrency, its attempts and backoff,
+ * and, after a crash, a resume by the reconciler that pays its task once.
+ */
+import {
+  type BflFake,
+  type OpenAIFake,
+  startBflFake,
+  startOpenAIFake,
+  waitFor,
+} from "@imagegate/testkit";
+import { QueueEvents } from "bullmq";
+import { expectPaidOnce, finalJob, startWorkerProcess, type WorkerProcess } from "./faults/rig";
+import { startGateway, type TestGateway } from "./gateway";
+import { startStandalone } from "./standalone-process";
+
+describe("a synchronous job on the OpenAI-compatible adapter", () => {
+  let upstream: OpenAIFake;
+  let gateway: TestGateway;
+  let added: string[];
+  let queueEvents: QueueEvents;
+
+  beforeAll(async () => {
+    upstream = await startOpenAIFake("sk-up");
+    gateway = await startGateway({
+      env: {
+        OPENAI_API_KEY: "sk-up",
+        OPENAI_BASE_URL: upstream.url,
+        ALLOW_PRIVATE_URLS: "true",
+        // A reconciler sweep every 0.5 s: a direct run's lease (1 s) must be renewed.
+        RECONCILE_INTERVAL_MS: "500",
+      },
+      providersFile: {
+        providers: { openai: { concurrency: 2, attempts: 2, backoffMs: 50 } },
+        routes: { "flux.2-max": ["openai"] },
+      },
+    });
+    // Every entry added to the provider's queue, by job id.
+    added = [];
+    queueEvents = new QueueEvents("images-openai", {
+      connection: { url: gateway.env.REDIS_URL as string },
+      prefix: gateway.env.QUEUE_PREFIX as string,
+    });
+    queueEvents.on("added", ({ jobId }) => added.push(jobId));
+    await queueEvents.waitUntilReady();
+  });
+
+  afterEach(() => {
+    upstream.taskMs = 30;
+  });
+
+  afterAll(async () => {
+    await queueEvents.close();
+    await gateway.close();
+    await upstream.close();
+  });
+
+  const generate = (prompt: string, headers: Record<string, string> = {}) =>
+    gateway.post(
+      "/v1/images/generations",
+      { model: "flux.2-max", prompt, size: "64x64", response_format: "b64_json" },
+      headers,
+    );
+
+  it("runs with no queue entry, where an async job gets one", async () => {
+    const sync = await generate("direct one");
+    expect(sync.status).toBe(200);
+    const syncId = sync.headers.get("x-imagegate-job-id") as string;
+    const async = await generate("direct two", { prefer: "respond-async" });
+    expect(async.status).toBe(202);
+    await finalJob(gateway, async.body.id);
+    await waitFor(() => added.includes(async.body.id), { timeoutMs: 5_000 });
+    expect(added).not.toContain(syncId);
+  });
+
+  it("retries on its queue with the attempt counted, then answers", async () => {
+    const before = upstream.submits().length;
+    upstream.failNext(500, 1);
+    const res = await generate("direct retry");
+    expect(res.status).toBe(200);
+    const id = res.headers.get("x-imagegate-job-id") as string;
+    expect(upstream.submits().length - before).toBe(2);
+    const job = (await gateway.get(`/v1/jobs/${id}`)).body;
+    expect(job.attempt_log.map((a: { outcome: string }) => a.outcome)).toEqual([
+      "retrying",
+      "succeeded",
+    ]);
+    expect(added).toContain(id);
+  });
+
+  it("spends the provider's attempts across the direct run and its queue", async () => {
+    const before = upstream.submits().length;
+    upstream.failNext(500, 2);
+    const res = await generate("direct spent");
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    // attempts: 2 — the direct run and one retry, not a fresh set of attempts on the queue.
+    expect(upstream.submits().length - before).toBe(2);
+  });
+
+  it("renews its lease while it runs, so the reconciler never runs it twice", async () => {
+    upstream.taskMs = 2_500;
+    const before = upstream.submits().length;
+    const res = await generate("direct long");
+    expect(res.status).toBe(200);
+    expect(upstream.submits().length - before).toBe(1);
+    const job = (await gateway.get(`/v1/jobs/${res.headers.get("x-imagegate-job-id")}`)).body;
+    expect(job.attempt_log).toHaveLength(1);
+  });
+
+  it("keeps the provider's concurrency across direct and queued runs", async () => {
+    upstream.taskMs = 300;
+    const start = upstream.maxActive;
+    expect(start).toBeLessThanOrEqual(2);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        generate(`direct crowd ${i}`, i % 2 ? { prefer: "respond-async" } : {}),
+      ),
+    );
+    for (const a of answers) expect([200, 202]).toContain(a.status);
+    for (const a of answers.filter((x) => x.status === 202)) {
+      expect((await finalJob(gateway, a.body.id)).status).toBe("succeeded");
+    }
+    expect(upstream.maxActive).toBe(2);
+  });
+});
+
+describe("a direct run whose process is killed", () => {
+  let bfl: BflFake;
+  let gateway: TestGateway;
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    bfl = await startBflFake("bk");
+    // The API that reads the job afterwards; the job itself runs in `pnpm start`, killed.
+    gateway = await startGateway({
+      worker: false,
+      env: {
+        BFL_API_KEY: "bk",
+        BFL_BASE_URL: bfl.url,
+        ALLOW_PRIVATE_URLS: "true",
+        RECONCILE_INTERVAL_MS: "500",
+      },
+      providersFile: { providers: { bfl: { pollIntervalMs: 25, maxPollIntervalMs: 100 } } },
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.kill();
+    await gateway.close();
+    await bfl.close();
+  });
+
+  it("is resumed by the reconciler once its lease runs out, its task paid once", async () => {
+    const { PORT, HOST, PUBLIC_BASE_URL, ...shared } = gateway.env;
+    const standalone = await startStandalone(shared);
+    bfl.taskMs = 3_000;
+    const answer = fetch(`${standalone.url}/v1/images/generations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${gateway.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "direct killed", size: "64x64" }),
+    }).then(
+      () => "answered",
+      () => "connection lost",
+    );
+    await waitFor(() => bfl.tasks.some((t) => t.input.prompt === "direct killed"), {
+      timeoutMs: 10_000,
+    });
+    // The run saves the accepted task to the job's ledger right after the submit answers.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    standalone.child.kill("SIGKILL");
+    expect(await answer).toBe("connection lost");
+    const listed = (await gateway.get("/v1/jobs?limit=1")).body.data as { id: string }[];
+    const id = listed[0]?.id as string;
+    expect((await gateway.get(`/v1/jobs/${id}`)).body.status).toBe("in_progress");
+    bfl.taskMs = 30;
+    // Another process takes the job over: its reconciler finds the lease lapsed.
+    worker = startWorkerProcess(shared);
+    const job = await finalJob(gateway, id, 30_000);
+    await expectPaidOnce(job, bfl.tasks);
+    await standalone.stop();
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * Direct runs (docs/decisions/0018-direct-runs.md): in `pnpm start`, a new
+ * synchronous job runs at once in this process, with no queue entry, when
+ * its provider has room here. Its record and the open-jobs index keep it
+ * durable: while the run lasts it keeps pushing the job's next reconciler
+ * look ahead (its lease), so after a crash the job falls due within
+ * `leaseMs` and the reconciler puts it on its queue, which resumes its saved
+ * upstream tasks. A run that does not end the job hands it to its queue: a
+ * 429 pause or a full provider waits there, a retry runs there after its
+ * backoff with this attempt counted.
+ */
+import {
+  type EntryRetry,
+  type ImageJobData,
+  type ImageQueues,
+  imageJobOptions,
+  imageQueueName,
+  imageRetryDelayMs,
+  type JobStore,
+  type ProviderLimits,
+  type RunNow,
+} from "@imagegate/jobs";
+import { type ProviderId, TASK_PROVIDERS } from "@imagegate/params";
+import { JOB_ID_ATTRIBUTE, withSpanFrom } from "@imagegate/telemetry";
+import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
+import type { Logger } from "pino";
+import type { LocalSlots } from "./local-slots";
+import type { ImageJobProcessor, RunEntry } from "./processors/image-job";
+
+/** What direct runs need. */
+export type DirectRunsDeps = {
+  processor: ImageJobProcessor;
+  queues: ImageQueues;
+  store: JobStore;
+  limits: Record<ProviderId, ProviderLimits>;
+  /** Shared with the queue workers of providers that do not lease tasks. */
+  slots: LocalSlots;
+  /** How far ahead each renewal pushes the job's next reconciler look; renewed every half. */
+  leaseMs: number;
+  logger: Logger;
+  /** Each run's wait before it started (the queue wait it replaces). */
+  onStart?: (provider: ProviderId, waitedSeconds: number) => void;
+};
+
+/** How long a provider's count of queue workers is reused. */
+const WORKERS_CHECK_MS = 5_000;
+
+/** Direct runs of one process. */
+export type DirectRuns = {
+  /**
+   * Runs job `data` (saved, open, with no queue entry) now when its provider
+   * has room here, else enqueues it. Never throws: a job it could neither
+   * run nor enqueue is the reconciler's once its lease runs out.
+   */
+  runNow: RunNow;
+  /** Takes no more, and waits for the runs in flight. */
+  close(): Promise<void>;
+};
+
+/** Creates this process's direct runs. */
+export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
+  const inFlight = new Set<Promise<void>>();
+  let closing = false;
+  const workersSeen = new Map<ProviderId, { sole: Promise<boolean>; at: number }>();
+
+  /**
+   * True when this process is the only one taking `provider`'s jobs: only
+   * then do its slots bound the provider's whole concurrency.
+   */
+  function soleWorker(provider: ProviderId): Promise<boolean> {
+    const seen = workersSeen.get(provider);
+    if (seen && Date.now() - seen.at < WORKERS_CHECK_MS) return seen.sole;
+    const sole = deps.queues.workerCount(provider).then(
+      (n) => n === 1,
+      () => false,
+    );
+    workersSeen.set(provider, { sole, at: Date.now() });
+    return sole;
+  }
+
+  /** Whether a run of `provider` may start here now; takes its slot when it needs one. */
+  async function admit(provider: ProviderId): Promise<boolean> {
+    if (closing || (await deps.queues.pausedForMs(provider)) > 0) return false;
+    // A task provider's submits take task leases, which bound its runs wherever they start.
+    if (TASK_PROVIDERS.has(provider)) return true;
+    return (await soleWorker(provider)) && !closing && deps.slots.tryTake(provider);
+  }
+
+  /** Puts the job on its queue: at once, or as a later attempt. */
+  async function handOver(data: ImageJobData, retry?: EntryRetry): Promise<void> {
+    await deps.queues.enqueue(data, "interactive", retry);
+  }
+
+  async function run(data: ImageJobData, provider: ProviderId): Promise<void> {
+    const limits = deps.limits[provider];
+    let delayedUntil = 0;
+    const entry: RunEntry = {
+      id: `direct:${data.jobId}`,
+      data,
+      queueName: imageQueueName(provider),
+      attemptsMade: 0,
+      opts: imageJobOptions(data.jobId, limits),
+      moveToDelayed: async (timestamp: number) => {
+        delayedUntil = timestamp;
+      },
+    };
+    const renew = () =>
+      deps.store
+        .scheduleCheck(data.jobId, Date.now() + deps.leaseMs)
+        .catch((err) => deps.logger.warn({ err, jobId: data.jobId }, "lease renewal failed"));
+    const lease = setInterval(renew, deps.leaseMs / 2);
+    try {
+      await deps.processor.process(entry);
+    } catch (err) {
+      // The job ended (failed, or failed over where no provider was left).
+      if (err instanceof UnrecoverableError) return;
+      const retry: EntryRetry | undefined =
+        err instanceof DelayedError
+          ? { attemptsMade: 0, delayMs: delayedUntil - Date.now() }
+          : err instanceof RateLimitError
+            ? undefined
+            : { attemptsMade: 1, delayMs: imageRetryDelayMs(limits, 1, Math.random()) };
+      await handOver(data, retry);
+      deps.logger.debug({ jobId: data.jobId, retry }, "direct run handed its job to the queue");
+    } finally {
+      clearInterval(lease);
+    }
+  }
+
+  return {
+    runNow(data, trace) {
+      const provider = data.providerOrder[data.providerIndex] as ProviderId;
+      const handedAt = Date.now();
+      const task = (async () => {
+        if (!(await admit(provider))) return handOver(data);
+        try {
+          deps.onStart?.(provider, (Date.now() - handedAt) / 1000);
+          // Named like BullMQ's "process <queue>" span, which a queued run has instead.
+          await withSpanFrom(
+            trace,
+            `direct ${imageQueueName(provider)}`,
+            { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": provider },
+            () => run(data, provider),
+          );
+        } finally {
+          if (!TASK_PROVIDERS.has(provider)) deps.slots.release(provider);
+        }
+      })().catch((err) =>
+        deps.logger.error(
+          { err, jobId: data.jobId },
+          "direct run failed; the reconciler takes the job",
+        ),
+      );
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+    },
+    async close() {
+      closing = true;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
