@@ -185,6 +185,8 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
   const deadlineOf = (task: UpstreamTask) => task.submittedAt + limits.taskLifetimeMs;
   const holder = taskSlotHolder(run.jobId, call.index);
   const leaseMs = limits.taskLifetimeMs + LEASE_MARGIN_MS;
+  // The task's lifetime, once it is waited for: its end is an expiry, not a timed-out request.
+  let lifetime: AbortSignal | undefined;
   // A task already accepted keeps its lease whatever the count: it is paid for.
   if (accepted && run.taskSlots) await run.taskSlots.hold(provider.id, holder, leaseMs);
 
@@ -200,11 +202,10 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
       fetchResult: (url, init) => run.resultFetch(provider.id, url, init),
       signal: beforeSubmit,
       submitSignal: AbortSignal.timeout(limits.timeoutMs),
-      waitSignal: (task) =>
-        AbortSignal.any([
-          run.runSignal,
-          AbortSignal.timeout(Math.max(0, deadlineOf(task) - Date.now())),
-        ]),
+      waitSignal: (task) => {
+        lifetime = AbortSignal.timeout(Math.max(0, deadlineOf(task) - Date.now()));
+        return AbortSignal.any([run.runSignal, lifetime]);
+      },
       logger: log,
       now: Date.now,
       resume: accepted ? entryTask(accepted) : undefined,
@@ -258,7 +259,8 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
   } catch (err) {
     const task = accepted;
     if (task?.state === "running" && isAbortError(err) && !run.runSignal.aborted) {
-      if (Date.now() >= task.submitted_at_ms + limits.taskLifetimeMs) {
+      // The timer may fire a moment before the ledger's clock says so (ms rounding).
+      if (lifetime?.aborted || Date.now() >= task.submitted_at_ms + limits.taskLifetimeMs) {
         const message = `task ${task.task_id} did not finish within ${limits.taskLifetimeMs} ms`;
         await save({ ...task, state: "expired", error: message });
         throw new ProviderError(provider.id, "permanent", message, {
