@@ -29,7 +29,7 @@ const ALLOWED = {
   worker: ["params", "jobs", "storage", "providers", "net", "inputs", "telemetry"],
   cli: ["params", "jobs", "storage"],
   // jobs for loadConfig and the Redis probe; otherwise only the apps' start().
-  standalone: ["api", "worker", "jobs", "telemetry"],
+  standalone: ["api", "worker", "jobs", "storage", "telemetry"],
   testkit: null,
 };
 

@@ -5,6 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config, RunNow } from "@imagegate/jobs";
+import type { RecentImages } from "@imagegate/storage";
 import type { MetricsSnapshot, Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
 import { createApp } from "./app";
@@ -23,6 +24,8 @@ export async function startApi(
     moreMetrics?: () => Promise<MetricsSnapshot[]>;
     /** Runs saved synchronous jobs at once in this process's workers (`pnpm start`). */
     runNow?: RunNow;
+    /** Images the direct runs just stored: read before storage (`pnpm start`). */
+    recentImages?: RecentImages;
   } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createApiLogger(config);
@@ -39,6 +42,11 @@ export async function startApi(
   const deps = await createDeps(config, logger, options.registry);
   if (options.moreMetrics) deps.moreMetrics = options.moreMetrics;
   if (options.runNow) deps.runNow = options.runNow;
+  const recent = options.recentImages;
+  if (recent) {
+    const read = deps.present.read;
+    deps.present = { ...deps.present, read: async (key) => recent.take(key) ?? read(key) };
+  }
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) =>

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const { ensureRedis } = await import("./private-redis.js");
   const { startApi } = await import("@imagegate/api");
   const { startWorkers } = await import("./start-workers.js");
+  const { createRecentImages } = await import("@imagegate/storage");
   const logger = pino({
     level: config.logLevel,
     base: { service: "imagegate" },
@@ -51,11 +52,13 @@ async function main(): Promise<void> {
     );
   }
   const registry = createRegistry();
-  const worker = await startWorkers(config, logger, { registry });
+  const recentImages = createRecentImages();
+  const worker = await startWorkers(config, logger, { registry, recentImages });
   const api = await startApi(config, {
     logger: logger.child({ role: "api" }),
     registry,
     runNow: worker.runNow,
+    recentImages,
     ...(worker.metrics ? { moreMetrics: worker.metrics } : {}),
   });
   logger.info(

@@ -10,6 +10,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Config, RunNow } from "@imagegate/jobs";
+import type { RecentImages } from "@imagegate/storage";
 import type { MetricsSnapshot, Registry } from "@imagegate/telemetry";
 import { startWorker } from "@imagegate/worker";
 import type { Logger } from "pino";
@@ -31,6 +32,8 @@ export type StartWorkersOptions = {
   registry: Registry;
   /** Cores to assume (tests pass 1 to keep the workers inline). @defaultValue availableParallelism() */
   cores?: number;
+  /** Where direct runs leave the images of `b64_json` jobs for the API's answer. */
+  recentImages: RecentImages;
 };
 
 /**
@@ -57,6 +60,7 @@ export async function startWorkers(
       logger: logger.child({ role: "worker" }),
       registry: options.registry,
       directRuns: true,
+      keepImages: options.recentImages.keep,
     });
     const runNow = worker.runNow;
     if (!runNow) throw new Error("the workers were started without direct runs");
@@ -78,7 +82,9 @@ export async function startWorkers(
   let asked = 0;
   const waiting = new Map<number, (metrics: MetricsSnapshot) => void>();
   thread.on("message", (message: ThreadReply | string) => {
-    if (typeof message === "object" && message.type === "metrics") {
+    if (typeof message === "object" && message.type === "stored") {
+      options.recentImages.keep(message.key, message.bytes);
+    } else if (typeof message === "object" && message.type === "metrics") {
       waiting.get(message.id)?.(message.metrics);
       waiting.delete(message.id);
     }

@@ -21,8 +21,10 @@ import {
 } from "@imagegate/telemetry";
 import pino from "pino";
 
-/** What the thread answers to a metrics request. */
-export type ThreadReply = { type: "metrics"; id: number; metrics: MetricsSnapshot };
+/** What the thread sends: its metrics when asked, and each image a direct run stores for its answer. */
+export type ThreadReply =
+  | { type: "metrics"; id: number; metrics: MetricsSnapshot }
+  | { type: "stored"; key: string; bytes: Uint8Array };
 
 /** A request of the main thread besides "stop": its metrics, or a job to run now. */
 export type ThreadRequest =
@@ -44,7 +46,15 @@ async function main(): Promise<void> {
   });
   // Process metrics are the main thread's: counting them here too would double them.
   const registry = createRegistry({ processMetrics: false });
-  const worker = await startWorker(config, { logger, registry, directRuns: true });
+  const worker = await startWorker(config, {
+    logger,
+    registry,
+    directRuns: true,
+    keepImages: (key, bytes) => {
+      const stored: ThreadReply = { type: "stored", key, bytes };
+      parentPort?.postMessage(stored);
+    },
+  });
   parentPort?.on("message", (message: "stop" | ThreadRequest) => {
     if (message === "stop") {
       void worker

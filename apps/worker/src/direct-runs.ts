@@ -38,6 +38,8 @@ export type DirectRunsDeps = {
   /** How far ahead each renewal pushes the job's next reconciler look; renewed every half. */
   leaseMs: number;
   logger: Logger;
+  /** Takes the images of `b64_json` jobs as they are stored, for the answer that waits. */
+  keepImages?: ((key: string, bytes: Buffer) => void) | undefined;
   /** Each run's wait before it started (the queue wait it replaces). */
   onStart?: (provider: ProviderId, waitedSeconds: number) => void;
 };
@@ -110,7 +112,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
         .catch((err) => deps.logger.warn({ err, jobId: data.jobId }, "lease renewal failed"));
     const lease = setInterval(renew, deps.leaseMs / 2);
     try {
-      await deps.processor.process(entry);
+      await deps.processor.process(entry, undefined, { keepImages: deps.keepImages });
     } catch (err) {
       // The job ended (failed, or failed over where no provider was left).
       if (err instanceof UnrecoverableError) return;

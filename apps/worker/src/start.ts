@@ -86,6 +86,8 @@ export type StartWorkerOptions = {
    * with no queue entry (`pnpm start`, docs/decisions/0018-direct-runs.md).
    */
   directRuns?: boolean;
+  /** With `directRuns`: takes the images of direct `b64_json` jobs as they are stored. */
+  keepImages?: (key: string, bytes: Buffer) => void;
 };
 
 /** A running worker role; `healthPort` is the bound WORKER_PORT, when one is set. */
@@ -261,6 +263,7 @@ export async function startWorker(
         slots: localSlots,
         leaseMs: firstCheckMsFor(config.reconcileIntervalMs),
         logger,
+        keepImages: options.keepImages,
         onStart: (provider, waitedSeconds) => metrics.queueWait(provider, waitedSeconds),
       })
     : undefined;

@@ -128,16 +128,20 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
       // A directory made just now holds no earlier object, hence no sidecar to clear.
       const madeDir = (await mkdir(dirname(paths.file), { recursive: true })) !== undefined;
       let bytes = 0;
-      await writeAtomically(paths.file, async (temp) => {
+      const write = async (path: string) => {
         if (Buffer.isBuffer(body)) {
-          await writeFile(temp, body);
+          await writeFile(path, body);
           bytes = body.length;
         } else {
-          const out = createWriteStream(temp);
+          const out = createWriteStream(path);
           await pipeline(body, out);
           bytes = out.bytesWritten;
         }
-      });
+      };
+      // In a directory made just now no reader can hold the key yet (its link is handed out
+      // after the put), so the file is written in place; elsewhere it replaces an object a
+      // reader may be fetching, through a temp file and a rename.
+      await (madeDir ? write(paths.file) : writeAtomically(paths.file, write));
       // After the data: a failed body leaves the previous object and its type untouched.
       if (typeOfKey(key) === contentType) {
         // The extension says it; a sidecar left by an earlier put of another type must go.

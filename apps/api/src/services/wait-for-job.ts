@@ -15,7 +15,10 @@ import type { ApiDeps } from "../deps";
  */
 export function clientGone(res: Response): AbortSignal {
   const controller = new AbortController();
-  res.once("close", () => controller.abort());
+  // Only a close before the answer is a client gone (an abort builds a DOMException).
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
   return controller.signal;
 }
 

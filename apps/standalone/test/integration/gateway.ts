@@ -11,6 +11,7 @@ import { startApi } from "@imagegate/api";
 import { type Config, loadConfig } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider } from "@imagegate/providers";
+import { createRecentImages } from "@imagegate/storage";
 import { createRegistry } from "@imagegate/telemetry";
 import { freePort, type Json } from "@imagegate/testkit";
 import { startWorker } from "@imagegate/worker";
@@ -67,17 +68,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const config = loadConfig(env);
   // One registry for both roles, as `pnpm start` does: the API's /metrics shows the job metrics.
   const registry = createRegistry();
+  const recentImages = createRecentImages();
   const worker =
     options.worker === false
       ? null
       : await startWorker(config, {
           registry,
           directRuns: options.directRuns ?? true,
+          keepImages: recentImages.keep,
           ...(options.providers ? { providers: options.providers } : {}),
         });
   const api = await startApi(config, {
     registry,
-    ...(worker?.runNow ? { runNow: worker.runNow } : {}),
+    ...(worker?.runNow ? { runNow: worker.runNow, recentImages } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
   const call = async (

@@ -18,7 +18,7 @@ export type ProcessedImage = {
 };
 
 /** The blob key of a job's `index`-th image. */
-function imageKey(jobId: string, index: number, format: OutputFormat): string {
+export function imageKey(jobId: string, index: number, format: OutputFormat): string {
   return `jobs/${jobId}/${index}.${format === "jpeg" ? "jpg" : format}`;
 }
 

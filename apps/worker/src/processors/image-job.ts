@@ -51,6 +51,7 @@ import { type CallbackSettings, NoTaskSlot } from "../pipeline/call-provider";
 import { type Delivered, deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
 import { runCalls } from "../pipeline/run-calls";
+import { imageKey } from "../pipeline/store-result";
 import type { ResultFetch } from "../result-fetch";
 
 /** What the processor needs. */
@@ -114,9 +115,18 @@ export type RunEntry = Pick<
   "id" | "data" | "queueName" | "attemptsMade" | "opts" | "moveToDelayed"
 >;
 
+/** Options of one run. */
+type RunOptions = {
+  /**
+   * Takes the images a `b64_json` job stored, as it stores them: a direct
+   * run hands them to the waiting answer (docs/decisions/0018-direct-runs.md).
+   */
+  keepImages?: ((key: string, bytes: Buffer) => void) | undefined;
+};
+
 /** The processor, and the hook that stops runs whose lock BullMQ could not renew. */
 export type ImageJobProcessor = {
-  process(job: RunEntry, token?: string): Promise<string>;
+  process(job: RunEntry, token?: string, options?: RunOptions): Promise<string>;
   /** Aborts the runs of these BullMQ job ids: their locks are gone. */
   lockLost(jobIds: readonly string[]): void;
 };
@@ -125,7 +135,7 @@ export type ImageJobProcessor = {
 export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
   const runs = new Map<string, AbortController>();
 
-  async function process(job: RunEntry, token?: string): Promise<string> {
+  async function process(job: RunEntry, token?: string, options?: RunOptions): Promise<string> {
     const data = ImageJobDataSchema.parse(job.data);
     const providerId = data.providerOrder[data.providerIndex] as ProviderId;
     let log = deps.logger.child({ jobId: data.jobId, provider: providerId });
@@ -241,6 +251,12 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
         processImages(raw, plan),
       );
       const cost = costOf(deps, record, providerId, processed, [...ledger.values()]);
+      // Before the final write: the answer that waits must find them when that write wakes it.
+      if (options?.keepImages && record.request.response_format === "b64_json") {
+        for (const [i, image] of processed.entries()) {
+          options.keepImages(imageKey(record.id, i, image.format), image.data);
+        }
+      }
       delivered = await withSpan("image.store", spanAttributes, () =>
         deliver({
           jobId: record.id,
