@@ -30,6 +30,8 @@ import type { ImageJobProcessor, RunEntry } from "./processors/image-job";
 /** What direct runs need. */
 export type DirectRunsDeps = {
   processor: ImageJobProcessor;
+  /** The providers this process's workers serve; a job of another one is queued. */
+  served: ReadonlySet<ProviderId>;
   queues: ImageQueues;
   store: JobStore;
   limits: Record<ProviderId, ProviderLimits>;
@@ -82,7 +84,8 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
 
   /** Whether a run of `provider` may start here now; takes its slot when it needs one. */
   async function admit(provider: ProviderId): Promise<boolean> {
-    if (closing || (await deps.queues.pausedForMs(provider)) > 0) return false;
+    if (closing || !deps.served.has(provider)) return false;
+    if ((await deps.queues.pausedForMs(provider)) > 0) return false;
     // A task provider's submits take task leases, which bound its runs wherever they start.
     if (TASK_PROVIDERS.has(provider)) return true;
     return (await soleWorker(provider)) && !closing && deps.slots.tryTake(provider);

@@ -257,6 +257,7 @@ export async function startWorker(
   const direct = localSlots
     ? createDirectRuns({
         processor,
+        served: new Set(active),
         queues,
         store,
         limits: config.limits,

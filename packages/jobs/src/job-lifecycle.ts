@@ -74,9 +74,12 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
     record: JobRecord,
     options: { first?: boolean } = {},
   ): Promise<void> {
-    await endHold(deps.budgets, record);
-    await deps.webhooks.announce(record);
-    await deps.onFinal?.(record, options.first === true);
+    // Apart from each other: sent together, they share one write to Redis (auto-pipelining).
+    await Promise.all([
+      endHold(deps.budgets, record),
+      deps.webhooks.announce(record),
+      deps.onFinal?.(record, options.first === true),
+    ]);
     if (!record.batch_id) return;
     const counts = await deps.batches.markChildFinal(
       record.batch_id,

@@ -126,6 +126,56 @@ describe("a synchronous job on the OpenAI-compatible adapter", () => {
   });
 });
 
+describe("a synchronous job while another process also works the provider's queue", () => {
+  let upstream: OpenAIFake;
+  let gateway: TestGateway;
+  let other: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    upstream = await startOpenAIFake("sk-up");
+    gateway = await startGateway({
+      env: { OPENAI_API_KEY: "sk-up", OPENAI_BASE_URL: upstream.url, ALLOW_PRIVATE_URLS: "true" },
+      providersFile: { routes: { "flux.2-max": ["openai"] } },
+    });
+  });
+
+  afterAll(async () => {
+    await other?.kill();
+    await gateway.close();
+    await upstream.close();
+  });
+
+  it("goes through the queue: the local slots no longer bound the provider", async () => {
+    const queueEvents = new QueueEvents("images-openai", {
+      connection: { url: gateway.env.REDIS_URL as string },
+      prefix: gateway.env.QUEUE_PREFIX as string,
+    });
+    const added: string[] = [];
+    queueEvents.on("added", ({ jobId }) => added.push(jobId));
+    try {
+      await queueEvents.waitUntilReady();
+      const generate = () =>
+        gateway.post("/v1/images/generations", {
+          model: "flux.2-max",
+          prompt: "two",
+          size: "64x64",
+        });
+      const alone = await generate();
+      expect(added).not.toContain(alone.headers.get("x-imagegate-job-id"));
+      other = startWorkerProcess(gateway.env);
+      await other.waitForLog("worker started");
+      // Each process re-reads its provider's worker count every 5 s.
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      const shared = await generate();
+      expect(shared.status).toBe(200);
+      const id = shared.headers.get("x-imagegate-job-id") as string;
+      await waitFor(() => added.includes(id), { timeoutMs: 5_000 });
+    } finally {
+      await queueEvents.close();
+    }
+  }, 30_000);
+});
+
 describe("a direct run whose process is killed", () => {
   let bfl: BflFake;
   let gateway: TestGateway;
