@@ -3,7 +3,7 @@
  * id → health, admin and file links (no key auth) → bearer auth → per-key
  * rate limit → routes → 404 → the one error handler.
  */
-import express, { type Express } from "express";
+import express, { type Express, Router } from "express";
 import type { ApiDeps } from "./deps";
 import { auth } from "./http/auth";
 import { errorHandler, unknownRoute } from "./http/error-handler";
@@ -42,15 +42,19 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(requestId(deps.logger));
   app.use(metrics.timing);
-  app.use(healthRouter(deps));
-  app.use(metricsRouter(metrics, deps.config.adminApiKey, deps.moreMetrics));
-  app.use(openApiRouter());
-  app.use(adminRouter(deps));
-  app.use(adminKeysRouter(deps));
-  app.use(fileLinksRouter(deps));
-  app.use(stableLinksRouter(deps));
-  app.use(callbacksRouter(deps));
-  app.use(playgroundRouter());
+  // The routes that answer without a key. None is under /v1/, so API calls skip them all
+  // (matching each of their routes costs every request).
+  const open = Router();
+  open.use(healthRouter(deps));
+  open.use(metricsRouter(metrics, deps.config.adminApiKey, deps.moreMetrics));
+  open.use(openApiRouter());
+  open.use(adminRouter(deps));
+  open.use(adminKeysRouter(deps));
+  open.use(fileLinksRouter(deps));
+  open.use(stableLinksRouter(deps));
+  open.use(callbacksRouter(deps));
+  open.use(playgroundRouter());
+  app.use((req, res, next) => (req.path.startsWith("/v1/") ? next() : open(req, res, next)));
   app.use(auth({ staticKeys: deps.config.apiKeys, keys: deps.keys }));
   app.use(deps.rateLimits.submits);
   app.use(imagesRouter(deps));

@@ -39,14 +39,19 @@ const MUTABLE_DEFAULTS = {
   cost: null,
 };
 
+/** The mutable fields' initial values as JSON, computed once. */
+const MUTABLE_DEFAULT_JSON = Object.entries(MUTABLE_DEFAULTS).map(
+  ([key, initial]) => [key as keyof typeof MUTABLE_DEFAULTS, JSON.stringify(initial)] as const,
+);
+
 /** A new record as hash fields: the immutable `doc`, the status, and any mutable field already set. */
 export function encodeNewJob(record: JobRecord): string[] {
   const doc: Record<string, unknown> = {};
   for (const key of IMMUTABLE) doc[key] = record[key];
   const args = ["doc", JSON.stringify(doc), "status", JSON.stringify(record.status)];
-  for (const [key, initial] of Object.entries(MUTABLE_DEFAULTS)) {
-    const value = record[key as keyof typeof MUTABLE_DEFAULTS];
-    if (JSON.stringify(value) !== JSON.stringify(initial)) args.push(key, JSON.stringify(value));
+  for (const [key, initial] of MUTABLE_DEFAULT_JSON) {
+    const value = JSON.stringify(record[key]);
+    if (value !== initial) args.push(key, value);
   }
   return args;
 }

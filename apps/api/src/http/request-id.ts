@@ -24,15 +24,24 @@ export function requestId(logger: Logger): RequestHandler {
     const given = req.get("x-request-id");
     const id = given && SANE.test(given) ? given : newId("request");
     res.locals.requestId = id;
-    const log = logger.child({ requestId: id });
-    res.locals.log = log;
+    // Made when first used: most requests log nothing but their access line.
+    let log: Logger | undefined;
+    Object.defineProperty(res.locals, "log", {
+      get: () => {
+        log ??= logger.child({ requestId: id });
+        return log;
+      },
+      enumerable: true,
+    });
     res.setHeader("x-request-id", id);
     const started = process.hrtime.bigint();
     res.on("finish", () => {
+      if (!logger.isLevelEnabled("info")) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const jobId = res.getHeader("x-imagegate-job-id") ?? res.locals.jobId;
-      log.info(
+      logger.info(
         {
+          requestId: id,
           ...(res.locals.owner ? { owner: res.locals.owner } : {}),
           ...(jobId ? { jobId } : {}),
           method: req.method,
