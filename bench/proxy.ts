@@ -5,13 +5,13 @@
  * at once; imagegate routes flux.2-max to its OpenAI-compatible adapter,
  * synchronous, `response_format: b64_json`. Interleaved rounds; reports the
  * req/s ratio at 10 in flight, the latency each adds to the upstream's own
- * (p50, p99), the added p50 at 1 in flight, and the Redis commands a sync job
- * costs against a bare BullMQ add + process + waitUntilFinished, counted in
- * the same run.
+ * (p50, p99), the CPU time each spends per answer, the added p50 at 1 in
+ * flight, and the Redis commands a sync job costs against a bare BullMQ
+ * add + process + waitUntilFinished, counted in the same run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -26,8 +26,27 @@ const STANDALONE = resolve(__dirname, "../apps/standalone/src/main.ts");
 const ROUNDS = 3;
 const ROUND_S = 5;
 
-type Target = { name: string; url: string; body: unknown; headers: Record<string, string> };
-type Sample = { rps: number; p50: number; p99: number };
+type Target = {
+  name: string;
+  url: string;
+  body: unknown;
+  headers: Record<string, string>;
+  /** The process serving it, whose CPU time a round reads (Linux `/proc`). */
+  pid?: number;
+};
+type Sample = { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
+
+/** CPU time (user + system, all threads) process `pid` has used so far, in ms; 0 where `/proc` is not. */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -35,6 +54,7 @@ function median(values: number[]): number {
 }
 
 async function load(target: Target, connections: number, durationS: number): Promise<Sample> {
+  const cpuBefore = cpuMsOf(target.pid);
   const result = await autocannon({
     url: target.url,
     method: "POST",
@@ -50,6 +70,7 @@ async function load(target: Target, connections: number, durationS: number): Pro
     rps: result["2xx"] / durationS,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuMsPerRequest: (cpuMsOf(target.pid) - cpuBefore) / Math.max(1, result["2xx"]),
   };
 }
 
@@ -165,6 +186,7 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
       name: "portkey",
       url: `http://127.0.0.1:${portkeyPort}/v1/images/generations`,
       body: { model: "gpt-image-1", ...prompt },
+      pid: portkey.pid,
       headers: {
         authorization: "Bearer sk-bench",
         "x-portkey-provider": "openai",
@@ -176,6 +198,7 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
       url: `http://127.0.0.1:${imagegatePort}/v1/images/generations`,
       body: { model: "flux.2-max", ...prompt },
       headers: {},
+      pid: imagegate.pid,
     },
   ];
   const direct: Target = {
@@ -232,6 +255,12 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
           value: added(c10, name, "p99"),
           unit: "ms",
           note: "over the upstream's own p99",
+        },
+        {
+          name: `proxy.${name}.cpu_ms_per_request_c10`,
+          value: Math.round(med(c10, name, "cpuMsPerRequest") * 100) / 100,
+          unit: "ms",
+          note: "CPU time of its process (all threads) per answer, from /proc",
         },
         {
           name: `proxy.${name}.added_p50_c1`,
