@@ -51,8 +51,10 @@ async function main(): Promise<void> {
     registry,
     directRuns: true,
     keepImages: (key, bytes) => {
-      const stored: ThreadReply = { type: "stored", key, bytes };
-      parentPort?.postMessage(stored);
+      // One copy, moved across: cloning a view would copy all of the memory behind it.
+      const own = new Uint8Array(bytes);
+      const stored: ThreadReply = { type: "stored", key, bytes: own };
+      parentPort?.postMessage(stored, [own.buffer]);
     },
   });
   parentPort?.on("message", (message: "stop" | ThreadRequest) => {
