@@ -33,24 +33,40 @@ export type FinalWaiter = {
 
 export type JobEvents = ReturnType<typeof createJobEvents>;
 
-/** Parses one channel message; null when it is not one of ours. */
+/**
+ * Parses one channel message; null when it is not one of ours. A final
+ * event's record is decoded when first read: a worker watching its job for
+ * a cancel never reads it.
+ */
 function parseEvent(id: string, json: string): JobEvent | null {
+  let raw: { status: JobStatus; progress: number; fields?: Record<string, string> };
   try {
-    const raw = JSON.parse(json) as {
-      status: JobStatus;
-      progress: number;
-      fields?: Record<string, string>;
-    };
-    const record = raw.fields ? decodeJobRecord(raw.fields) : null;
-    return {
-      id,
-      status: raw.status,
-      progress: raw.progress,
-      ...(record ? { record } : {}),
-    };
+    raw = JSON.parse(json);
   } catch {
     return null;
   }
+  const event: JobEvent = { id, status: raw.status, progress: raw.progress };
+  const fields = raw.fields;
+  if (fields) {
+    let record: JobRecord | undefined;
+    let decoded = false;
+    Object.defineProperty(event, "record", {
+      enumerable: true,
+      get() {
+        if (!decoded) {
+          decoded = true;
+          // A record that does not decode is left out: its reader falls back to the store.
+          try {
+            record = decodeJobRecord(fields) ?? undefined;
+          } catch {
+            record = undefined;
+          }
+        }
+        return record;
+      },
+    });
+  }
+  return event;
 }
 
 /** Creates the process-wide job event hub; `ready` resolves once it is subscribed. */
