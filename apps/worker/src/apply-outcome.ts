@@ -22,7 +22,6 @@ import { attemptEntry, logAttempt, withAttempt } from "./attempt-log";
 import type { Outcome } from "./outcome";
 import { entryTask } from "./pipeline/call-provider";
 import { failOver } from "./pipeline/failover";
-import type { RunEntry } from "./processors/image-job";
 
 /** What applying an outcome touches. */
 export type ApplyDeps = {
@@ -38,7 +37,6 @@ export type RunPending = { patch: JobPatch; tasks: UpstreamTaskEntry[] };
 
 /** The failed run. */
 export type FailedRun = {
-  job: RunEntry;
   data: ImageJobData;
   /** The record as it is now. */
   record: JobRecord;

@@ -307,7 +307,6 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       log.warn({ err, action: outcome.action }, "image job run failed");
       if (["canceled", "failover", "fail"].includes(outcome.action)) exit = "job ended";
       return applyOutcome(deps, outcome, {
-        job,
         data,
         record: latest,
         providerId,
