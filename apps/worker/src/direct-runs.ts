@@ -20,7 +20,7 @@ import {
   type ProviderLimits,
   type RunNow,
 } from "@imagegate/jobs";
-import { type ProviderId, TASK_PROVIDERS } from "@imagegate/params";
+import type { ProviderId } from "@imagegate/params";
 import { JOB_ID_ATTRIBUTE, withSpanFrom } from "@imagegate/telemetry";
 import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
@@ -35,7 +35,7 @@ export type DirectRunsDeps = {
   queues: ImageQueues;
   store: JobStore;
   limits: Record<ProviderId, ProviderLimits>;
-  /** Shared with the queue workers of providers that do not lease tasks. */
+  /** Shared with this process's queue workers. */
   slots: LocalSlots;
   /** How far ahead each renewal pushes the job's next reconciler look; renewed every half. */
   leaseMs: number;
@@ -82,19 +82,20 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
     return sole;
   }
 
-  /** Whether a run of `provider` may start here now; takes its slot when it needs one. */
+  /**
+   * Whether a run of `provider` may start here now; takes its slot. (A
+   * paused provider is the processor's to find: its run hands the job over,
+   * delayed by the pause.)
+   */
   async function admit(provider: ProviderId): Promise<boolean> {
     if (closing || !deps.served.has(provider)) return false;
-    if ((await deps.queues.pausedForMs(provider)) > 0) return false;
-    // A task provider's submits take task leases, which bound its runs wherever they start.
-    if (TASK_PROVIDERS.has(provider)) return true;
+    if (!deps.slots.bounds(provider)) return true;
     return (await soleWorker(provider)) && !closing && deps.slots.tryTake(provider);
   }
 
   /** Puts the job on its queue: at once, or as a later attempt. */
-  async function handOver(data: ImageJobData, retry?: EntryRetry): Promise<void> {
-    await deps.queues.enqueue(data, "interactive", retry);
-  }
+  const handOver = (data: ImageJobData, retry?: EntryRetry) =>
+    deps.queues.enqueue(data, "interactive", retry);
 
   async function run(data: ImageJobData, provider: ProviderId): Promise<void> {
     const limits = deps.limits[provider];
@@ -124,7 +125,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
           ? { attemptsMade: 0, delayMs: delayedUntil - Date.now() }
           : err instanceof RateLimitError
             ? undefined
-            : { attemptsMade: 1, delayMs: imageRetryDelayMs(limits, 1, Math.random()) };
+            : { attemptsMade: 1, delayMs: await imageRetryDelayMs(limits, 1) };
       await handOver(data, retry);
       deps.logger.debug({ jobId: data.jobId, retry }, "direct run handed its job to the queue");
     } finally {
@@ -148,7 +149,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
             () => run(data, provider),
           );
         } finally {
-          if (!TASK_PROVIDERS.has(provider)) deps.slots.release(provider);
+          deps.slots.release(provider);
         }
       })().catch((err) =>
         deps.logger.error(

@@ -108,7 +108,7 @@ export async function createImageWorkers(options: ImageWorkersOptions): Promise<
       stalledInterval: options.stalledIntervalMs,
       maxStalledCount: options.maxStalledCount,
     };
-    const slots = TASK_PROVIDERS.has(provider) ? undefined : options.localSlots;
+    const slots = options.localSlots?.bounds(provider) ? options.localSlots : undefined;
     const worker = new Worker<ImageJobData>(
       name,
       slots

@@ -9,7 +9,7 @@
  * - webhook deliveries: WEBHOOK_RETRY_SCHEDULE, or the receiver's
  *   Retry-After when longer; kept a week.
  */
-import type { JobsOptions } from "bullmq";
+import { type BackoffOptions, Backoffs, type JobsOptions, type MinimalJob } from "bullmq";
 import type { ProviderLimits } from "./providers-file";
 
 /** The retry and retention options of a queue's entries. */
@@ -46,18 +46,20 @@ export function imageRetryPolicy(
   };
 }
 
+/** What BullMQ's built-in backoff strategies are given as the job: they do not read it. */
+const NO_JOB = undefined as unknown as MinimalJob;
+
 /**
- * The delay before an image job's attempt `attemptsMade + 1`, as BullMQ's
- * exponential backoff with jitter computes it (`random` in [0, 1)): for a run
- * made outside BullMQ, whose retry is added to the queue by hand.
+ * The delay before an image job's attempt `attemptsMade + 1`, by BullMQ's own
+ * exponential strategy with the policy's jitter: for a run made outside
+ * BullMQ, whose retry is added to the queue by hand.
  */
-export function imageRetryDelayMs(
-  limits: Pick<ProviderLimits, "backoffMs">,
+export async function imageRetryDelayMs(
+  limits: Pick<ProviderLimits, "attempts" | "backoffMs">,
   attemptsMade: number,
-  random: number,
-): number {
-  const max = Math.round(2 ** (attemptsMade - 1) * limits.backoffMs);
-  return Math.floor(random * max * IMAGE_JITTER + max * (1 - IMAGE_JITTER));
+): Promise<number> {
+  const backoff = imageRetryPolicy(limits).backoff as BackoffOptions;
+  return (await Backoffs.calculate(backoff, attemptsMade, new Error("retry"), NO_JOB)) ?? 0;
 }
 
 /** A batch task (run, stop, finalize). */

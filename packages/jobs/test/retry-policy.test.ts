@@ -32,19 +32,24 @@ describe("imageRetryPolicy", () => {
 
 describe("imageRetryDelayMs", () => {
   it.each([
-    { made: 1, random: 0, ms: 500 },
-    { made: 1, random: 0.999, ms: 999 },
-    { made: 2, random: 0, ms: 1000 },
-    { made: 2, random: 0.5, ms: 1500 },
-    { made: 3, random: 0, ms: 2000 },
-  ])("after $made attempts, random $random: $ms ms", ({ made, random, ms }) => {
-    expect(imageRetryDelayMs(limits, made, random)).toBe(ms);
-  });
+    { made: 1, min: 500, max: 1000 },
+    { made: 2, min: 1000, max: 2000 },
+    { made: 3, min: 2000, max: 4000 },
+  ])(
+    "after $made attempts: within [$min, $max) ms, as BullMQ's jittered backoff",
+    async ({ made, min, max }) => {
+      for (let i = 0; i < 50; i++) {
+        const ms = await imageRetryDelayMs(limits, made);
+        expect(ms).toBeGreaterThanOrEqual(min);
+        expect(ms).toBeLessThan(max);
+      }
+    },
+  );
 
-  it("agrees with the backoff a later entry starts from", () => {
-    // The entry after one attempt backs off from 2 s: BullMQ's delay after its first attempt.
+  it("agrees with the backoff a later entry starts from", async () => {
+    // The entry after one attempt backs off from 2 s: BullMQ's delay after its second attempt.
     const later = imageRetryPolicy(limits, 1).backoff as { delay: number };
-    expect(imageRetryDelayMs(limits, 2, 0.999)).toBeLessThanOrEqual(later.delay);
-    expect(imageRetryDelayMs(limits, 2, 0)).toBe(later.delay / 2);
+    expect(await imageRetryDelayMs(limits, 2)).toBeLessThan(later.delay);
+    expect(await imageRetryDelayMs(limits, 2)).toBeGreaterThanOrEqual(later.delay / 2);
   });
 });
