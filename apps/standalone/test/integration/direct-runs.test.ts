@@ -16,11 +16,22 @@ import { expectPaidOnce, finalJob, startWorkerProcess, type WorkerProcess } from
 import { startGateway, type TestGateway } from "./gateway";
 import { startStandalone } from "./standalone-process";
 
+/** The job ids added to the gateway's `images-openai` queue from now on. */
+async function watchOpenAIQueue(gateway: TestGateway) {
+  const events = new QueueEvents("images-openai", {
+    connection: { url: gateway.env.REDIS_URL as string },
+    prefix: gateway.env.QUEUE_PREFIX as string,
+  });
+  const added: string[] = [];
+  events.on("added", ({ jobId }) => added.push(jobId));
+  await events.waitUntilReady();
+  return { added, close: () => events.close() };
+}
+
 describe("a synchronous job on the OpenAI-compatible adapter", () => {
   let upstream: OpenAIFake;
   let gateway: TestGateway;
-  let added: string[];
-  let queueEvents: QueueEvents;
+  let queue: Awaited<ReturnType<typeof watchOpenAIQueue>>;
 
   beforeAll(async () => {
     upstream = await startOpenAIFake("sk-up");
@@ -37,14 +48,7 @@ describe("a synchronous job on the OpenAI-compatible adapter", () => {
         routes: { "flux.2-max": ["openai"] },
       },
     });
-    // Every entry added to the provider's queue, by job id.
-    added = [];
-    queueEvents = new QueueEvents("images-openai", {
-      connection: { url: gateway.env.REDIS_URL as string },
-      prefix: gateway.env.QUEUE_PREFIX as string,
-    });
-    queueEvents.on("added", ({ jobId }) => added.push(jobId));
-    await queueEvents.waitUntilReady();
+    queue = await watchOpenAIQueue(gateway);
   });
 
   afterEach(() => {
@@ -52,7 +56,7 @@ describe("a synchronous job on the OpenAI-compatible adapter", () => {
   });
 
   afterAll(async () => {
-    await queueEvents.close();
+    await queue.close();
     await gateway.close();
     await upstream.close();
   });
@@ -71,8 +75,8 @@ describe("a synchronous job on the OpenAI-compatible adapter", () => {
     const async = await generate("direct two", { prefer: "respond-async" });
     expect(async.status).toBe(202);
     await finalJob(gateway, async.body.id);
-    await waitFor(() => added.includes(async.body.id), { timeoutMs: 5_000 });
-    expect(added).not.toContain(syncId);
+    await waitFor(() => queue.added.includes(async.body.id), { timeoutMs: 5_000 });
+    expect(queue.added).not.toContain(syncId);
   });
 
   it("retries on its queue with the attempt counted, then answers", async () => {
@@ -87,7 +91,7 @@ describe("a synchronous job on the OpenAI-compatible adapter", () => {
       "retrying",
       "succeeded",
     ]);
-    expect(added).toContain(id);
+    expect(queue.added).toContain(id);
   });
 
   it("spends the provider's attempts across the direct run and its queue", async () => {
@@ -146,14 +150,8 @@ describe("a synchronous job while another process also works the provider's queu
   });
 
   it("goes through the queue: the local slots no longer bound the provider", async () => {
-    const queueEvents = new QueueEvents("images-openai", {
-      connection: { url: gateway.env.REDIS_URL as string },
-      prefix: gateway.env.QUEUE_PREFIX as string,
-    });
-    const added: string[] = [];
-    queueEvents.on("added", ({ jobId }) => added.push(jobId));
+    const { added, close } = await watchOpenAIQueue(gateway);
     try {
-      await queueEvents.waitUntilReady();
       const generate = () =>
         gateway.post("/v1/images/generations", {
           model: "flux.2-max",
@@ -171,7 +169,7 @@ describe("a synchronous job while another process also works the provider's queu
       const id = shared.headers.get("x-imagegate-job-id") as string;
       await waitFor(() => added.includes(id), { timeoutMs: 5_000 });
     } finally {
-      await queueEvents.close();
+      await close();
     }
   }, 30_000);
 });
