@@ -3,13 +3,16 @@
  * (docs/architecture.md#sync-async-and-idempotency): the caller's own when it
  * is a sane token, else a new `req_…` id. Each request gets a child logger
  * (`res.locals.log`) bound to that id, so every line logged for it carries it,
- * and one access line when the response ends, with the caller (owner hash) and
+ * and one access line when the response ends (499 when the client left first), with the caller (owner hash) and
  * the job it touched when there is one. The query string is never logged: file
  * links carry their signature there.
  */
 import { newId } from "@imagegate/params";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
+
+/** The access line's status of a request whose client left before the answer (nginx's). */
+const CLIENT_CLOSED_REQUEST = 499;
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -35,7 +38,8 @@ export function requestId(logger: Logger): RequestHandler {
     });
     res.setHeader("x-request-id", id);
     const started = process.hrtime.bigint();
-    res.on("finish", () => {
+    // "close", not "finish": a client that leaves before its answer is logged too, as nginx does (499).
+    res.on("close", () => {
       if (!logger.isLevelEnabled("info")) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const jobId = res.getHeader("x-imagegate-job-id") ?? res.locals.jobId;
@@ -46,7 +50,7 @@ export function requestId(logger: Logger): RequestHandler {
           ...(jobId ? { jobId } : {}),
           method: req.method,
           path: req.path,
-          status: res.statusCode,
+          status: res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST,
           ms: Math.round(ms * 10) / 10,
         },
         "request",

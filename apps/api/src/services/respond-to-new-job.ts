@@ -70,5 +70,8 @@ export async function respondToNewJob(
   const latest = waiter
     ? ((await waiter.final(timeoutMs, gone)) ?? (await deps.store.get(record.id)) ?? record)
     : await waitForJob(deps, record.id, timeoutMs, gone);
+  // Nobody to answer: the job carries on, and the access line says the client left
+  // rather than an error line blaming a timeout that never came.
+  if (gone.aborted && !isFinal(latest.status)) return;
   await replyWithResult(deps, res, latest);
 }

@@ -15,6 +15,7 @@ import { createRecentImages } from "@imagegate/storage";
 import { createRegistry } from "@imagegate/telemetry";
 import { freePort, type Json } from "@imagegate/testkit";
 import { startWorker } from "@imagegate/worker";
+import type { Logger } from "pino";
 
 /** A running test gateway. */
 export type TestGateway = {
@@ -43,6 +44,8 @@ export type GatewayOptions = {
   worker?: boolean;
   /** Synchronous jobs run at once, skipping their queue, as in `pnpm start`. @defaultValue true */
   directRuns?: boolean;
+  /** The API's logger (to read its lines). */
+  logger?: Logger;
 };
 
 /** Starts API + workers on a free port. */
@@ -80,6 +83,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
         });
   const api = await startApi(config, {
     registry,
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(worker?.runNow ? { runNow: worker.runNow, recentImages } : {}),
   });
   const url = `http://127.0.0.1:${port}`;

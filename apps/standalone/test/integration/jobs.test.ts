@@ -3,7 +3,8 @@
  * over real HTTP, Redis and workers.
  */
 import { createLocalProvider } from "@imagegate/providers";
-import { decodeImage, readJson } from "@imagegate/testkit";
+import { decodeImage, readJson, waitFor } from "@imagegate/testkit";
+import pino from "pino";
 import { startGateway, type TestGateway } from "./gateway";
 
 let gateway: TestGateway;
@@ -146,6 +147,55 @@ describe("sync timeout", () => {
       headers: { authorization: `Bearer ${slow.apiKey}` },
     });
     expect((await readJson(done)).status).toBe("succeeded");
+  });
+});
+
+describe("a client that leaves a sync wait", () => {
+  let slow: TestGateway;
+  const lines: { msg: string; status?: number }[] = [];
+
+  beforeAll(async () => {
+    const stream = {
+      write: (chunk: string) => {
+        for (const line of chunk.split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      },
+    };
+    slow = await startGateway({
+      providers: new Map([["local", createLocalProvider({ renderDelayMs: 1500 })]]),
+      logger: pino({ level: "info" }, stream),
+    });
+  });
+
+  afterAll(async () => {
+    await slow.close();
+  });
+
+  it("is logged as 499, not as a failed request, and the job still finishes", async () => {
+    const leave = new AbortController();
+    const sent = fetch(`${slow.baseURL}/images/generations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${slow.apiKey}` },
+      body: JSON.stringify({ prompt: "left", size: "32x32" }),
+      signal: leave.signal,
+    }).catch((err: Error) => err);
+    // The job exists once the request waits on it.
+    let jobId = "";
+    await waitFor(
+      async () => {
+        jobId = (await slow.get("/v1/jobs?limit=1")).body?.data?.[0]?.id ?? "";
+        return jobId !== "";
+      },
+      { timeoutMs: 5000, intervalMs: 20, message: "the sync job to exist" },
+    );
+    leave.abort();
+    expect(await sent).toMatchObject({ name: "AbortError" });
+    await waitFor(() => lines.some((l) => l.msg === "request" && l.status === 499), {
+      timeoutMs: 5000,
+      message: "the access line of the request whose client left",
+    });
+    expect(lines.filter((l) => l.msg === "request failed")).toEqual([]);
+    const done = await slow.get(`/v1/jobs/${jobId}?wait=10`);
+    expect(done.body.status).toBe("succeeded");
   });
 });
 
