@@ -1,6 +1,7 @@
 import { GatewayError } from "@imagegate/params";
 import { z } from "zod";
 import { toGatewayError } from "../src/http/error-handler";
+import { JSON_TYPE } from "../src/http/json-body";
 import { parseWait } from "../src/routes/jobs";
 import { prefersAsync } from "../src/services/respond-to-new-job";
 
@@ -55,5 +56,22 @@ describe("parseWait", () => {
 
   it.each(["61", "-1", "soon", ["1", "2"]])("refuses %j naming wait", (value) => {
     expect(() => parseWait(value)).toThrow(expect.objectContaining({ param: "wait" }));
+  });
+});
+
+describe("JSON_TYPE", () => {
+  it.each([
+    ["application/json", true],
+    ["application/json; charset=utf-8", true],
+    ["Application/JSON;charset=UTF-8", true],
+    [" application/json ; charset=utf-8", true],
+    ["application/jsonl", false],
+    ["application/json-seq", false],
+    ["application/problem+json", false],
+    ["text/json", false],
+    ["multipart/form-data; boundary=x", false],
+    ["", false],
+  ])("reads Content-Type %j as JSON: %s", (header, expected) => {
+    expect(JSON_TYPE.test(header)).toBe(expected);
   });
 });

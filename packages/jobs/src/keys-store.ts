@@ -8,11 +8,11 @@
  * changes are rare and each writes a whole record), and never recreate a
  * deleted key.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { type KeyLimits, KeyLimitsSchema, mergeLimits, type UpdateKey } from "./key-limits";
 import { isCluster, redisKeys } from "./keys";
-import { ownerOf } from "./owner";
+import { apiKeySha256, ownerOf } from "./owner";
 import type { RedisClient } from "./redis";
 
 export const ApiKeyRecordSchema = z.object({
@@ -30,7 +30,7 @@ export type ApiKeyRecord = z.infer<typeof ApiKeyRecordSchema>;
 
 /** SHA-256 of a key as bytes: equal length whatever was sent, so comparing leaks no length. */
 export function keyDigest(key: string): Buffer {
-  return createHash("sha256").update(key).digest();
+  return apiKeySha256(key);
 }
 
 /** How a key is shown after creation: its first six and last four characters (nothing of a short one). */

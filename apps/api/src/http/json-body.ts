@@ -5,10 +5,13 @@
 import { GatewayError } from "@imagegate/params";
 import express, { type RequestHandler } from "express";
 
+/** `application/json`, any case, with or without parameters (what `req.is` accepts, without its parse per request). */
+export const JSON_TYPE = /^\s*application\/json\s*(?:;|$)/i;
+
 /** Parses a JSON body up to `limit`; refuses other media types. */
 export function jsonBody(limit = "1mb"): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
-    if (!req.is("application/json")) {
+    if (!JSON_TYPE.test(req.headers["content-type"] ?? "")) {
       throw new GatewayError(
         "unsupported_media_type",
         `Content-Type must be application/json (got '${req.get("content-type") ?? "none"}').`,
@@ -16,5 +19,6 @@ export function jsonBody(limit = "1mb"): RequestHandler[] {
     }
     next();
   };
-  return [requireJson, express.json({ limit, strict: false })];
+  // The type is checked above already: the parser need not check it again.
+  return [requireJson, express.json({ limit, strict: false, type: () => true })];
 }

@@ -1,8 +1,8 @@
 /**
  * `x-request-id` on every response
  * (docs/architecture.md#sync-async-and-idempotency): the caller's own when it
- * is a sane token, else a new `req_…` id. Each request gets a child logger
- * (`res.locals.log`) bound to that id, so every line logged for it carries it,
+ * is a sane token, else a new `req_…` id. `requestLog(res)` is a child logger
+ * bound to that id, so every line logged for a request carries it,
  * and one access line when the response ends (499 when the client left first), with the caller (owner hash) and
  * the job it touched when there is one. The query string is never logged: file
  * links carry their signature there.
@@ -16,26 +16,25 @@ const CLIENT_CLOSED_REQUEST = 499;
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The request-bound logger of a response (set by `requestId`), or `fallback`. */
-export function requestLog(res: { locals: Record<string, unknown> }, fallback: Logger): Logger {
-  return (res.locals.log as Logger | undefined) ?? fallback;
+/**
+ * The logger of a response's request: `logger`'s child bound to its request
+ * id (set by `requestId`), made on first use — most requests log nothing but
+ * their access line; `logger` itself outside a request.
+ */
+export function requestLog(res: { locals: Record<string, unknown> }, logger: Logger): Logger {
+  const locals = res.locals;
+  if (locals.log === undefined && typeof locals.requestId === "string") {
+    locals.log = logger.child({ requestId: locals.requestId });
+  }
+  return (locals.log as Logger | undefined) ?? logger;
 }
 
-/** Sets `res.locals.requestId`, `res.locals.log` and the header, and logs one line when the response ends. */
+/** Sets `res.locals.requestId` (which `requestLog` binds) and the header, and logs one line when the response ends. */
 export function requestId(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const given = req.get("x-request-id");
     const id = given && SANE.test(given) ? given : newId("request");
     res.locals.requestId = id;
-    // Made when first used: most requests log nothing but their access line.
-    let log: Logger | undefined;
-    Object.defineProperty(res.locals, "log", {
-      get: () => {
-        log ??= logger.child({ requestId: id });
-        return log;
-      },
-      enumerable: true,
-    });
     res.setHeader("x-request-id", id);
     const started = process.hrtime.bigint();
     // "close", not "finish": a client that leaves before its answer is logged too, as nginx does (499).
