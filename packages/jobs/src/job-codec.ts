@@ -75,16 +75,27 @@ function upgradeDoc(doc: Record<string, unknown>): Record<string, unknown> {
   return { ...rest, provider_order: route };
 }
 
-/** A record from its hash fields (also what a final job-event carries); null without a `doc`. */
+/** The mutable fields' names, once. */
+const MUTABLE_KEYS = Object.keys(MUTABLE_DEFAULTS) as (keyof typeof MUTABLE_DEFAULTS)[];
+
+/**
+ * A record from its hash fields (also what a final job-event carries); null
+ * without a `doc`. Built on the parsed `doc` itself, field by known field: a
+ * copy of the defaults with the doc assigned over it made an object that
+ * cost zod twice as much to check (37 µs a record against 15).
+ */
 export function decodeJobRecord(hash: Record<string, string>): JobRecord | null {
   if (!hash.doc) return null;
-  const raw: Record<string, unknown> = { ...MUTABLE_DEFAULTS };
+  const raw = upgradeDoc(JSON.parse(hash.doc));
   const tasks: UpstreamTaskEntry[] = [];
-  for (const [k, v] of Object.entries(hash)) {
-    if (k === "doc") Object.assign(raw, upgradeDoc(JSON.parse(v)));
-    else if (k.startsWith("task:")) tasks.push(JSON.parse(v));
-    else raw[k] = JSON.parse(v);
+  for (const key in hash) {
+    if (key === "doc") continue;
+    const value = hash[key] as string;
+    if (key.startsWith("task:")) tasks.push(JSON.parse(value));
+    else raw[key] = JSON.parse(value);
   }
+  // A field never set keeps what an older doc held, else its initial value.
+  for (const key of MUTABLE_KEYS) if (!(key in raw)) raw[key] = MUTABLE_DEFAULTS[key];
   raw.upstream_tasks = tasks.sort(
     (a, b) => a.submitted_at_ms - b.submitted_at_ms || a.call_index - b.call_index,
   );
