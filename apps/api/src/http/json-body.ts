@@ -5,7 +5,10 @@
 import { GatewayError } from "@imagegate/params";
 import express, { type RequestHandler } from "express";
 
-/** `application/json`, any case, with or without parameters (what `req.is` accepts, without its parse per request). */
+/**
+ * `application/json`, in any case, with or without parameters: what
+ * `req.is("application/json")` accepts, without its parse on every request.
+ */
 export const JSON_TYPE = /^\s*application\/json\s*(?:;|$)/i;
 
 /** Parses a JSON body up to `limit`; refuses other media types. */

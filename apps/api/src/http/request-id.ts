@@ -1,11 +1,12 @@
 /**
  * `x-request-id` on every response
  * (docs/architecture.md#sync-async-and-idempotency): the caller's own when it
- * is a sane token, else a new `req_…` id. `requestLog(res)` is a child logger
- * bound to that id, so every line logged for a request carries it,
- * and one access line when the response ends (499 when the client left first), with the caller (owner hash) and
- * the job it touched when there is one. The query string is never logged: file
- * links carry their signature there.
+ * is a sane token, else a new `req_…` id. `requestLog(res)` is a child
+ * logger bound to that id, so every line logged for a request carries it;
+ * one access line when the response ends (status 499 when the client left
+ * first) names the caller (owner hash) and the job it touched when there is
+ * one. The query string is never logged: file links carry their signature
+ * there.
  */
 import { newId } from "@imagegate/params";
 import type { RequestHandler } from "express";
