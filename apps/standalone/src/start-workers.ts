@@ -91,8 +91,8 @@ export async function startWorkers(
   });
   return {
     mode: "thread",
-    runNow(data, trace) {
-      const message: ThreadRequest = { type: "run", data, trace };
+    runNow(data, trace, claimed) {
+      const message: ThreadRequest = { type: "run", data, trace, claimed };
       thread.postMessage(message);
     },
     async metrics() {

@@ -11,7 +11,7 @@
  * BullMQ load.
  */
 import { parentPort } from "node:worker_threads";
-import type { ImageJobData } from "@imagegate/jobs";
+import type { ClaimedRun, ImageJobData } from "@imagegate/jobs";
 import { loadConfig } from "@imagegate/jobs/config";
 import {
   createRegistry,
@@ -29,7 +29,7 @@ export type ThreadReply =
 /** A request of the main thread besides "stop": its metrics, or a job to run now. */
 export type ThreadRequest =
   | { type: "metrics"; id: number }
-  | { type: "run"; data: ImageJobData; trace: Record<string, string> };
+  | { type: "run"; data: ImageJobData; trace: Record<string, string>; claimed: ClaimedRun };
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       return;
     }
     if (message.type === "run") {
-      worker.runNow?.(message.data, message.trace);
+      worker.runNow?.(message.data, message.trace, message.claimed);
       return;
     }
     const id = message.id;

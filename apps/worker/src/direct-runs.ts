@@ -1,7 +1,8 @@
 /**
  * Direct runs (docs/decisions/0018-direct-runs.md): in `pnpm start`, a new
  * synchronous job runs at once in this process, with no queue entry, when
- * its provider has room here. Its record and the open-jobs index keep it
+ * its provider has room here; the API saved it already claimed for the run
+ * (else it goes back to `queued` on its queue). Its record and the open-jobs index keep it
  * durable: while the run lasts it keeps pushing the job's next reconciler
  * look ahead (its lease), so after a crash the job falls due within
  * `leaseMs` and the reconciler puts it on its queue, which resumes its saved
@@ -10,6 +11,7 @@
  * backoff with this attempt counted.
  */
 import {
+  type ClaimedRun,
   type EntryRetry,
   type ImageJobData,
   type ImageQueues,
@@ -24,6 +26,7 @@ import type { ProviderId } from "@imagegate/params";
 import { JOB_ID_ATTRIBUTE, withSpanFrom } from "@imagegate/telemetry";
 import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
+import { ignoreLockLost } from "./apply-outcome";
 import type { LocalSlots } from "./local-slots";
 import type { ImageJobProcessor, RunEntry } from "./processors/image-job";
 
@@ -97,7 +100,15 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
   const handOver = (data: ImageJobData, retry?: EntryRetry) =>
     deps.queues.enqueue(data, "interactive", retry);
 
-  async function run(data: ImageJobData, provider: ProviderId): Promise<void> {
+  /** Puts a job that was saved claimed for a run that never started on its queue, queued again. */
+  async function handBack(data: ImageJobData, claimed: ClaimedRun): Promise<void> {
+    await deps.store
+      .move(data.jobId, ["in_progress"], "queued", { started_at: null }, { fence: claimed.fence })
+      .catch(ignoreLockLost);
+    await handOver(data);
+  }
+
+  async function run(data: ImageJobData, provider: ProviderId, claimed: ClaimedRun): Promise<void> {
     const limits = deps.limits[provider];
     let delayedUntil = 0;
     const entry: RunEntry = {
@@ -116,7 +127,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
         .catch((err) => deps.logger.warn({ err, jobId: data.jobId }, "lease renewal failed"));
     const lease = setInterval(renew, deps.leaseMs / 2);
     try {
-      await deps.processor.process(entry, undefined, { keepImages: deps.keepImages });
+      await deps.processor.process(entry, undefined, { keepImages: deps.keepImages, claimed });
     } catch (err) {
       // The job ended (failed, or failed over where no provider was left).
       if (err instanceof UnrecoverableError) return;
@@ -134,11 +145,11 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
   }
 
   return {
-    runNow(data, trace) {
+    runNow(data, trace, claimed) {
       const provider = data.providerOrder[data.providerIndex] as ProviderId;
       const handedAt = Date.now();
       const task = (async () => {
-        if (!(await admit(provider))) return handOver(data);
+        if (!(await admit(provider))) return handBack(data, claimed);
         try {
           deps.onStart?.(provider, (Date.now() - handedAt) / 1000);
           // Named like BullMQ's "process <queue>" span, which a queued run has instead.
@@ -146,7 +157,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
             trace,
             `direct ${imageQueueName(provider)}`,
             { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": provider },
-            () => run(data, provider),
+            () => run(data, provider, claimed),
           );
         } finally {
           deps.slots.release(provider);

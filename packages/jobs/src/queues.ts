@@ -5,6 +5,7 @@
  */
 import { PROVIDER_IDS, type ProviderId } from "@imagegate/params";
 import { z } from "zod";
+import type { JobRecord } from "./records";
 
 /** Name of a provider's image queue. */
 export function imageQueueName(provider: ProviderId): `images-${ProviderId}` {
@@ -52,11 +53,43 @@ export const ImageJobDataSchema = z.preprocess(
 export type ImageJobData = z.infer<typeof ImageJobDataSchema>;
 
 /**
- * Hands a saved synchronous job to the workers of the same process, to run
- * at once with no queue entry (docs/decisions/0018-direct-runs.md); `trace`
- * carries the caller's trace context (W3C headers), as a queue entry would.
+ * A synchronous job as the API saved it for a direct run: already
+ * `in_progress` on its first provider and owned by `fence` (its `run`), so
+ * the run makes no claim of its own (docs/decisions/0018-direct-runs.md).
  */
-export type RunNow = (data: ImageJobData, trace: Record<string, string>) => void;
+export type ClaimedRun = { record: JobRecord; fence: string };
+
+/**
+ * A new job's record claimed for a direct run on its first provider, as the
+ * processor's claim would have left it: `in_progress`, started now, `run`
+ * its fence.
+ */
+export function claimForDirectRun(record: JobRecord, nowMs = Date.now()): ClaimedRun {
+  // The form of a queued run's fallback fence, for the stand-in entry `direct:<id>`.
+  const fence = `run-direct:${record.id}-${nowMs}`;
+  return {
+    fence,
+    record: {
+      ...record,
+      status: "in_progress",
+      provider: record.provider_order[0] ?? null,
+      run: fence,
+      started_at: Math.floor(nowMs / 1000),
+    },
+  };
+}
+
+/**
+ * Hands a synchronous job, saved claimed for its run (`claimed`), to the
+ * workers of the same process, to run at once with no queue entry
+ * (docs/decisions/0018-direct-runs.md); `trace` carries the caller's trace
+ * context (W3C headers), as a queue entry would.
+ */
+export type RunNow = (
+  data: ImageJobData,
+  trace: Record<string, string>,
+  claimed: ClaimedRun,
+) => void;
 
 /**
  * BullMQ priorities. Interactive jobs carry none: BullMQ takes its plain wait

@@ -1,16 +1,21 @@
 /**
  * Creates a job record for a normalized request and enqueues it on the first
  * provider of its provider order, or, for a synchronous request where the
- * workers share this process (`pnpm start`), hands it to them to run at once
- * (docs/decisions/0018-direct-runs.md). On one node both go out in the same round trip on
- * the same Redis connection, record first: Redis runs one connection's
- * commands in order, so a worker never sees a queue entry whose record is not
- * there yet. On a Redis Cluster the record and the queue live in different
- * slots, so on different primaries and connections: there the entry is added
- * only once the record is written (the worker also re-reads once before
- * skipping).
- */
-import { isCluster, type JobRecord, type KeyLimits, planJob } from "@imagegate/jobs";
+ * workers share this process (`pnpm start`), saves it claimed for a run and
+ * hands it to them to run at once (docs/decisions/0018-direct-runs.md). On
+ * one node record and entry go out in the same round trip on the same Redis
+ * connection, record first: Redis runs one connection's commands in order,
+ * so a worker never sees a queue entry whose record is not there yet. On a
+ * Redis Cluster the record and the queue live in different slots, so on
+ * different primaries and connections: there the entry is added only once
+ * the record is written (the worker also re-reads once before skipping). */
+import {
+  claimForDirectRun,
+  isCluster,
+  type JobRecord,
+  type KeyLimits,
+  planJob,
+} from "@imagegate/jobs";
 import { type NormalizedRequest, newId } from "@imagegate/params";
 import { activeTraceCarrier, annotateActiveSpan, JOB_ID_ATTRIBUTE } from "@imagegate/telemetry";
 import type { ApiDeps } from "../deps";
@@ -60,17 +65,22 @@ export async function submitImageJob(
   if (holdApart) await holdBudget(deps, context, id, estimateMicros);
   annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
   const entry = { jobId: record.id, providerOrder: record.provider_order, providerIndex: 0 };
-  const create = () => deps.store.create(record, holdApart ? {} : { holdMicros: estimateMicros });
+  const create = (saved: JobRecord) =>
+    deps.store.create(saved, holdApart ? {} : { holdMicros: estimateMicros });
   try {
     if (context.sync && deps.runNow) {
-      // Saved first: the run claims the record, and a crash leaves it to the reconciler.
-      await create();
-      deps.runNow(entry, activeTraceCarrier());
-    } else if (isCluster(deps.redis)) {
-      await create();
+      // Saved first, already claimed for the run, so the run makes no claim round trip;
+      // a crash leaves it to the reconciler once the lease runs out.
+      const claimed = claimForDirectRun(record);
+      await create(claimed.record);
+      deps.runNow(entry, activeTraceCarrier(), claimed);
+      return claimed.record;
+    }
+    if (isCluster(deps.redis)) {
+      await create(record);
       await deps.queues.enqueue(entry);
     } else {
-      await Promise.all([create(), deps.queues.enqueue(entry)]);
+      await Promise.all([create(record), deps.queues.enqueue(entry)]);
     }
   } catch (err) {
     // A record that was saved ends through the lifecycle (the reconciler enqueues it), which

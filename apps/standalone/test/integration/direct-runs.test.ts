@@ -4,6 +4,8 @@
  * a queued one keeps — the provider's concurrency, its attempts and backoff,
  * and, after a crash, a resume by the reconciler that pays its task once.
  */
+
+import { createRedis } from "@imagegate/jobs";
 import {
   type BflFake,
   type OpenAIFake,
@@ -26,6 +28,20 @@ async function watchOpenAIQueue(gateway: TestGateway) {
   events.on("added", ({ jobId }) => added.push(jobId));
   await events.waitUntilReady();
   return { added, close: () => events.close() };
+}
+
+/** The statuses each job announces on the gateway's job-events channel from now on. */
+async function watchJobEvents(gateway: TestGateway) {
+  const subscriber = createRedis({ url: gateway.env.REDIS_URL as string });
+  const statuses = new Map<string, string[]>();
+  subscriber.on("message", (_channel: string, message: string) => {
+    const cut = message.indexOf("\n");
+    const id = message.slice(0, cut);
+    const { status } = JSON.parse(message.slice(cut + 1)) as { status: string };
+    statuses.set(id, [...(statuses.get(id) ?? []), status]);
+  });
+  await subscriber.subscribe(`${gateway.env.QUEUE_PREFIX}:job-events`);
+  return { of: (id: string) => statuses.get(id) ?? [], close: () => subscriber.quit() };
 }
 
 describe("a synchronous job on the OpenAI-compatible adapter", () => {
@@ -77,6 +93,43 @@ describe("a synchronous job on the OpenAI-compatible adapter", () => {
     await finalJob(gateway, async.body.id);
     await waitFor(() => queue.added.includes(async.body.id), { timeoutMs: 5_000 });
     expect(queue.added).not.toContain(syncId);
+  });
+
+  it("is saved claimed for its run: its only status change is its end", async () => {
+    const events = await watchJobEvents(gateway);
+    try {
+      const res = await generate("direct claimed");
+      expect(res.status).toBe(200);
+      const id = res.headers.get("x-imagegate-job-id") as string;
+      await waitFor(() => events.of(id).length > 0, { timeoutMs: 5_000 });
+      // A queued run announces its claim (in_progress) first; this run had none to make.
+      expect(events.of(id)).toEqual(["succeeded"]);
+      const job = (await gateway.get(`/v1/jobs/${id}`)).body;
+      expect(job).toMatchObject({ status: "succeeded", provider: "openai" });
+      expect(job.started_at).toEqual(expect.any(Number));
+    } finally {
+      await events.close();
+    }
+  });
+
+  it("waits a provider's pause out as queued, then answers", async () => {
+    const events = await watchJobEvents(gateway);
+    const redis = createRedis({ url: gateway.env.REDIS_URL as string });
+    try {
+      upstream.rateLimitNext(1);
+      const limited = generate("direct rate limited");
+      const paused = `${gateway.env.QUEUE_PREFIX}:paused:images-openai`;
+      await waitFor(async () => (await redis.pttl(paused)) > 0, { timeoutMs: 5_000 });
+      const res = await generate("direct during the pause");
+      expect(res.status).toBe(200);
+      const id = res.headers.get("x-imagegate-job-id") as string;
+      // Saved claimed, it gave its claim back at the pause, and was claimed again after it.
+      expect(events.of(id)).toEqual(["queued", "in_progress", "succeeded"]);
+      expect((await limited).status).toBe(200);
+    } finally {
+      redis.disconnect();
+      await events.close();
+    }
   });
 
   it("retries on its queue with the attempt counted, then answers", async () => {
@@ -164,10 +217,16 @@ describe("a synchronous job while another process also works the provider's queu
       await other.waitForLog("worker started");
       // Each process re-reads its provider's worker count every 5 s.
       await new Promise((resolve) => setTimeout(resolve, 5_500));
+      const events = await watchJobEvents(gateway);
       const shared = await generate();
       expect(shared.status).toBe(200);
       const id = shared.headers.get("x-imagegate-job-id") as string;
       await waitFor(() => added.includes(id), { timeoutMs: 5_000 });
+      // Saved claimed for a direct run that could not start here: given back as queued,
+      // then claimed by whichever worker took its queue entry.
+      await waitFor(() => events.of(id).includes("succeeded"), { timeoutMs: 5_000 });
+      expect(events.of(id)).toEqual(["queued", "in_progress", "succeeded"]);
+      await events.close();
     } finally {
       await close();
     }

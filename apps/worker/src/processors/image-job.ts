@@ -9,6 +9,7 @@
 
 import { setMaxListeners } from "node:events";
 import {
+  type ClaimedRun,
   type ImageJobData,
   ImageJobDataSchema,
   type ImageQueues,
@@ -122,6 +123,11 @@ type RunOptions = {
    * run hands them to the waiting answer (docs/decisions/0018-direct-runs.md).
    */
   keepImages?: ((key: string, bytes: Buffer) => void) | undefined;
+  /**
+   * The job as the API saved it, claimed for this run (a direct run): the
+   * run makes no claim of its own, and a pause gives the claim back.
+   */
+  claimed?: ClaimedRun | undefined;
 };
 
 /** The processor, and the hook that stops runs whose lock BullMQ could not renew. */
@@ -149,12 +155,27 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     const pausedMs = await deps.queues.pausedForMs(providerId);
     if (pausedMs > 0) {
       log.debug({ pausedMs }, "provider paused: job delayed");
+      if (options?.claimed) {
+        // It waits the pause out queued, as a job that has not started.
+        await deps.store
+          .move(
+            data.jobId,
+            ["in_progress"],
+            "queued",
+            { started_at: null },
+            {
+              fence: options.claimed.fence,
+            },
+          )
+          .catch(ignoreLockLost);
+      }
       await job.moveToDelayed(Date.now() + pausedMs, token);
       throw new DelayedError();
     }
     // The BullMQ lock token fences this run: once another run claims the job, our writes are
-    // refused. The claim answers the record: no separate read.
-    const fence = token ?? `run-${job.id}-${Date.now()}`;
+    // refused. The claim answers the record: no separate read. A direct run's job was saved
+    // claimed for it (its `claimed`): no claim to make.
+    const fence = options?.claimed?.fence ?? token ?? `run-${job.id}-${Date.now()}`;
     const claimedAtMs = Date.now();
     const claim = () =>
       deps.store.move(
@@ -164,7 +185,9 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
         { provider: providerId, run: fence },
         { startedAt: Math.floor(claimedAtMs / 1000) },
       );
-    let claimed = await claim();
+    let claimed = options?.claimed
+      ? { moved: true, record: options.claimed.record as JobRecord | null }
+      : await claim();
     if (!claimed.record) {
       // A queue entry that overtook its record (a cluster writes them apart): look once more.
       await new Promise((resolve) => setTimeout(resolve, 250));
