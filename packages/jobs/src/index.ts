@@ -7,6 +7,7 @@ export * from "./config";
 export * from "./delivery-hosts";
 export * from "./file-store";
 export * from "./final-observer";
+export * from "./image-keys";
 export * from "./image-queues";
 export * from "./job-codec";
 export * from "./job-events";

@@ -4,10 +4,12 @@
  * when its record expires (JOB_TTL_SECONDS after creation). Records expire
  * by Redis TTL, which leaves no trace; this index is what lets the sweeper
  * (`apps/worker/src/retention.ts`) delete their blobs afterwards without
- * listing the store. Members are blob keys: `jobs/<job id>/…`,
- * `inputs/<job id>/…`, `files/<file id>`; the record a key belongs to is read
- * off its path.
+ * listing the store. Members are blob keys: result images (`image-keys.ts`:
+ * `jobs/<shard>/<job id>-<index>.<ext>`, or `jobs/<job id>/…` from earlier
+ * versions), `inputs/<job id>/…`, `files/<file id>`; the record a key
+ * belongs to is read off its path.
  */
+import { jobIdOfImageKey } from "./image-keys";
 import { isCluster, redisKeys } from "./keys";
 import type { JobRecord } from "./records";
 import type { RedisClient, RedisMulti } from "./redis";
@@ -47,7 +49,11 @@ export function createRetentionIndex(options: {
   function recordKeyOf(blobKey: string): string | null {
     const [kind, id] = blobKey.split("/");
     if (!id) return null;
-    if (kind === "jobs" || kind === "inputs") return keys.job(id);
+    if (kind === "jobs") {
+      const jobId = jobIdOfImageKey(blobKey);
+      return jobId ? keys.job(jobId) : null;
+    }
+    if (kind === "inputs") return keys.job(id);
     if (kind === "files") return keys.file(id);
     return null;
   }

@@ -1,9 +1,11 @@
 /**
  * The filesystem driver: an object is the file at its key under `dir`.
  *
- * - Writes go to a hidden temp file in the object's own directory (same
- *   filesystem, so `rename` is atomic) and are renamed into place: a crashed
- *   or failed write never leaves half an object, and a re-run overwrites.
+ * - A new object is written in place: nobody can know its key before the
+ *   put returns (links are handed out after it), and a write that fails
+ *   part-way removes it. One that exists is replaced through a hidden temp
+ *   file in its own directory (same filesystem, so `rename` is atomic): a
+ *   reader never sees half an object, and a re-run overwrites.
  * - Bodies are streamed in and out with `pipeline`, never held whole.
  * - The content type is the key's extension's (`.png` → image/png); only when
  *   a key has no known extension, or is stored with another type, does it
@@ -12,8 +14,18 @@
  *   (`keys.ts`), so no key collides with a sidecar or a temp file.
  */
 import { randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { BlobNotFoundError, UnsafeKeyError } from "./errors";
@@ -72,9 +84,63 @@ async function ignoreMissing(work: Promise<void>): Promise<void> {
  * Bodies up to this size are written with synchronous calls: each async call
  * is a thread-pool round trip, and for a small image those cost more CPU
  * than the write itself (measured on the bench machine: 30 µs for
- * `writeFileSync` of 11 KB against 115 µs for `writeFile`, docs/decisions/0018-direct-runs.md).
+ * `writeFileSync` of 11 KB against 115 µs for `writeFile`,
+ * docs/decisions/0018-direct-runs.md).
  */
 const SYNC_WRITE_MAX_BYTES = 256 * 1024;
+
+/** A failed write's code. */
+const codeOf = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
+
+/**
+ * Writes `body` as the new file `target` (its directory made when missing),
+ * with synchronous calls; false when `target` exists already. Directories
+ * are shared (`jobs/<shard>/`), so most writes make none: the open is tried
+ * first, `mkdir` only when it says the directory is missing. A write that
+ * fails part-way removes its file.
+ */
+function writeNewFileSync(target: string, body: Buffer): boolean {
+  let fd: number;
+  try {
+    fd = openSync(target, "wx");
+  } catch (err) {
+    if (codeOf(err) === "EEXIST") return false;
+    if (codeOf(err) !== "ENOENT") throw err;
+    mkdirSync(dirname(target), { recursive: true });
+    return writeNewFileSync(target, body);
+  }
+  try {
+    writeFileSync(fd, body);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(target, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** `writeNewFileSync` with asynchronous calls, for a large body. */
+async function writeNewFile(target: string, body: Buffer): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    handle = await open(target, "wx");
+  } catch (err) {
+    if (codeOf(err) === "EEXIST") return false;
+    if (codeOf(err) !== "ENOENT") throw err;
+    await mkdir(dirname(target), { recursive: true });
+    return writeNewFile(target, body);
+  }
+  try {
+    await handle.writeFile(body);
+  } catch (err) {
+    await handle.close();
+    await rm(target, { force: true });
+    throw err;
+  }
+  await handle.close();
+  return true;
+}
 
 /** Writes `target` through a sibling temp file and a rename. */
 async function writeAtomically(target: string, write: (temp: string) => Promise<void>) {
@@ -133,32 +199,36 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
 
     async put(key, body, contentType) {
       const paths = pathsOf(key);
-      const small = Buffer.isBuffer(body) && body.length <= SYNC_WRITE_MAX_BYTES;
-      // A directory made just now holds no earlier object, hence no sidecar to clear.
-      const madeDir =
-        (small
-          ? mkdirSync(dirname(paths.file), { recursive: true })
-          : await mkdir(dirname(paths.file), { recursive: true })) !== undefined;
       let bytes = 0;
-      const write = async (path: string) => {
-        if (Buffer.isBuffer(body)) {
-          if (small) writeFileSync(path, body);
-          else await writeFile(path, body);
-          bytes = body.length;
-        } else {
-          const out = createWriteStream(path);
-          await pipeline(body, out);
-          bytes = out.bytesWritten;
-        }
-      };
-      // In a directory made just now no reader can hold the key yet (its link is handed out
-      // after the put), so the file is written in place; elsewhere it replaces an object a
-      // reader may be fetching, through a temp file and a rename.
-      await (madeDir ? write(paths.file) : writeAtomically(paths.file, write));
+      // A new file is written in place: no reader can know its key yet (a link is handed out
+      // after the put). One that exists may be being read: it is replaced through a temp
+      // file and a rename. A stream cannot be replayed after a failed first try: always so.
+      let created = false;
+      if (Buffer.isBuffer(body)) {
+        created =
+          body.length <= SYNC_WRITE_MAX_BYTES
+            ? writeNewFileSync(paths.file, body)
+            : await writeNewFile(paths.file, body);
+        bytes = body.length;
+      }
+      if (!created) {
+        await mkdir(dirname(paths.file), { recursive: true });
+        await writeAtomically(paths.file, async (path) => {
+          if (Buffer.isBuffer(body)) {
+            await writeFile(path, body);
+            bytes = body.length;
+          } else {
+            const out = createWriteStream(path);
+            await pipeline(body, out);
+            bytes = out.bytesWritten;
+          }
+        });
+      }
       // After the data: a failed body leaves the previous object and its type untouched.
       if (typeOfKey(key) === contentType) {
         // The extension says it; a sidecar left by an earlier put of another type must go.
-        if (!madeDir) await ignoreMissing(unlink(paths.meta));
+        // A new file has none: a sidecar never outlives its file (`delete` removes it first).
+        if (!created) await ignoreMissing(unlink(paths.meta));
       } else {
         await writeAtomically(paths.meta, (temp) =>
           writeFile(temp, JSON.stringify({ contentType })),
@@ -198,7 +268,9 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
 
     async delete(key) {
       const paths = pathsOf(key);
-      await Promise.all([ignoreMissing(unlink(paths.file)), ignoreMissing(unlink(paths.meta))]);
+      // The sidecar first: a crash between the two never leaves one without its file.
+      await ignoreMissing(unlink(paths.meta));
+      await ignoreMissing(unlink(paths.file));
     },
 
     async signedUrl(key, opts) {

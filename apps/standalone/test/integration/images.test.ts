@@ -39,7 +39,7 @@ describe("POST /v1/images/generations through the openai SDK", () => {
     });
     expect(res.data).toHaveLength(1);
     const url = res.data?.[0]?.url as string;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/jobs\/job_/);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/jobs\/\w\w\/job_\w+-0\.png\?/);
     const image = await decodeImage(await fetchImage(url));
     expect(image).toEqual({ format: "png", width: 1024, height: 1024 });
     expect((res as unknown as Extra).provider).toBe("local");

@@ -81,7 +81,9 @@ describe("batch output links", () => {
       response: { body: { data: { url: string }[] } };
     };
     const link = line.response.body.data[0]?.url as string;
-    expect(link).toMatch(new RegExp(`^${gateway.url}/links/jobs/job_[^/]+/0\\.png\\?expires=`));
+    expect(link).toMatch(
+      new RegExp(`^${gateway.url}/links/jobs/\\w\\w/job_\\w+-0\\.png\\?expires=`),
+    );
     // Past the presigned links' lifetime, the stable link still gives the image.
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const first = await fetch(link, { redirect: "manual" });

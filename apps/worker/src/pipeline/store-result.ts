@@ -1,9 +1,10 @@
 /**
- * Store step: output images go to the blob store under the job id
- * (`jobs/<id>/<index>.<ext>`), so a re-run overwrites and never duplicates.
+ * Store step: output images go to the blob store under keys made of the job
+ * id (`imageKey`, `packages/jobs/src/image-keys.ts`), so a re-run overwrites
+ * and never duplicates.
  */
 
-import type { StoredImage } from "@imagegate/jobs";
+import { imageKey, type StoredImage } from "@imagegate/jobs";
 import { MIME_TYPES, type OutputFormat } from "@imagegate/params";
 import type { BlobStore } from "@imagegate/storage";
 
@@ -16,11 +17,6 @@ export type ProcessedImage = {
   seed: number | undefined;
   revisedPrompt: string | undefined;
 };
-
-/** The blob key of a job's `index`-th image. */
-export function imageKey(jobId: string, index: number, format: OutputFormat): string {
-  return `jobs/${jobId}/${index}.${format === "jpeg" ? "jpg" : format}`;
-}
 
 /** Writes every image and returns their records, in order. */
 export async function storeImages(

@@ -13,6 +13,7 @@ import {
   type ImageJobData,
   ImageJobDataSchema,
   type ImageQueues,
+  imageKey,
   isFinal,
   isLiveTask,
   type JobEvents,
@@ -52,7 +53,6 @@ import { type CallbackSettings, NoTaskSlot } from "../pipeline/call-provider";
 import { type Delivered, deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
 import { runCalls } from "../pipeline/run-calls";
-import { imageKey } from "../pipeline/store-result";
 import type { ResultFetch } from "../result-fetch";
 
 /** What the processor needs. */

@@ -113,6 +113,36 @@ describe("fs BlobStore", () => {
     expect(readdirSync(join(dir, "jobs/j7"))).toEqual(["0.png"]);
   });
 
+  it.each([
+    ["a small Buffer", Buffer.from("small")],
+    ["a large Buffer", Buffer.alloc(300 * 1024, 7)],
+  ])("writes %s as a new file in a shared directory, and replaces it whole", async (_l, body) => {
+    await store.put("jobs/sh/job_a-0.png", Buffer.from("neighbour"), "image/png");
+    await store.put("jobs/sh/job_b-0.png", body, "image/png");
+    expect(await store.get("jobs/sh/job_b-0.png")).toEqual(body);
+    await store.put("jobs/sh/job_b-0.png", Buffer.from("again"), "image/png");
+    expect((await store.get("jobs/sh/job_b-0.png")).toString()).toBe("again");
+    // No temp file or sidecar left beside them, the neighbour untouched.
+    expect(readdirSync(join(dir, "jobs/sh")).sort()).toEqual(["job_a-0.png", "job_b-0.png"]);
+    expect((await store.get("jobs/sh/job_a-0.png")).toString()).toBe("neighbour");
+    await store.delete("jobs/sh/job_b-0.png");
+  });
+
+  it("makes a missing directory, also when it was removed after its first write", async () => {
+    await store.put("jobs/gone/job_c-0.png", Buffer.from("one"), "image/png");
+    rmSync(join(dir, "jobs/gone"), { recursive: true });
+    await store.put("jobs/gone/job_c-0.png", Buffer.from("two"), "image/png");
+    expect((await store.get("jobs/gone/job_c-0.png")).toString()).toBe("two");
+  });
+
+  it("types a key deleted and written again by its new put, never by an old sidecar", async () => {
+    await store.put("jobs/sc/job_d-0.png", Buffer.from("x"), "image/webp");
+    await store.delete("jobs/sc/job_d-0.png");
+    expect(readdirSync(join(dir, "jobs/sc"))).toEqual([]);
+    await store.put("jobs/sc/job_d-0.png", Buffer.from("y"), "image/png");
+    expect(await store.head("jobs/sc/job_d-0.png")).toMatchObject({ contentType: "image/png" });
+  });
+
   it("deletes, and treats absent objects as absent", async () => {
     await store.put("jobs/j3/0.png", Buffer.from("x"), "image/png");
     await store.delete("jobs/j3/0.png");
