@@ -1,13 +1,9 @@
-import { normalizeImageRequest } from "@imagegate/params";
-import { claimForDirectRun, newJobRecord } from "../src/index";
+import { claimForDirectRun } from "../src/index";
+import { testJob } from "./job-fixture";
 
-const queued = newJobRecord({
+const queued = testJob({
   id: "job_direct",
-  owner: "o",
-  request: normalizeImageRequest({ prompt: "p" }),
-  model: "flux.2-max",
   providerOrder: ["openai", "local"],
-  requestId: null,
   createdAt: 1_796_000_000,
 });
 

@@ -1,16 +1,8 @@
-import { type JobRecord, newJobRecord, observeFinalOnce } from "@imagegate/jobs";
-import { normalizeImageRequest } from "@imagegate/params";
+import { type JobRecord, observeFinalOnce } from "@imagegate/jobs";
+import { testJob } from "./job-fixture";
 
 function record(id: string): JobRecord {
-  return newJobRecord({
-    id,
-    owner: "o",
-    request: normalizeImageRequest({ prompt: "p" }),
-    model: "flux.2-max",
-    providerOrder: ["local"],
-    requestId: null,
-    batchId: null,
-  });
+  return testJob({ id });
 }
 
 describe("observeFinalOnce", () => {

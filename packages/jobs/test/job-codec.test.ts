@@ -1,13 +1,12 @@
 /** The job hash layout both ways: what `encodeNewJob` writes, `decodeJobRecord` reads back. */
 import { normalizeImageRequest } from "@imagegate/params";
-import { type JobRecord, newJobRecord } from "../src/index";
+import type { JobRecord } from "../src/index";
 import { decodeJobRecord, encodeNewJob, pairsToHash } from "../src/job-codec";
+import { testJob } from "./job-fixture";
 
-const record = newJobRecord({
+const record = testJob({
   id: "job_codec",
-  owner: "o",
   request: normalizeImageRequest({ prompt: "p", size: "64x64" }),
-  model: "flux.2-max",
   providerOrder: ["openai", "local"],
   requestId: "req_1",
 });

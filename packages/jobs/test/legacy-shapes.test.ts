@@ -4,17 +4,10 @@
  * with `route`/`routeIndex`. Delete with `upgradeDoc` (job-store.ts) and
  * `upgradeImageJobData` (queues.ts).
  */
-import { decodeJobRecord, ImageJobDataSchema, newJobRecord } from "@imagegate/jobs";
-import { normalizeImageRequest } from "@imagegate/params";
+import { decodeJobRecord, ImageJobDataSchema } from "@imagegate/jobs";
+import { testJob } from "./job-fixture";
 
-const record = newJobRecord({
-  id: "job_old",
-  owner: "o",
-  request: normalizeImageRequest({ prompt: "p" }),
-  model: "flux.2-max",
-  providerOrder: ["bfl", "local"],
-  requestId: "req_1",
-});
+const record = testJob({ id: "job_old", providerOrder: ["bfl", "local"], requestId: "req_1" });
 
 /** The hash the previous version's `encodeNew` wrote for `record`. */
 function oldHash(): Record<string, string> {
