@@ -6,12 +6,13 @@
  * synchronous, `response_format: b64_json`. Interleaved rounds; reports the
  * req/s ratio at 10 in flight, the latency each adds to the upstream's own
  * (p50, p99), the CPU time each spends per answer, the added p50 at 1 in
- * flight, and the Redis commands a sync job costs against a bare BullMQ
+ * flight (timed per request here: autocannon keeps whole milliseconds), and the Redis commands a sync job costs against a bare BullMQ
  * add + process + waitUntilFinished, counted in the same run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -72,6 +73,54 @@ async function load(target: Target, connections: number, durationS: number): Pro
     p99: result.latency.p99,
     cpuMsPerRequest: (cpuMsOf(target.pid) - cpuBefore) / Math.max(1, result["2xx"]),
   };
+}
+
+/** What one request takes, in ms with sub-ms precision (autocannon's histogram keeps whole ms). */
+function timeOne(agent: Agent, target: Target, body: string): Promise<number> {
+  const url = new URL(target.url);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          ...target.headers,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          res.statusCode === 200
+            ? resolve(performance.now() - started)
+            : reject(new Error(`${target.name}: ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** One request at a time for `durationS` on one kept-alive connection: p50 and p99 in ms. */
+async function sequential(target: Target, durationS: number): Promise<Sample> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const body = JSON.stringify(target.body);
+  const times: number[] = [];
+  try {
+    const end = performance.now() + durationS * 1000;
+    while (performance.now() < end) times.push(await timeOne(agent, target, body));
+  } finally {
+    agent.destroy();
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { rps: times.length / durationS, p50: at(0.5), p99: at(0.99), cpuMsPerRequest: 0 };
 }
 
 function spawnPortkey(port: number): ChildProcess {
@@ -218,7 +267,7 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
       const order = round % 2 === 0 ? [direct, ...targets] : [direct, ...[...targets].reverse()];
       for (const t of order)
         c10.set(t.name, [...(c10.get(t.name) ?? []), await load(t, 10, ROUND_S)]);
-      for (const t of order) c1.set(t.name, [...(c1.get(t.name) ?? []), await load(t, 1, 3)]);
+      for (const t of order) c1.set(t.name, [...(c1.get(t.name) ?? []), await sequential(t, 3)]);
     }
     const med = (m: Map<string, Sample[]>, name: string, key: keyof Sample) =>
       median((m.get(name) ?? []).map((s) => s[key]));
@@ -264,9 +313,9 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
         },
         {
           name: `proxy.${name}.added_p50_c1`,
-          value: added(c1, name, "p50"),
+          value: Math.round(added(c1, name, "p50") * 100) / 100,
           unit: "ms",
-          note: "1 request in flight",
+          note: "1 request in flight, timed to 0.01 ms",
         },
       );
     }
