@@ -2,14 +2,13 @@
  * Direct runs (docs/decisions/0018-direct-runs.md): in `pnpm start`, a new
  * synchronous job runs at once in this process, with no queue entry, when
  * its provider has room here; the API saved it already claimed for the run
- * (else it goes back to `queued` on its queue). Its record and the open-jobs index keep it
- * durable: while the run lasts it keeps pushing the job's next reconciler
- * look ahead (its lease), so after a crash the job falls due within
- * `leaseMs` and the reconciler puts it on its queue, which resumes its saved
- * upstream tasks. A run that does not end the job hands it to its queue: a
- * 429 pause or a full provider waits there, a retry runs there after its
- * backoff with this attempt counted.
- */
+ * (else the claim is given back and it waits `queued` on its queue). Its
+ * record and the open-jobs index keep it durable: while the run lasts it
+ * keeps pushing the job's next reconciler look ahead (its lease), so after
+ * a crash the job falls due within `leaseMs` and the reconciler puts it on
+ * its queue, which resumes its saved upstream tasks. A run that does not
+ * end the job hands it to its queue: a 429 pause or a full provider waits
+ * there, a retry runs there after its backoff with this attempt counted. */
 import {
   type ClaimedRun,
   type EntryRetry,
@@ -26,7 +25,7 @@ import type { ProviderId } from "@imagegate/params";
 import { JOB_ID_ATTRIBUTE, withSpanFrom } from "@imagegate/telemetry";
 import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
-import { ignoreLockLost } from "./apply-outcome";
+import { giveBackClaim } from "./claims";
 import type { LocalSlots } from "./local-slots";
 import type { ImageJobProcessor, RunEntry } from "./processors/image-job";
 
@@ -102,9 +101,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
 
   /** Puts a job that was saved claimed for a run that never started on its queue, queued again. */
   async function handBack(data: ImageJobData, claimed: ClaimedRun): Promise<void> {
-    await deps.store
-      .move(data.jobId, ["in_progress"], "queued", { started_at: null }, { fence: claimed.fence })
-      .catch(ignoreLockLost);
+    await giveBackClaim(deps.store, data.jobId, claimed.fence);
     await handOver(data);
   }
 

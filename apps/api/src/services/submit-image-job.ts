@@ -8,7 +8,8 @@
  * so a worker never sees a queue entry whose record is not there yet. On a
  * Redis Cluster the record and the queue live in different slots, so on
  * different primaries and connections: there the entry is added only once
- * the record is written (the worker also re-reads once before skipping). */
+ * the record is written (the worker also re-reads once before skipping).
+ */
 import {
   claimForDirectRun,
   isCluster,

@@ -40,13 +40,9 @@ import type { BlobStore } from "@imagegate/storage";
 import { annotateActiveSpan, JOB_ID_ATTRIBUTE, withSpan } from "@imagegate/telemetry";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
-import {
-  applyOutcome,
-  cancelUpstreamTasks,
-  ignoreLockLost,
-  type RunPending,
-} from "../apply-outcome";
+import { applyOutcome, cancelUpstreamTasks, type RunPending } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
+import { claimJob, giveBackClaim } from "../claims";
 import { costOf } from "../job-cost";
 import { decideOutcome } from "../outcome";
 import { type CallbackSettings, NoTaskSlot } from "../pipeline/call-provider";
@@ -155,45 +151,18 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     const pausedMs = await deps.queues.pausedForMs(providerId);
     if (pausedMs > 0) {
       log.debug({ pausedMs }, "provider paused: job delayed");
-      if (options?.claimed) {
-        // It waits the pause out queued, as a job that has not started.
-        await deps.store
-          .move(
-            data.jobId,
-            ["in_progress"],
-            "queued",
-            { started_at: null },
-            {
-              fence: options.claimed.fence,
-            },
-          )
-          .catch(ignoreLockLost);
-      }
+      // A direct run's job waits the pause out queued, as a job that has not started.
+      if (options?.claimed) await giveBackClaim(deps.store, data.jobId, options.claimed.fence);
       await job.moveToDelayed(Date.now() + pausedMs, token);
       throw new DelayedError();
     }
     // The BullMQ lock token fences this run: once another run claims the job, our writes are
-    // refused. The claim answers the record: no separate read. A direct run's job was saved
-    // claimed for it (its `claimed`): no claim to make.
+    // refused. A direct run's job was saved claimed for it (its `claimed`): no claim to make.
     const fence = options?.claimed?.fence ?? token ?? `run-${job.id}-${Date.now()}`;
     const claimedAtMs = Date.now();
-    const claim = () =>
-      deps.store.move(
-        data.jobId,
-        ["queued", "in_progress"],
-        "in_progress",
-        { provider: providerId, run: fence },
-        { startedAt: Math.floor(claimedAtMs / 1000) },
-      );
-    let claimed = options?.claimed
-      ? { moved: true, record: options.claimed.record as JobRecord | null }
-      : await claim();
-    if (!claimed.record) {
-      // A queue entry that overtook its record (a cluster writes them apart): look once more.
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      claimed = await claim();
-    }
-    const { moved, record } = claimed;
+    const { moved, record } = options?.claimed
+      ? { moved: true, record: options.claimed.record }
+      : await claimJob(deps.store, data.jobId, providerId, fence, claimedAtMs);
     if (!record) return "skipped";
     log = log.child({ owner: record.owner });
     const parks = deps.limits[providerId].parkAfterMs !== null;
@@ -308,11 +277,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
         log.debug("tasks in flight at the provider's concurrency: job back to its queue");
         // It waits for a slot as a queued job, and has not started (unless an earlier run did).
         const neverRan = record.attempt_log.length === 0 && record.upstream_tasks.length === 0;
-        await deps.store
-          .move(record.id, ["in_progress"], "queued", neverRan ? { started_at: null } : {}, {
-            fence,
-          })
-          .catch(ignoreLockLost);
+        await giveBackClaim(deps.store, record.id, fence, neverRan);
         await (onParkedQueue
           ? deps.queues.parked(providerId)
           : deps.queues.get(providerId)
