@@ -120,13 +120,16 @@ export async function startWorker(
     autoPipelining: true,
   });
   const subscriber = createRedis({ ...config.redis, name: "imagegate-worker-events", onError });
+  // BullMQ's scripts on a connection of their own: ioredis copies every script of a
+  // connection into each pipeline it makes (docs/decisions/0015-lean-hot-path.md).
+  const queueRedis = createRedis({ ...config.redis, name: "imagegate-worker-queues", onError });
   // Provider API calls: keep-alive pools, closed at shutdown.
   const upstream = createUpstreamFetch();
   const prefix = config.queuePrefix;
   const registry = options.registry ?? createRegistry();
   const metrics = jobMetrics(registry, new Set(Object.keys(ERROR_CODES)));
   const bull: QueueConnection = {
-    connection: redis,
+    connection: queueRedis,
     prefix,
     telemetry: await queueTelemetry(config.tracing.enabled),
   };
@@ -345,6 +348,7 @@ export async function startWorker(
       await events.close();
       await upstream.close();
       redis.disconnect();
+      queueRedis.disconnect();
       logger.info("worker stopped");
     },
   };

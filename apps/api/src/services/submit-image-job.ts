@@ -2,21 +2,13 @@
  * Creates a job record for a normalized request and enqueues it on the first
  * provider of its provider order, or, for a synchronous request where the
  * workers share this process (`pnpm start`), saves it claimed for a run and
- * hands it to them to run at once (docs/decisions/0018-direct-runs.md). On
- * one node record and entry go out in the same round trip on the same Redis
- * connection, record first: Redis runs one connection's commands in order,
- * so a worker never sees a queue entry whose record is not there yet. On a
- * Redis Cluster the record and the queue live in different slots, so on
- * different primaries and connections: there the entry is added only once
- * the record is written (the worker also re-reads once before skipping).
+ * hands it to them to run at once (docs/decisions/0018-direct-runs.md). The
+ * queue entry is added only once the record is written: the queues have a
+ * connection of their own (and on a Redis Cluster another primary), so a
+ * worker never sees an entry whose record is not there yet (it also re-reads
+ * once before skipping).
  */
-import {
-  claimForDirectRun,
-  isCluster,
-  type JobRecord,
-  type KeyLimits,
-  planJob,
-} from "@imagegate/jobs";
+import { claimForDirectRun, type JobRecord, type KeyLimits, planJob } from "@imagegate/jobs";
 import { type NormalizedRequest, newId } from "@imagegate/params";
 import { activeTraceCarrier, annotateActiveSpan, JOB_ID_ATTRIBUTE } from "@imagegate/telemetry";
 import type { ApiDeps } from "../deps";
@@ -77,12 +69,8 @@ export async function submitImageJob(
       deps.runNow(entry, activeTraceCarrier(), claimed);
       return claimed.record;
     }
-    if (isCluster(deps.redis)) {
-      await create(record);
-      await deps.queues.enqueue(entry);
-    } else {
-      await Promise.all([create(record), deps.queues.enqueue(entry)]);
-    }
+    await create(record);
+    await deps.queues.enqueue(entry);
   } catch (err) {
     // A record that was saved ends through the lifecycle (the reconciler enqueues it), which
     // ends its hold; only a job that never existed gives its hold back here.
