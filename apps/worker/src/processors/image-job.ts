@@ -37,7 +37,7 @@ import {
   type UpstreamFetch,
 } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
-import { annotateActiveSpan, JOB_ID_ATTRIBUTE, withSpan } from "@imagegate/telemetry";
+import { annotateActiveSpan, JOB_ID_ATTRIBUTE, lazyChild, withSpan } from "@imagegate/telemetry";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import { applyOutcome, cancelUpstreamTasks, type RunPending } from "../apply-outcome";
@@ -140,7 +140,8 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
   async function process(job: RunEntry, token?: string, options?: RunOptions): Promise<string> {
     const data = ImageJobDataSchema.parse(job.data);
     const providerId = data.providerOrder[data.providerIndex] as ProviderId;
-    let log = deps.logger.child({ jobId: data.jobId, provider: providerId });
+    // Made when a line is logged: most runs log nothing at warn (packages/telemetry/src/lazy-child.ts).
+    let log = lazyChild(deps.logger, { jobId: data.jobId, provider: providerId });
     const spanAttributes = { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": providerId };
     annotateActiveSpan(spanAttributes);
     const provider = deps.providers.get(providerId);
@@ -164,7 +165,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       ? { moved: true, record: options.claimed.record }
       : await claimJob(deps.store, data.jobId, providerId, fence, claimedAtMs);
     if (!record) return "skipped";
-    log = log.child({ owner: record.owner });
+    log = lazyChild(deps.logger, { jobId: data.jobId, provider: providerId, owner: record.owner });
     const parks = deps.limits[providerId].parkAfterMs !== null;
     const onParkedQueue = job.queueName === parkedQueueName(providerId);
     if (!moved) {

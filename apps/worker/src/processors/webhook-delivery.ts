@@ -23,6 +23,7 @@ import {
 } from "@imagegate/jobs";
 import { safeFetch, UnsafeUrlError } from "@imagegate/net";
 import { retryAfterMs } from "@imagegate/providers";
+import { lazyChild } from "@imagegate/telemetry";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import { Webhook } from "standardwebhooks";
@@ -125,7 +126,7 @@ export function createWebhookDeliveryProcessor(deps: WebhookDeliveryDeps) {
         last_error: error,
         message_id: data.messageId,
       });
-    const log = deps.logger.child({ target: data.id, attempt: attempts });
+    const log = lazyChild(deps.logger, { target: data.id, attempt: attempts });
     let res: Awaited<ReturnType<typeof safeFetch>>;
     try {
       res = await safeFetch(webhook.url, {
