@@ -31,7 +31,6 @@ import {
   type ImageQueues,
   type JobEvents,
   type JobLifecycle,
-  type JobRecord,
   type JobStore,
   type KeysStore,
   observeFinalOnce,
@@ -170,10 +169,6 @@ export async function createDeps(
     prefix: config.queuePrefix,
     ttlSeconds: config.jobTtlSeconds,
   });
-  const onFinal = async (record: JobRecord, first: boolean) => {
-    await countFinal(record, first);
-    await retention.scheduleJob(record);
-  };
   const batches = createBatchStore({
     redis,
     prefix: config.queuePrefix,
@@ -214,7 +209,15 @@ export async function createDeps(
     files: createFileStore({ redis, prefix: config.queuePrefix, ttlSeconds: config.jobTtlSeconds }),
     batches,
     batchQueue,
-    lifecycle: createJobLifecycle({ store, webhooks, batches, batchQueue, budgets, onFinal }),
+    lifecycle: createJobLifecycle({
+      store,
+      webhooks,
+      batches,
+      batchQueue,
+      budgets,
+      retention,
+      onFinal: countFinal,
+    }),
     secrets: createWebhookSecrets({
       redis,
       prefix: config.queuePrefix,

@@ -29,7 +29,6 @@ import {
   enabledProviders,
   firstCheckMsFor,
   isCluster,
-  type JobRecord,
   observeFinalOnce,
   type QueueConnection,
   type RunNow,
@@ -193,11 +192,15 @@ export async function startWorker(
     observe: metrics.finalJob,
     onError: (err, record) => logger.warn({ err, jobId: record.id }, "job metrics skipped"),
   });
-  const onFinal = async (record: JobRecord, first: boolean) => {
-    await countFinal(record, first);
-    await retention.scheduleJob(record);
-  };
-  const lifecycle = createJobLifecycle({ store, webhooks, batches, batchQueue, budgets, onFinal });
+  const lifecycle = createJobLifecycle({
+    store,
+    webhooks,
+    batches,
+    batchQueue,
+    budgets,
+    retention,
+    onFinal: countFinal,
+  });
   const batchDeps: BatchDeps = {
     config,
     redis,

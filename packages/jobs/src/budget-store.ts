@@ -7,8 +7,9 @@
  * (`usage.ts`). Every script touches one owner's keys, all under the records
  * prefix, which is hash-tagged on a Redis Cluster (`keys.ts`): one slot.
  */
-import { type BudgetLedger, remainingMicros } from "./budget";
+import { type BudgetLedger, remainingMicros, toMicros } from "./budget";
 import { isCluster, redisKeys } from "./keys";
+import type { JobRecord } from "./records";
 import type { RedisClient } from "./redis";
 import { foldUsage, modelField, USAGE_DAY_TTL_SECONDS, type UsageTotals, usageDay } from "./usage";
 
@@ -64,37 +65,90 @@ return out
 `;
 
 /**
- * Ends a hold once: settles it (spent += actual, usage counted in the
- * lifetime and day hashes) or releases it. KEYS: counters, holds, day hash.
- * ARGV: hold id, actual micro-dollars or "" to release, images,
- * model:provider, day TTL. Returns 1 when it ended the hold, 0 when it was
- * not there (already ended).
+ * Lua: ends a hold once — settles it (spent += actual, usage counted in the
+ * lifetime and day hashes) or releases it. Arguments: counters, holds and
+ * day hash keys, then hold id, actual micro-dollars or "" to release,
+ * images, model:provider, day TTL (`holdEndCall` builds them). Returns 1
+ * when it ended the hold, 0 when it was not there (already ended). Also run
+ * by the job store's final write (docs/decisions/0015-lean-hot-path.md).
  */
-const END_HOLD = `
-local amount = redis.call('HGET', KEYS[2], ARGV[1])
-if not amount then return 0 end
-redis.call('HDEL', KEYS[2], ARGV[1])
-if tonumber(amount) ~= 0 then redis.call('HINCRBY', KEYS[1], 'held', 0 - tonumber(amount)) end
-if ARGV[2] ~= '' then
-  local usd = tonumber(ARGV[2])
-  local images = tonumber(ARGV[3])
-  local jobs = 0
-  for _, key in ipairs({KEYS[1], KEYS[3]}) do
-    if usd ~= 0 then
-      redis.call('HINCRBY', key, 'spent', usd)
-      redis.call('HINCRBY', key, 'usd:' .. ARGV[4], usd)
+export const END_HOLD_LUA = `
+local function end_hold(counters, holds, day, id, usd_arg, images_arg, model, day_ttl)
+  local amount = redis.call('HGET', holds, id)
+  if not amount then return 0 end
+  redis.call('HDEL', holds, id)
+  if tonumber(amount) ~= 0 then redis.call('HINCRBY', counters, 'held', 0 - tonumber(amount)) end
+  if usd_arg ~= '' then
+    local usd = tonumber(usd_arg)
+    local images = tonumber(images_arg)
+    local jobs = 0
+    for _, key in ipairs({counters, day}) do
+      if usd ~= 0 then
+        redis.call('HINCRBY', key, 'spent', usd)
+        redis.call('HINCRBY', key, 'usd:' .. model, usd)
+      end
+      if images ~= 0 then
+        redis.call('HINCRBY', key, 'images', images)
+        redis.call('HINCRBY', key, 'img:' .. model, images)
+      end
+      jobs = redis.call('HINCRBY', key, 'jobs', 1)
     end
-    if images ~= 0 then
-      redis.call('HINCRBY', key, 'images', images)
-      redis.call('HINCRBY', key, 'img:' .. ARGV[4], images)
-    end
-    jobs = redis.call('HINCRBY', key, 'jobs', 1)
+    -- The day hash's first job created it: its lifetime starts now.
+    if jobs == 1 then redis.call('EXPIRE', day, day_ttl) end
   end
-  -- The day hash's first job created it: its lifetime starts now.
-  if jobs == 1 then redis.call('EXPIRE', KEYS[3], ARGV[5]) end
+  return 1
 end
-return 1
 `;
+
+/** KEYS: counters, holds, day hash. ARGV: as `end_hold` takes them after its keys. */
+const END_HOLD = `${END_HOLD_LUA}
+return end_hold(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+`;
+
+/** A hold to end: settled to what the job cost, or released (`settlement` null). */
+export type HoldEnding = { owner: string; id: string; settlement: Settlement | null };
+
+/**
+ * How a final job's budget hold ends: settled to its cost (succeeded) or
+ * released; null for a job with no hold. A record written without its
+ * actual cost is charged its estimate.
+ */
+export function holdEndingOf(record: JobRecord): HoldEnding | null {
+  const cost = record.cost;
+  if (!cost) return null;
+  if (record.status !== "succeeded")
+    return { owner: record.owner, id: cost.hold_id, settlement: null };
+  return {
+    owner: record.owner,
+    id: cost.hold_id,
+    settlement: {
+      micros: toMicros(cost.actual_usd ?? cost.estimated_usd),
+      images: record.result?.images.length ?? 0,
+      model: record.model,
+      provider: record.provider ?? "unknown",
+      at: record.completed_at ?? Math.floor(Date.now() / 1000),
+    },
+  };
+}
+
+/** The keys and arguments of `end_hold` for `ending`, under `keys`. */
+export function holdEndCall(
+  keys: Pick<ReturnType<typeof redisKeys>, "usage" | "usageHolds" | "usageDay">,
+  ending: HoldEnding,
+): { keys: [string, string, string]; args: string[] } {
+  const { owner, id, settlement } = ending;
+  const at = settlement?.at ?? Math.floor(Date.now() / 1000);
+  return {
+    keys: [keys.usage(owner), keys.usageHolds(owner), keys.usageDay(owner, usageDay(at))],
+    args: [
+      id,
+      settlement ? String(settlement.micros) : "",
+      String(settlement?.images ?? 0),
+      settlement ? modelField(settlement.model, settlement.provider) : "",
+      String(USAGE_DAY_TTL_SECONDS),
+    ],
+  };
+}
 
 /** One hold to take. */
 export type HoldRequest = { id: string; micros: number };
@@ -133,18 +187,8 @@ export function createBudgetStore(options: { redis: RedisClient; prefix: string 
   }
 
   async function end(owner: string, id: string, settlement: Settlement | null): Promise<boolean> {
-    const at = settlement?.at ?? Math.floor(Date.now() / 1000);
-    const ended = await scripts.imagegateEndHold(
-      keys.usage(owner),
-      keys.usageHolds(owner),
-      keys.usageDay(owner, usageDay(at)),
-      id,
-      settlement ? settlement.micros : "",
-      settlement?.images ?? 0,
-      settlement ? modelField(settlement.model, settlement.provider) : "",
-      USAGE_DAY_TTL_SECONDS,
-    );
-    return ended === 1;
+    const call = holdEndCall(keys, { owner, id, settlement });
+    return (await scripts.imagegateEndHold(...call.keys, ...call.args)) === 1;
   }
 
   return {

@@ -1,8 +1,10 @@
 /**
  * The one way a job ends (docs/architecture.md#the-job-lifecycle): the final
  * write, then its announcement — its budget hold settled to what it cost
- * (succeeded) or released (failed, canceled), the webhook delivery and, for
- * a batch child, the batch's counts and its finalize step once every line is final.
+ * (succeeded) or released (failed, canceled), its blobs listed for retention,
+ * the webhook delivery and, for a batch child, the batch's counts and its
+ * finalize step once every line is final. The worker's success write ends
+ * the hold and lists the blobs itself (one round trip less per job).
  * The worker, the API's cancel, a batch stop and the reconciler all end jobs
  * through `finishJob`; a re-run that finds its job already final calls
  * `announceFinal` again, which is idempotent (a hold ends once, webhook
@@ -11,11 +13,11 @@
 
 import type { BatchQueue } from "./batch-queue";
 import type { BatchStore } from "./batch-store";
-import { toMicros } from "./budget";
-import type { BudgetStore } from "./budget-store";
+import { type BudgetStore, holdEndingOf } from "./budget-store";
 import type { FinalJobObserver } from "./final-observer";
 import type { JobStore, WriteOptions } from "./job-store";
 import type { JobPatch, JobRecord, JobStatus } from "./records";
+import type { RetentionIndex } from "./retention-index";
 import type { WebhookQueue } from "./webhook-queue";
 
 /** What ending a job touches. */
@@ -24,8 +26,10 @@ export type JobLifecycleDeps = {
   webhooks: WebhookQueue;
   batches: BatchStore;
   batchQueue: BatchQueue;
+  /** Lists a final job's blobs for deletion when its record expires. */
+  retention: Pick<RetentionIndex, "scheduleJob">;
   /**
-   * Told about every final job's announcement (metrics, retention); `first`
+   * Told about every final job's announcement (metrics); `first`
    * is true for the process whose write ended the job — a re-announcement
    * after a crash says false.
    */
@@ -48,35 +52,29 @@ export async function finalizeBatchWhenDone(
 
 /** Ends a final job's budget hold: settled to its cost when it succeeded, else released. */
 async function endHold(budgets: BudgetStore, record: JobRecord): Promise<void> {
-  const cost = record.cost;
-  if (!cost) return;
-  if (record.status !== "succeeded") {
-    await budgets.release(record.owner, cost.hold_id);
-    return;
-  }
-  await budgets.settle(record.owner, cost.hold_id, {
-    // A record written without its actual cost is charged its estimate.
-    micros: toMicros(cost.actual_usd ?? cost.estimated_usd),
-    images: record.result?.images.length ?? 0,
-    model: record.model,
-    provider: record.provider ?? "unknown",
-    at: record.completed_at ?? Math.floor(Date.now() / 1000),
-  });
+  const ending = holdEndingOf(record);
+  if (!ending) return;
+  if (ending.settlement) await budgets.settle(ending.owner, ending.id, ending.settlement);
+  else await budgets.release(ending.owner, ending.id);
 }
 
 /** Creates the job lifecycle over its stores and queues. */
 export function createJobLifecycle(deps: JobLifecycleDeps) {
   /**
-   * Announces a final job: its budget, its webhook, its batch's bookkeeping.
-   * Safe to repeat; `first` when the caller's write just ended the job.
+   * Announces a final job: its budget, its blobs' retention, its webhook,
+   * its batch's bookkeeping. Safe to repeat; `first` when the caller's write
+   * just ended the job, `ended` when that write also ended its hold and
+   * listed its blobs (`MoveOptions.ends`).
    */
   async function announceFinal(
     record: JobRecord,
-    options: { first?: boolean } = {},
+    options: { first?: boolean; ended?: boolean } = {},
   ): Promise<void> {
     // Apart from each other: sent together, they share one write to Redis (auto-pipelining).
+    // A final write that was given the record (`ends`) has ended its hold and listed its blobs.
     await Promise.all([
-      endHold(deps.budgets, record),
+      options.ended ? undefined : endHold(deps.budgets, record),
+      options.ended ? undefined : deps.retention.scheduleJob(record),
       deps.webhooks.announce(record),
       deps.onFinal?.(record, options.first === true),
     ]);

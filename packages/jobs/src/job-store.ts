@@ -8,7 +8,7 @@
  * go through one Lua script so a canceled job cannot later "succeed", and a
  * run's writes can be fenced by its token (docs/guarantees.md).
  */
-import { TAKE_UNCHECKED_HOLD_LUA } from "./budget-store";
+import { END_HOLD_LUA, holdEndCall, holdEndingOf, TAKE_UNCHECKED_HOLD_LUA } from "./budget-store";
 import { encodeFields, STATUS_IN_LUA } from "./hash-record";
 import { decodeJobRecord, encodeNewJob, pairsToHash } from "./job-codec";
 import { isCluster, redisKeys } from "./keys";
@@ -22,6 +22,7 @@ import {
   upstreamTaskField,
 } from "./records";
 import type { RedisClient, RedisMulti } from "./redis";
+import { jobBlobKeys } from "./retention-index";
 
 /**
  * Moves a job to a new status if its current one is allowed, setting fields
@@ -30,13 +31,18 @@ import type { RedisClient, RedisMulti } from "./redis";
  * skips it unparsed); a final state carries the record's fields, so a waiter
  * needs no read. With a fence (the JSON of a run token) only the run that
  * owns the job may do it; a final status leaves the open index; `started_at`
- * is set only on a job's first start. Returns the code — 1 done, 0 status
- * not allowed, -1 no record, -2 fenced off — then, for 1 and 0, the hash.
- * KEYS: job hash, open index. ARGV: allowed statuses (JSON), fence or "",
- * id, "1" when the new status is final, events channel, new status,
- * progress, started_at or "", then field/value pairs.
+ * is set only on a job's first start. With an ending (JSON: `hold`, the
+ * `end_hold` arguments or absent, and `blobs` due at `due_at`) it also ends
+ * the job's budget hold and lists its blobs for retention, before the event,
+ * so a job's usage shows by the time its answer does. Returns the code — 1
+ * done, 0 status not allowed, -1 no record, -2 fenced off — then, for 1 and
+ * 0, the hash. KEYS: job hash, open index, the owner's counters, holds and
+ * day hash (the job hash again when there is no hold to end), retention
+ * index. ARGV: allowed statuses (JSON), fence or "", id, "1" when the new
+ * status is final, events channel, new status, progress, started_at or "",
+ * ending or "", then field/value pairs.
  */
-const TRANSITION = `${STATUS_IN_LUA}
+const TRANSITION = `${STATUS_IN_LUA}${END_HOLD_LUA}
 local now = redis.call('HMGET', KEYS[1], 'status', 'run')
 local current = now[1]
 if not current then return {-1} end
@@ -44,12 +50,18 @@ if ARGV[2] ~= '' and now[2] ~= ARGV[2] then return {-2} end
 local ok = status_in(current, ARGV[1])
 local hash
 if ok then
-  local fields = { unpack(ARGV, 9) }
+  local fields = { unpack(ARGV, 10) }
   if ARGV[8] ~= '' and current == '"queued"' then
     fields[#fields + 1] = 'started_at'
     fields[#fields + 1] = ARGV[8]
   end
   redis.call('HSET', KEYS[1], unpack(fields))
+  if ARGV[9] ~= '' then
+    local ending = cjson.decode(ARGV[9])
+    local h = ending.hold
+    if h then end_hold(KEYS[3], KEYS[4], KEYS[5], h[1], h[2], h[3], h[4], h[5]) end
+    for _, blob in ipairs(ending.blobs) do redis.call('ZADD', KEYS[6], ending.due_at, blob) end
+  end
 end
 hash = redis.call('HGETALL', KEYS[1])
 if not ok then
@@ -133,6 +145,12 @@ export type MoveOptions = WriteOptions & {
   startedAt?: number;
   /** Ledger entries written in the same step (a synchronous upstream's paid call). */
   tasks?: readonly UpstreamTaskEntry[];
+  /**
+   * The record as this final write leaves it: its budget hold is ended and
+   * its blobs are listed for retention by the same script, so its
+   * announcement skips both (`announceFinal(…, { ended: true })`).
+   */
+  ends?: JobRecord;
 };
 
 export type JobStore = ReturnType<typeof createJobStore>;
@@ -153,7 +171,7 @@ export function createJobStore({
   // defineCommand sends EVALSHA and falls back to EVAL once per connection.
   if (!("imagegateUpdateJob" in redis)) {
     redis.defineCommand("imagegateCreateJob", { numberOfKeys: 5, lua: CREATE });
-    redis.defineCommand("imagegateTransition", { numberOfKeys: 2, lua: TRANSITION });
+    redis.defineCommand("imagegateTransition", { numberOfKeys: 6, lua: TRANSITION });
     redis.defineCommand("imagegateUpdateJob", { numberOfKeys: 1, lua: UPDATE });
   }
 
@@ -172,6 +190,18 @@ export function createJobStore({
     ...encodeNewJob(record),
   ];
 
+  /** The ending argument of TRANSITION for `final`, and the keys of its hold (if any). */
+  function endingOf(final: JobRecord): { json: string; holdKeys?: string[] } {
+    const hold = holdEndingOf(final);
+    const call = hold ? holdEndCall(keys, hold) : undefined;
+    const json = JSON.stringify({
+      ...(call ? { hold: call.args } : {}),
+      blobs: jobBlobKeys(final),
+      due_at: String((final.created_at + ttlSeconds) * 1000),
+    });
+    return call ? { json, holdKeys: call.keys } : { json };
+  }
+
   async function publish(record: Pick<JobRecord, "id" | "status" | "progress">): Promise<void> {
     const event = { status: record.status, progress: record.progress };
     await redis.publish(keys.jobEvents(), `${record.id}\n${JSON.stringify(event)}`);
@@ -184,9 +214,13 @@ export function createJobStore({
     patch: JobPatch = {},
     options: MoveOptions = {},
   ): Promise<{ moved: boolean; record: JobRecord | null }> {
+    const ending = options.ends ? endingOf(options.ends) : null;
+    const jobKey = keys.job(id);
     const out = (await scripts.imagegateTransition(
-      keys.job(id),
+      jobKey,
       keys.openJobs(),
+      ...(ending?.holdKeys ?? [jobKey, jobKey, jobKey]),
+      keys.retentionDue(),
       JSON.stringify(from),
       fenceArg(options.fence),
       id,
@@ -195,6 +229,7 @@ export function createJobStore({
       to,
       String(patch.progress ?? (isFinal(to) ? 1 : 0)),
       options.startedAt === undefined ? "" : JSON.stringify(options.startedAt),
+      ending?.json ?? "",
       ...encodeFields({ ...patch, status: to }),
       ...(options.tasks ?? []).flatMap((t) => [upstreamTaskField(t), JSON.stringify(t)]),
     )) as (string | number)[];

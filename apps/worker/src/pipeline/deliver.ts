@@ -80,7 +80,8 @@ export async function processImages(
 
 /** What the deliver step needs. */
 export type DeliverInput = {
-  jobId: string;
+  /** The job as the run found it. */
+  record: JobRecord;
   fence: string;
   plan: ProviderPlan;
   images: ProcessedImage[];
@@ -97,14 +98,15 @@ export type DeliverInput = {
 export type Delivered = { status: "succeeded"; record: JobRecord } | { status: "not running" };
 
 /**
- * Stores the images and writes the succeeded record, retrying within the
+ * Stores the images and writes the succeeded record — which also ends the
+ * job's budget hold and lists its blobs for retention — retrying within the
  * window; answers the record as written (no read), or "not running" when the
  * job had left `in_progress` meanwhile (a cancel).
  */
 export async function deliver(input: DeliverInput): Promise<Delivered> {
   const { plan } = input;
   return retryWithin(async () => {
-    const stored = await storeImages(input.blobs, input.jobId, input.images);
+    const stored = await storeImages(input.blobs, input.record.id, input.images);
     const now = Math.floor(Date.now() / 1000);
     const result: JobResult = {
       created: now,
@@ -113,12 +115,18 @@ export async function deliver(input: DeliverInput): Promise<Delivered> {
       // What came back: with `size: auto` the provider chose it.
       size: sizeLabel(input.images),
     };
+    const patch = { ...input.patch, progress: 1, completed_at: now, result };
     const { moved, record } = await input.store.move(
-      input.jobId,
+      input.record.id,
       ["in_progress"],
       "succeeded",
-      { ...input.patch, progress: 1, completed_at: now, result },
-      { fence: input.fence, tasks: input.tasks },
+      patch,
+      {
+        fence: input.fence,
+        tasks: input.tasks,
+        // The same script ends the job's budget hold and lists its blobs for retention.
+        ends: { ...input.record, ...patch, status: "succeeded" },
+      },
     );
     // Not moved but succeeded: the write landed before a lost reply was resent.
     if (record && (moved || record.status === "succeeded")) return { status: "succeeded", record };

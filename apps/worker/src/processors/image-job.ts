@@ -252,7 +252,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       }
       delivered = await withSpan("image.store", spanAttributes, () =>
         deliver({
-          jobId: record.id,
+          record,
           fence,
           plan,
           images: processed,
@@ -318,7 +318,8 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     }
     if (delivered.status === "not running") return "canceled";
     log.info({ images: delivered.record.result?.images.length }, "image job succeeded");
-    await deps.lifecycle.announceFinal(delivered.record, { first: true });
+    // The final write ended the hold and listed the blobs (deliver's `ends`).
+    await deps.lifecycle.announceFinal(delivered.record, { first: true, ended: true });
     return "succeeded";
   }
 

@@ -254,3 +254,99 @@ describe("create with a hold", () => {
     expect(ledger.holds.size).toBe(0);
   });
 });
+
+describe("a final write that ends its job (`ends`)", () => {
+  const succeeded = (job: JobRecord, actualUsd: number): JobRecord => ({
+    ...job,
+    status: "succeeded",
+    provider: "local",
+    completed_at: Math.floor(Date.now() / 1000),
+    cost: { ...(job.cost as NonNullable<JobRecord["cost"]>), actual_usd: actualUsd },
+    result: {
+      created: 1,
+      images: [
+        {
+          key: `jobs/ab/${job.id}-0.png`,
+          format: "png",
+          width: 8,
+          height: 8,
+          bytes: 9,
+          seed: null,
+          revised_prompt: null,
+        },
+      ],
+      output_format: "png",
+      size: "8x8",
+    },
+  });
+
+  async function started(micros: number) {
+    const owner = `key_${randomUUID().slice(0, 8)}`;
+    const base = record(owner);
+    const job = {
+      ...base,
+      cost: { estimated_usd: micros / 1e6, actual_usd: null, source: null, hold_id: base.id },
+    } as JobRecord;
+    await store.create(job, { holdMicros: micros });
+    await store.move(job.id, ["queued"], "in_progress");
+    return job;
+  }
+
+  const dueKey = `${prefix}:retention:due`;
+
+  it("settles the hold to the actual cost and lists the images, in the same step, once", async () => {
+    const job = await started(70_000);
+    const budgets = createBudgetStore({ redis, prefix });
+    const final = succeeded(job, 0.05);
+    const { completed_at, cost, result, provider } = final;
+    const patch = { completed_at, cost, result, provider };
+    expect(
+      (await store.move(job.id, ["in_progress"], "succeeded", patch, { ends: final })).moved,
+    ).toBe(true);
+    const ledger = await budgets.ledger(job.owner);
+    expect({ spent: ledger.spent, held: ledger.held, holds: ledger.holds.size }).toEqual({
+      spent: 50_000,
+      held: 0,
+      holds: 0,
+    });
+    expect((await budgets.totals(job.owner)).jobs).toBe(1);
+    expect(await redis.zscore(dueKey, `jobs/ab/${job.id}-0.png`)).toBe(
+      String((job.created_at + 600) * 1000),
+    );
+    // A second write is not allowed (final already), and counts nothing twice.
+    expect(
+      (await store.move(job.id, ["in_progress"], "succeeded", patch, { ends: final })).moved,
+    ).toBe(false);
+    expect((await budgets.totals(job.owner)).jobs).toBe(1);
+  });
+
+  it("ends nothing when its status may not move (a job canceled meanwhile)", async () => {
+    const job = await started(70_000);
+    await store.move(job.id, ["in_progress"], "canceled");
+    const final = succeeded(job, 0.05);
+    expect(
+      (await store.move(job.id, ["in_progress"], "succeeded", {}, { ends: final })).moved,
+    ).toBe(false);
+    const ledger = await createBudgetStore({ redis, prefix }).ledger(job.owner);
+    expect({ spent: ledger.spent, held: ledger.held }).toEqual({ spent: 0, held: 70_000 });
+    expect(await redis.zscore(dueKey, `jobs/ab/${job.id}-0.png`)).toBeNull();
+  });
+
+  it("lists the blobs of a job without a hold, and touches no owner's usage", async () => {
+    const job = record(`key_${randomUUID().slice(0, 8)}`);
+    await store.create(job);
+    await store.move(job.id, ["queued"], "in_progress");
+    const final = {
+      ...succeeded(
+        { ...job, cost: { estimated_usd: 0, actual_usd: null, source: null, hold_id: job.id } },
+        0,
+      ),
+      cost: null,
+    };
+    expect(
+      (await store.move(job.id, ["in_progress"], "succeeded", {}, { ends: final })).moved,
+    ).toBe(true);
+    expect(await redis.zscore(dueKey, `jobs/ab/${job.id}-0.png`)).not.toBeNull();
+    expect(await redis.exists(`${prefix}:owner:${job.owner}:usage`)).toBe(0);
+  });
+});
