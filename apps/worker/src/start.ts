@@ -141,7 +141,8 @@ export async function startWorker(
   });
   const batches = createBatchStore({ redis, prefix, ttlSeconds });
   const files = createFileStore({ redis, prefix, ttlSeconds });
-  const events = createJobEvents({ subscriber, store });
+  // A run listens for its job's cancel only: not sent every job's events (docs/decisions/0015).
+  const events = createJobEvents({ subscriber, store, cancelsOnly: true });
   const signingSecret = await sharedSecret(redis, prefix, "url-signing", config.urlSigningSecret);
   const stored = createBlobStore(
     config.storage.driver === "fs"

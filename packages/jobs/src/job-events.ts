@@ -1,7 +1,8 @@
 /**
  * Job events for waiting callers (sync requests, `?wait=`, SSE) and running
  * workers (a cancel): one subscription per process to the one job-events
- * channel, made once at start — never a SUBSCRIBE per job. Messages are
+ * channel (a worker: to the cancels channel alone), made once at start —
+ * never a SUBSCRIBE per job. Messages are
  * `<id>\n<json>`: an event for a job nobody here waits on is dropped unparsed.
  * A final event carries the record, so a waiter needs no read.
  *
@@ -21,6 +22,11 @@ export type JobEventsOptions = {
   /** A dedicated connection: it enters subscriber mode. */
   subscriber: RedisClient;
   store: JobStore;
+  /**
+   * Hear cancels only (a worker's runs): the cancels channel, so this
+   * process is not sent every job's events. @defaultValue false
+   */
+  cancelsOnly?: boolean;
 };
 
 /** A waiter for one job's end, registered before it could end. */
@@ -70,9 +76,9 @@ function parseEvent(id: string, json: string): JobEvent | null {
 }
 
 /** Creates the process-wide job event hub; `ready` resolves once it is subscribed. */
-export function createJobEvents({ subscriber, store }: JobEventsOptions) {
+export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobEventsOptions) {
   const listeners = new Map<string, Set<Listener>>();
-  const channel = store.channel();
+  const channel = cancelsOnly ? store.cancelsChannel() : store.channel();
   subscriber.on("message", (from: string, message: string) => {
     if (from !== channel) return;
     const cut = message.indexOf("\n");

@@ -29,7 +29,9 @@ import { jobBlobKeys } from "./retention-index";
  * in the same step, and announces it on the job-events channel as
  * `<id>\n<json>` (the id first, so a process with no waiter for the job
  * skips it unparsed); a final state carries the record's fields, so a waiter
- * needs no read. With a fence (the JSON of a run token) only the run that
+ * needs no read. A cancel is announced on `<events channel>:cancels` too,
+ * without the fields: the workers listen there only, so every job's events
+ * are not sent to every worker. With a fence (the JSON of a run token) only the run that
  * owns the job may do it; a final status leaves the open index; `started_at`
  * is set only on a job's first start. With an ending (JSON: `hold`, the
  * `end_hold` arguments or absent, and `blobs` due at `due_at`) it also ends
@@ -76,6 +78,9 @@ if ARGV[4] == '1' then
   event.fields = fields
 end
 redis.call('PUBLISH', ARGV[5], ARGV[3] .. '\\n' .. cjson.encode(event))
+if ARGV[6] == 'canceled' then
+  redis.call('PUBLISH', ARGV[5] .. ':cancels', ARGV[3] .. '\\n' .. cjson.encode({ status = ARGV[6], progress = event.progress }))
+end
 table.insert(hash, 1, 1)
 return hash
 `;
@@ -388,6 +393,11 @@ export function createJobStore({
     /** The pub/sub channel of every job's state changes (`<id>\n<json>` messages). */
     channel(): string {
       return keys.jobEvents();
+    },
+
+    /** The pub/sub channel of cancels alone (same messages, no record). */
+    cancelsChannel(): string {
+      return keys.jobCancels();
     },
   };
 }
