@@ -75,6 +75,11 @@ function upgradeDoc(doc: Record<string, unknown>): Record<string, unknown> {
   return { ...rest, provider_order: route };
 }
 
+/** The order of a record's upstream tasks: oldest first, then by call. */
+export function byTaskOrder(a: UpstreamTaskEntry, b: UpstreamTaskEntry): number {
+  return a.submitted_at_ms - b.submitted_at_ms || a.call_index - b.call_index;
+}
+
 /** The mutable fields' names, once. */
 const MUTABLE_KEYS = Object.keys(MUTABLE_DEFAULTS) as (keyof typeof MUTABLE_DEFAULTS)[];
 
@@ -96,8 +101,6 @@ export function decodeJobRecord(hash: Record<string, string>): JobRecord | null 
   }
   // A field never set keeps what an older doc held, else its initial value.
   for (const key of MUTABLE_KEYS) if (!(key in raw)) raw[key] = MUTABLE_DEFAULTS[key];
-  raw.upstream_tasks = tasks.sort(
-    (a, b) => a.submitted_at_ms - b.submitted_at_ms || a.call_index - b.call_index,
-  );
+  raw.upstream_tasks = tasks.sort(byTaskOrder);
   return JobRecordSchema.parse(raw);
 }

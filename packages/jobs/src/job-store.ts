@@ -37,8 +37,8 @@ import { jobBlobKeys } from "./retention-index";
  * `end_hold` arguments or absent, and `blobs` due at `due_at`) it also ends
  * the job's budget hold and lists its blobs for retention, before the event,
  * so a job's usage shows by the time its answer does. Returns the code — 1
- * done, 0 status not allowed, -1 no record, -2 fenced off — then, for 1 and
- * 0, the hash. KEYS: job hash, open index, the owner's counters, holds and
+ * done, 0 status not allowed, -1 no record, -2 fenced off — then, for 1
+ * (unless an ending was given: its caller knows the record) and 0, the hash. KEYS: job hash, open index, the owner's counters, holds and
  * day hash (the job hash again when there is no hold to end), retention
  * index. ARGV: allowed statuses (JSON), fence or "", id, "1" when the new
  * status is final, events channel, new status, progress, started_at or "",
@@ -81,6 +81,8 @@ redis.call('PUBLISH', ARGV[5], ARGV[3] .. '\\n' .. cjson.encode(event))
 if ARGV[6] == 'canceled' then
   redis.call('PUBLISH', ARGV[5] .. ':cancels', ARGV[3] .. '\\n' .. cjson.encode({ status = ARGV[6], progress = event.progress }))
 end
+-- The caller that gave the ending knows the record it wrote: no hash back.
+if ARGV[9] ~= '' then return {1} end
 table.insert(hash, 1, 1)
 return hash
 `;
@@ -153,7 +155,8 @@ export type MoveOptions = WriteOptions & {
   /**
    * The record as this final write leaves it: its budget hold is ended and
    * its blobs are listed for retention by the same script, so its
-   * announcement skips both (`announceFinal(…, { ended: true })`).
+   * announcement skips both (`announceFinal(…, { ended: true })`), and a
+   * move that happens answers this record (nothing is read back).
    */
   ends?: JobRecord;
 };
@@ -241,6 +244,7 @@ export function createJobStore({
     const code = Number(out[0]);
     if (code === -2) throw new LockLostError(id);
     if (code < 0) return { moved: false, record: null };
+    if (code === 1 && options.ends) return { moved: true, record: options.ends };
     return { moved: code === 1, record: decodeJobRecord(pairsToHash(out.slice(1) as string[])) };
   }
 

@@ -80,7 +80,7 @@ export async function processImages(
 
 /** What the deliver step needs. */
 export type DeliverInput = {
-  /** The job as the run found it. */
+  /** The job as the run leaves it before this write (its ledger included): the written record is built on it. */
   record: JobRecord;
   fence: string;
   plan: ProviderPlan;
@@ -100,8 +100,8 @@ export type Delivered = { status: "succeeded"; record: JobRecord } | { status: "
 /**
  * Stores the images and writes the succeeded record — which also ends the
  * job's budget hold and lists its blobs for retention — retrying within the
- * window; answers the record as written (no read), or "not running" when the
- * job had left `in_progress` meanwhile (a cancel).
+ * window; answers the record as written (built here, nothing is read back),
+ * or "not running" when the job had left `in_progress` meanwhile (a cancel).
  */
 export async function deliver(input: DeliverInput): Promise<Delivered> {
   const { plan } = input;

@@ -9,6 +9,7 @@
 
 import { setMaxListeners } from "node:events";
 import {
+  byTaskOrder,
   type ClaimedRun,
   type ImageJobData,
   ImageJobDataSchema,
@@ -252,7 +253,8 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       }
       delivered = await withSpan("image.store", spanAttributes, () =>
         deliver({
-          record,
+          // Its ledger as the run leaves it: the record the final write makes is built from it.
+          record: { ...record, upstream_tasks: [...ledger.values()].sort(byTaskOrder) },
           fence,
           plan,
           images: processed,

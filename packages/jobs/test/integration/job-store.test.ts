@@ -294,15 +294,16 @@ describe("a final write that ends its job (`ends`)", () => {
 
   const dueKey = `${prefix}:retention:due`;
 
-  it("settles the hold to the actual cost and lists the images, in the same step, once", async () => {
+  it("settles the hold to the actual cost and lists the images, in the same step, once, reading nothing back", async () => {
     const job = await started(70_000);
     const budgets = createBudgetStore({ redis, prefix });
     const final = succeeded(job, 0.05);
     const { completed_at, cost, result, provider } = final;
     const patch = { completed_at, cost, result, provider };
-    expect(
-      (await store.move(job.id, ["in_progress"], "succeeded", patch, { ends: final })).moved,
-    ).toBe(true);
+    const written = await store.move(job.id, ["in_progress"], "succeeded", patch, { ends: final });
+    // It answers the record it was given, which is the record as stored (nothing read back).
+    expect(written).toEqual({ moved: true, record: final });
+    expect(await store.get(job.id)).toEqual(final);
     const ledger = await budgets.ledger(job.owner);
     expect({ spent: ledger.spent, held: ledger.held, holds: ledger.holds.size }).toEqual({
       spent: 50_000,
