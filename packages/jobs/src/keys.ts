@@ -44,7 +44,10 @@ export function redisKeys(prefix: string, clustered = false) {
     job: (id: string) => `${p}:job:${id}`,
     /** The pub/sub channel of every job's state changes. */
     jobEvents: () => `${p}:job-events`,
-    /** Cancels only (`<id>\n<json>`), for workers: the job-events channel's name + `:cancels`. */
+    /**
+     * Cancels only (`<id>\n<json>`), for workers: the job-events channel's
+     * name + `:cancels`, as the transition script derives it.
+     */
     jobCancels: () => `${p}:job-events:cancels`,
     /** Jobs not final yet, scored by when the reconciler should next look at them. */
     openJobs: () => `${p}:jobs:open`,

@@ -256,12 +256,13 @@ describe("create with a hold", () => {
 });
 
 describe("a final write that ends its job (`ends`)", () => {
+  // The record a success write makes of `job`; a job without a cost stays without one.
   const succeeded = (job: JobRecord, actualUsd: number): JobRecord => ({
     ...job,
     status: "succeeded",
     provider: "local",
     completed_at: Math.floor(Date.now() / 1000),
-    cost: { ...(job.cost as NonNullable<JobRecord["cost"]>), actual_usd: actualUsd },
+    cost: job.cost && { ...job.cost, actual_usd: actualUsd },
     result: {
       created: 1,
       images: [
@@ -337,13 +338,7 @@ describe("a final write that ends its job (`ends`)", () => {
     const job = record(`key_${randomUUID().slice(0, 8)}`);
     await store.create(job);
     await store.move(job.id, ["queued"], "in_progress");
-    const final = {
-      ...succeeded(
-        { ...job, cost: { estimated_usd: 0, actual_usd: null, source: null, hold_id: job.id } },
-        0,
-      ),
-      cost: null,
-    };
+    const final = succeeded(job, 0);
     expect(
       (await store.move(job.id, ["in_progress"], "succeeded", {}, { ends: final })).moved,
     ).toBe(true);
