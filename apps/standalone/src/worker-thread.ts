@@ -1,18 +1,17 @@
 /**
  * The worker role of `pnpm start` in its own thread (docs/decisions): the API
- * on the main thread and the workers here each get an event loop, so on a
- * multi-core machine a burst of polling never delays an HTTP answer and the
- * reverse. Config comes from the same environment; the main thread asks it
- * to stop (graceful: active jobs finish) with a "stop" message, for its
- * metrics with `{type: "metrics", id}` (merged into the API's scrape), and
- * hands it saved synchronous jobs to run at once with `{type: "run", data}`
- * (docs/decisions/0018-direct-runs.md). A
- * thread has its own modules, so tracing starts here too, before ioredis and
- * BullMQ load.
+ * on the main thread and the queued work here each get an event loop, so on
+ * a multi-core machine a burst of polling never delays an HTTP answer and
+ * the reverse. Config comes from the same environment; the main thread asks
+ * it to stop (graceful: active jobs finish) with a "stop" message and for
+ * its metrics with `{type: "metrics", id}` (merged into the API's scrape).
+ * Synchronous jobs run on the main thread (docs/decisions/0018-direct-runs.md);
+ * this thread's queued runs share their local slots, whose counts come in
+ * `workerData`. A thread has its own modules, so tracing starts here too,
+ * before ioredis and BullMQ load.
  */
-import { parentPort } from "node:worker_threads";
-import type { ClaimedRun, ImageJobData } from "@imagegate/jobs";
-import { loadConfig } from "@imagegate/jobs/config";
+import { parentPort, workerData } from "node:worker_threads";
+import { enabledProviders, loadConfig } from "@imagegate/jobs/config";
 import {
   createRegistry,
   LOG_REDACTION,
@@ -21,15 +20,14 @@ import {
 } from "@imagegate/telemetry";
 import pino from "pino";
 
-/** What the thread sends: its metrics when asked, and each image a direct run stores for its answer. */
-export type ThreadReply =
-  | { type: "metrics"; id: number; metrics: MetricsSnapshot }
-  | { type: "stored"; key: string; bytes: Uint8Array };
+/** What the thread is started with: the local slots' shared counts. */
+export type ThreadStart = { slots: SharedArrayBuffer };
 
-/** A request of the main thread besides "stop": its metrics, or a job to run now. */
-export type ThreadRequest =
-  | { type: "metrics"; id: number }
-  | { type: "run"; data: ImageJobData; trace: Record<string, string>; claimed: ClaimedRun };
+/** What the thread sends when asked: its metrics. */
+export type ThreadReply = { type: "metrics"; id: number; metrics: MetricsSnapshot };
+
+/** A request of the main thread besides "stop": its metrics. */
+export type ThreadRequest = { type: "metrics"; id: number };
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -38,7 +36,9 @@ async function main(): Promise<void> {
     serviceName: config.tracing.serviceName ?? "imagegate",
   });
   // require, not import(): in this thread only tsx's require hook is registered (from source).
-  const { startWorker } = require("@imagegate/worker") as typeof import("@imagegate/worker");
+  const { createLocalSlots, startWorker } =
+    require("@imagegate/worker") as typeof import("@imagegate/worker");
+  const start = workerData as ThreadStart;
   const logger = pino({
     level: config.logLevel,
     base: { service: "imagegate", role: "worker" },
@@ -49,13 +49,7 @@ async function main(): Promise<void> {
   const worker = await startWorker(config, {
     logger,
     registry,
-    directRuns: true,
-    keepImages: (key, bytes) => {
-      // One copy, moved across: cloning a view would copy all of the memory behind it.
-      const own = new Uint8Array(bytes);
-      const stored: ThreadReply = { type: "stored", key, bytes: own };
-      parentPort?.postMessage(stored, [own.buffer]);
-    },
+    localSlots: createLocalSlots([...enabledProviders(config)], config.limits, start.slots),
   });
   parentPort?.on("message", (message: "stop" | ThreadRequest) => {
     if (message === "stop") {
@@ -63,10 +57,6 @@ async function main(): Promise<void> {
         .close()
         .then(() => tracing?.shutdown())
         .then(() => parentPort?.postMessage("stopped"));
-      return;
-    }
-    if (message.type === "run") {
-      worker.runNow?.(message.data, message.trace, message.claimed);
       return;
     }
     const id = message.id;

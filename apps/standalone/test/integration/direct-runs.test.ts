@@ -5,6 +5,10 @@
  * and, after a crash, a resume by the reconciler that pays its task once.
  */
 
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRedis } from "@imagegate/jobs";
 import {
   type BflFake,
@@ -19,7 +23,7 @@ import { startGateway, type TestGateway } from "./gateway";
 import { startStandalone } from "./standalone-process";
 
 /** The job ids added to the gateway's `images-openai` queue from now on. */
-async function watchOpenAIQueue(gateway: TestGateway) {
+async function watchOpenAIQueue(gateway: Pick<TestGateway, "env">) {
   const events = new QueueEvents("images-openai", {
     connection: { url: gateway.env.REDIS_URL as string },
     prefix: gateway.env.QUEUE_PREFIX as string,
@@ -181,6 +185,77 @@ describe("a synchronous job on the OpenAI-compatible adapter", () => {
     }
     expect(upstream.maxActive).toBe(2);
   });
+});
+
+describe("pnpm start on more than one core", () => {
+  let upstream: OpenAIFake;
+  let standalone: Awaited<ReturnType<typeof startStandalone>>;
+  const env: Record<string, string> = {
+    REDIS_URL: process.env.REDIS_URL as string,
+    QUEUE_PREFIX: `test-${randomUUID()}`,
+  };
+
+  beforeAll(async () => {
+    upstream = await startOpenAIFake("sk-up");
+    const providersFile = join(mkdtempSync(join(tmpdir(), "imagegate-providers-")), "p.json");
+    writeFileSync(
+      providersFile,
+      JSON.stringify({
+        providers: { openai: { concurrency: 2 } },
+        routes: { "flux.2-max": ["openai"] },
+      }),
+    );
+    standalone = await startStandalone({
+      ...env,
+      OPENAI_API_KEY: "sk-up",
+      OPENAI_BASE_URL: upstream.url,
+      ALLOW_PRIVATE_URLS: "true",
+      PROVIDERS_FILE: providersFile,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await standalone?.stop();
+    await upstream.close();
+  });
+
+  it("runs synchronous jobs on the API thread and queued ones in the worker thread, within one concurrency", async () => {
+    const queue = await watchOpenAIQueue({ env });
+    const redis = createRedis({ url: env.REDIS_URL as string });
+    try {
+      upstream.taskMs = 300;
+      const generate = (i: number) =>
+        fetch(`${standalone.url}/v1/images/generations`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(i % 2 ? { prefer: "respond-async" } : {}),
+          },
+          body: JSON.stringify({ model: "flux.2-max", prompt: `threads ${i}`, size: "64x64" }),
+        });
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => generate(i)));
+      const syncIds: string[] = [];
+      for (const a of answers) {
+        if (a.status === 200) syncIds.push(a.headers.get("x-imagegate-job-id") as string);
+        else expect(a.status).toBe(202);
+      }
+      expect(syncIds.length).toBe(4);
+      await waitFor(() => upstream.submits().length === 8, { timeoutMs: 10_000 });
+      // The async ones had queue entries, run by the worker thread; a sync one that found
+      // both slots taken was queued too. Never more than 2 upstream calls at once.
+      expect(queue.added.length).toBeGreaterThanOrEqual(4);
+      expect(upstream.maxActive).toBe(2);
+      // The direct runs' connections are the API thread's, the queues' the worker thread's.
+      const list = (await redis.call("CLIENT", "LIST")) as string;
+      const names = new Set([...list.matchAll(/ name=(\S+)/g)].map((m) => m[1]));
+      for (const name of ["imagegate-api", "imagegate-direct", "imagegate-worker-queues"]) {
+        expect(names).toContain(name);
+      }
+    } finally {
+      redis.disconnect();
+      await queue.close();
+    }
+  }, 30_000);
 });
 
 describe("a synchronous job while another process also works the provider's queue", () => {

@@ -1,0 +1,60 @@
+/**
+ * Direct runs on the API's own thread (`pnpm start` on a multi-core machine,
+ * docs/decisions/0018-direct-runs.md): what runs an image job, built in this
+ * thread, and the direct runs over it — no BullMQ workers, reconciler or
+ * sweepers, which stay in the worker thread. A synchronous job then runs
+ * where its request waits: no message to another thread and back, and the
+ * answer's images stay in this thread's memory. The local slots are shared
+ * with the worker thread's queued runs (`local-slots.ts`).
+ */
+import { type Config, firstCheckMsFor, type RunNow } from "@imagegate/jobs";
+import type { ProviderId } from "@imagegate/params";
+import type { ImageProvider, UpstreamFetch } from "@imagegate/providers";
+import type { Registry } from "@imagegate/telemetry";
+import type { Logger } from "pino";
+import { createDirectRuns } from "./direct-runs";
+import type { LocalSlots } from "./local-slots";
+import { createRunner } from "./runner";
+
+/** Options of `startDirectRunner`. */
+export type DirectRunnerOptions = {
+  logger: Logger;
+  registry: Registry;
+  /** The worker thread's slots (`createLocalSlots(…, buffer)` over its shared counts). */
+  slots: LocalSlots;
+  /** Takes the images of direct `b64_json` jobs as they are stored. */
+  keepImages: (key: string, bytes: Buffer) => void;
+  /** Providers to use instead of the registry built from config (tests). */
+  providers?: Map<ProviderId, ImageProvider>;
+  fetch?: UpstreamFetch;
+};
+
+/** Direct runs in this thread; `close()` waits for the runs in flight. */
+export type DirectRunner = { runNow: RunNow; close(): Promise<void> };
+
+/** Starts direct runs in this thread. */
+export async function startDirectRunner(
+  config: Config,
+  options: DirectRunnerOptions,
+): Promise<DirectRunner> {
+  const runner = await createRunner(config, { ...options, role: "direct" });
+  const direct = createDirectRuns({
+    processor: runner.processor,
+    served: new Set(runner.active),
+    queues: runner.queues,
+    store: runner.store,
+    limits: config.limits,
+    slots: options.slots,
+    leaseMs: firstCheckMsFor(config.reconcileIntervalMs),
+    logger: options.logger,
+    keepImages: options.keepImages,
+    onStart: (provider, waitedSeconds) => runner.metrics.queueWait(provider, waitedSeconds),
+  });
+  return {
+    runNow: direct.runNow,
+    async close() {
+      await direct.close();
+      await runner.close();
+    },
+  };
+}
