@@ -17,6 +17,7 @@ import {
   imageJobOptions,
   imageQueueName,
   imageRetryDelayMs,
+  type JobRecord,
   type JobStore,
   type ProviderLimits,
   type RunNow,
@@ -105,7 +106,12 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
     await handOver(data);
   }
 
-  async function run(data: ImageJobData, provider: ProviderId, claimed: ClaimedRun): Promise<void> {
+  async function run(
+    data: ImageJobData,
+    provider: ProviderId,
+    claimed: ClaimedRun,
+    onSucceeded: ((record: JobRecord) => void) | undefined,
+  ): Promise<void> {
     const limits = deps.limits[provider];
     let delayedUntil = 0;
     const entry: RunEntry = {
@@ -124,7 +130,11 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
         .catch((err) => deps.logger.warn({ err, jobId: data.jobId }, "lease renewal failed"));
     const lease = setInterval(renew, deps.leaseMs / 2);
     try {
-      await deps.processor.process(entry, undefined, { keepImages: deps.keepImages, claimed });
+      await deps.processor.process(entry, undefined, {
+        keepImages: deps.keepImages,
+        claimed,
+        onSucceeded,
+      });
     } catch (err) {
       // The job ended (failed, or failed over where no provider was left).
       if (err instanceof UnrecoverableError) return;
@@ -142,7 +152,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
   }
 
   return {
-    runNow(data, trace, claimed) {
+    runNow(data, trace, claimed, onSucceeded) {
       const provider = data.providerOrder[data.providerIndex] as ProviderId;
       const handedAt = Date.now();
       const task = (async () => {
@@ -154,7 +164,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
             trace,
             `direct ${imageQueueName(provider)}`,
             { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": provider },
-            () => run(data, provider, claimed),
+            () => run(data, provider, claimed, onSucceeded),
           );
         } finally {
           deps.slots.release(provider);

@@ -8,7 +8,10 @@
  *
  * A waiter registered before its job exists (`expect`, the submit path)
  * cannot miss an event; one registered later (`waitForFinal`) reads the
- * record once after registering, for an end that came before.
+ * record once after registering, for an end that came before. A final
+ * record made in this process (a direct run's success) is handed to its
+ * waiters at once (`settle`): they stop listening before its event arrives,
+ * which is then dropped unparsed (docs/decisions/0018-direct-runs.md).
  */
 import { decodeJobRecord } from "./job-codec";
 import type { JobEvent, JobStore } from "./job-store";
@@ -78,6 +81,8 @@ function parseEvent(id: string, json: string): JobEvent | null {
 /** Creates the process-wide job event hub; `ready` resolves once it is subscribed. */
 export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobEventsOptions) {
   const listeners = new Map<string, Set<Listener>>();
+  // The final waiters of each job, for `settle`: listeners also see non-final events.
+  const finals = new Map<string, Set<(record: JobRecord) => void>>();
   const channel = cancelsOnly ? store.cancelsChannel() : store.channel();
   subscriber.on("message", (from: string, message: string) => {
     if (from !== channel) return;
@@ -111,9 +116,21 @@ export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobE
     const settled = new Promise<JobRecord | null>((resolve) => {
       resolveFinal = resolve;
     });
-    const off = on(id, (event) => {
+    const offEvents = on(id, (event) => {
       if (isFinal(event.status)) resolveFinal(event.record ?? null);
     });
+    let set = finals.get(id);
+    if (!set) {
+      set = new Set();
+      finals.set(id, set);
+    }
+    set.add(resolveFinal);
+    const off = () => {
+      offEvents();
+      const current = finals.get(id);
+      current?.delete(resolveFinal);
+      if (current?.size === 0) finals.delete(id);
+    };
     return {
       async until(timeoutMs: number, signal?: AbortSignal): Promise<JobRecord | null> {
         const timer = setTimeout(() => resolveFinal(null), timeoutMs);
@@ -135,6 +152,11 @@ export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobE
   return {
     /** Resolves once the subscription is in place (callers await it at start). */
     ready,
+
+    /** Hands `record`, final and made in this process, to its job's final waiters here. */
+    settle(record: JobRecord): void {
+      for (const resolve of [...(finals.get(record.id) ?? [])]) resolve(record);
+    },
 
     /** Calls `listener` on each event of job `id` until the returned function is called. */
     async listen(id: string, listener: Listener): Promise<() => Promise<void>> {

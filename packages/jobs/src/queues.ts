@@ -83,12 +83,14 @@ export function claimForDirectRun(record: JobRecord, nowMs = Date.now()): Claime
  * Hands a synchronous job, saved claimed for its run (`claimed`), to the
  * workers of the same process, to run at once with no queue entry
  * (docs/decisions/0018-direct-runs.md); `trace` carries the caller's trace
- * context (W3C headers), as a queue entry would.
+ * context (W3C headers), as a queue entry would. A run that succeeds gives
+ * `onSucceeded` the record its final write made (the waiting answer's).
  */
 export type RunNow = (
   data: ImageJobData,
   trace: Record<string, string>,
   claimed: ClaimedRun,
+  onSucceeded?: (record: JobRecord) => void,
 ) => void;
 
 /**

@@ -63,10 +63,11 @@ export async function submitImageJob(
   try {
     if (context.sync && deps.runNow) {
       // Saved first, already claimed for the run, so the run makes no claim round trip;
-      // a crash leaves it to the reconciler once the lease runs out.
+      // a crash leaves it to the reconciler once the lease runs out. The run's success
+      // reaches the waiting answer in this thread, not through the events channel.
       const claimed = claimForDirectRun(record);
       await create(claimed.record);
-      deps.runNow(entry, activeTraceCarrier(), claimed);
+      deps.runNow(entry, activeTraceCarrier(), claimed, deps.events.settle);
       return claimed.record;
     }
     await create(record);

@@ -125,6 +125,8 @@ type RunOptions = {
    * run makes no claim of its own, and a pause gives the claim back.
    */
   claimed?: ClaimedRun | undefined;
+  /** Takes the record a success's final write made, as soon as it is made (a direct run's answer). */
+  onSucceeded?: ((record: JobRecord) => void) | undefined;
 };
 
 /** The processor, and the hook that stops runs whose lock BullMQ could not renew. */
@@ -270,6 +272,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
           tasks: pending.tasks,
         }),
       );
+      if (delivered.status !== "not running") options?.onSucceeded?.(delivered.record);
     } catch (err) {
       if (err instanceof TaskParked) {
         exit = "parked";

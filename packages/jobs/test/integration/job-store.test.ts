@@ -13,6 +13,7 @@ import {
   type UpstreamTaskEntry,
 } from "@imagegate/jobs";
 import { newId, normalizeImageRequest } from "@imagegate/params";
+import { waitFor } from "@imagegate/testkit";
 
 let redis: RedisClient;
 let subscriber: RedisClient;
@@ -203,6 +204,27 @@ describe("job events", () => {
     expect((await events.waitForFinal(slow.id, 100))?.status).toBe("queued");
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     expect(await events.waitForFinal("job_unknown", 50)).toBeNull();
+  });
+
+  it("hands a final record made here to the job's final waiters at once, and only to them", async () => {
+    const events = createJobEvents({ subscriber, store });
+    const r = record("owner-a");
+    const waiter = await events.expect(r.id);
+    const other = await events.expect(r.id);
+    const heard: string[] = [];
+    const stop = await events.listen(r.id, (event) => heard.push(event.status));
+    await store.create(r);
+    const made: JobRecord = { ...r, status: "succeeded", progress: 1 };
+    events.settle(made);
+    events.settle({ ...made, id: newId("job") }); // nobody waits on it: nothing happens
+    // The record itself, before any event: nothing was read or parsed.
+    expect(await waiter.final(1000)).toBe(made);
+    expect(await other.final(1000)).toBe(made);
+    expect(heard).toEqual([]);
+    // Other listeners still hear the job's own events.
+    await store.transition(r.id, ["queued"], "succeeded", { progress: 1 });
+    await waitFor(() => heard.includes("succeeded"), { timeoutMs: 2000 });
+    await stop();
   });
 });
 
