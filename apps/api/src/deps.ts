@@ -45,7 +45,7 @@ import {
   type WebhookSecrets,
 } from "@imagegate/jobs";
 import { ERROR_CODES, type ProviderId } from "@imagegate/params";
-import { type BlobStore, createBlobStore } from "@imagegate/storage";
+import { type BlobStore, createConfiguredBlobStore } from "@imagegate/storage";
 import {
   createRegistry,
   jobMetrics,
@@ -181,16 +181,10 @@ export async function createDeps(
     "url-signing",
     config.urlSigningSecret,
   );
-  const blobs = createBlobStore(
-    config.storage.driver === "fs"
-      ? {
-          driver: "fs",
-          dir: config.storage.dir,
-          publicBaseUrl: config.publicBaseUrl,
-          signingSecret,
-        }
-      : config.storage,
-  );
+  const blobs = createConfiguredBlobStore(config.storage, {
+    publicBaseUrl: config.publicBaseUrl,
+    signingSecret,
+  });
   return {
     config,
     logger,

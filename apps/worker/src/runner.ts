@@ -37,7 +37,7 @@ import {
   type ImageProvider,
   type UpstreamFetch,
 } from "@imagegate/providers";
-import { buildStableLink, createBlobStore } from "@imagegate/storage";
+import { buildStableLink, createConfiguredBlobStore } from "@imagegate/storage";
 import { jobMetrics, queueTelemetry, type Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
 import sharp from "sharp";
@@ -103,16 +103,10 @@ export async function createRunner(config: Config, options: RunnerOptions) {
   // A run listens for its job's cancel only: not sent every job's events (docs/decisions/0015).
   const events = createJobEvents({ subscriber, store, cancelsOnly: true });
   const signingSecret = await sharedSecret(redis, prefix, "url-signing", config.urlSigningSecret);
-  const stored = createBlobStore(
-    config.storage.driver === "fs"
-      ? {
-          driver: "fs",
-          dir: config.storage.dir,
-          publicBaseUrl: config.publicBaseUrl,
-          signingSecret,
-        }
-      : config.storage,
-  );
+  const stored = createConfiguredBlobStore(config.storage, {
+    publicBaseUrl: config.publicBaseUrl,
+    signingSecret,
+  });
   const blobs = config.tracing.enabled ? traceBlobs(stored) : stored;
   // Batch output lines and webhook payloads are kept by their readers: they carry
   // links that live as long as the image and re-sign on each read (`/links/…`).

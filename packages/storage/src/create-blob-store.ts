@@ -15,3 +15,17 @@ export type BlobStoreOptions =
 export function createBlobStore(options: BlobStoreOptions): BlobStore {
   return options.driver === "fs" ? createFsStore(options) : createS3Store(options);
 }
+
+/** Where blobs go, as configured (`STORAGE`): the fs driver's links are added at start. */
+export type StorageSettings = { driver: "fs"; dir: string } | ({ driver: "s3" } & S3StoreOptions);
+
+/**
+ * The blob store of `settings`; on local disk its links point at
+ * `publicBaseUrl` and are signed with `signingSecret` (S3 presigns its own).
+ */
+export function createConfiguredBlobStore(
+  settings: StorageSettings,
+  links: Pick<FsStoreOptions, "publicBaseUrl" | "signingSecret">,
+): BlobStore {
+  return createBlobStore(settings.driver === "fs" ? { ...settings, ...links } : settings);
+}

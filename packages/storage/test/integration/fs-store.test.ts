@@ -6,6 +6,7 @@ import {
   BlobNotFoundError,
   type BlobStore,
   createBlobStore,
+  createConfiguredBlobStore,
   createFsStore,
   UnsafeKeyError,
   verifySignedPath,
@@ -204,6 +205,25 @@ describe("fs BlobStore", () => {
     expect(fresh.driver).toBe("fs");
     await expect(fresh.check()).resolves.toBeUndefined();
     expect(readdirSync(root)).toEqual([]);
+  });
+
+  it("is what the configured settings make, links from the given base and secret", async () => {
+    const configured = createConfiguredBlobStore(
+      { driver: "fs", dir: join(dir, "configured") },
+      { publicBaseUrl: "http://gateway.example", signingSecret: "s" },
+    );
+    expect(configured.driver).toBe("fs");
+    await configured.put("jobs/a.png", Buffer.from("png"), "image/png");
+    const url = new URL(await configured.signedUrl("jobs/a.png", { ttlSeconds: 60 }));
+    expect(url.origin).toBe("http://gateway.example");
+    const presented = {
+      key: "jobs/a.png",
+      expires: url.searchParams.get("expires") ?? "",
+      signature: url.searchParams.get("signature") ?? "",
+      nowMs: Date.now(),
+    };
+    expect(verifySignedPath({ ...presented, secret: "s" })).toBe("ok");
+    expect(verifySignedPath({ ...presented, secret: "other" })).not.toBe("ok");
   });
 
   it("fails its readiness check when the root cannot be a directory", async () => {
