@@ -14,7 +14,6 @@ import {
   createBatchStore,
   createBudgetStore,
   createCallbackHub,
-  createFileStore,
   createImageQueues,
   createJobEvents,
   createJobLifecycle,
@@ -37,7 +36,7 @@ import {
   type ImageProvider,
   type UpstreamFetch,
 } from "@imagegate/providers";
-import { buildStableLink, createConfiguredBlobStore } from "@imagegate/storage";
+import { createConfiguredBlobStore } from "@imagegate/storage";
 import { jobMetrics, queueTelemetry, type Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
 import sharp from "sharp";
@@ -84,8 +83,7 @@ export async function createRunner(config: Config, options: RunnerOptions) {
   // Provider API calls: keep-alive pools, closed at shutdown.
   const upstream = createUpstreamFetch();
   const prefix = config.queuePrefix;
-  const registry = options.registry;
-  const metrics = jobMetrics(registry, new Set(Object.keys(ERROR_CODES)));
+  const metrics = jobMetrics(options.registry, new Set(Object.keys(ERROR_CODES)));
   const bull: QueueConnection = {
     connection: queueRedis,
     prefix,
@@ -99,7 +97,6 @@ export async function createRunner(config: Config, options: RunnerOptions) {
     firstCheckMs: firstCheckMsFor(config.reconcileIntervalMs),
   });
   const batches = createBatchStore({ redis, prefix, ttlSeconds });
-  const files = createFileStore({ redis, prefix, ttlSeconds });
   // A run listens for its job's cancel only: not sent every job's events (docs/decisions/0015).
   const events = createJobEvents({ subscriber, store, cancelsOnly: true });
   const signingSecret = await sharedSecret(redis, prefix, "url-signing", config.urlSigningSecret);
@@ -108,18 +105,6 @@ export async function createRunner(config: Config, options: RunnerOptions) {
     signingSecret,
   });
   const blobs = config.tracing.enabled ? traceBlobs(stored) : stored;
-  // Batch output lines and webhook payloads are kept by their readers: they carry
-  // links that live as long as the image and re-sign on each read (`/links/…`).
-  const present = {
-    link: async (key: string) =>
-      buildStableLink({
-        publicBaseUrl: config.publicBaseUrl,
-        key,
-        expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds,
-        secret: signingSecret,
-      }),
-    read: (key: string) => blobs.get(key),
-  };
   const retention = createRetentionIndex({ redis, prefix, ttlSeconds });
   const providers = instrumentProviders(
     options.providers ?? createProviderRegistry(config.providers),
@@ -182,16 +167,13 @@ export async function createRunner(config: Config, options: RunnerOptions) {
   });
 
   return {
-    logger,
-    registry,
     metrics,
     redis,
     bull,
+    signingSecret,
     store,
     batches,
-    files,
     blobs,
-    present,
     retention,
     providers,
     enabled,

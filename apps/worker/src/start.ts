@@ -9,6 +9,7 @@
  */
 import {
   type Config,
+  createFileStore,
   createKeysStore,
   createWebhookSecrets,
   firstCheckMsFor,
@@ -19,6 +20,7 @@ import {
 } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider, UpstreamFetch } from "@imagegate/providers";
+import { buildStableLink } from "@imagegate/storage";
 import { createRegistry, LOG_REDACTION, type Registry } from "@imagegate/telemetry";
 import pino, { type Logger } from "pino";
 import type { BatchDeps } from "./batch/deps";
@@ -79,17 +81,29 @@ export async function startWorker(
   options: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
   const logger = options.logger ?? createWorkerLogger(config);
+  const registry = options.registry ?? createRegistry();
   const runner = await createRunner(config, {
     logger,
-    registry: options.registry ?? createRegistry(),
+    registry,
     role: "worker",
     providers: options.providers,
     fetch: options.fetch,
   });
-  const { registry, metrics, redis, bull, store, blobs, present, queues, lifecycle, processor } =
-    runner;
+  const { metrics, redis, bull, store, blobs, queues, lifecycle, processor } = runner;
   const { active, batches, webhooks, batchQueue } = runner;
   const prefix = config.queuePrefix;
+  // Batch output lines and webhook payloads are kept by their readers: they carry
+  // links that live as long as the image and re-sign on each read (`/links/…`).
+  const present = {
+    link: async (key: string) =>
+      buildStableLink({
+        publicBaseUrl: config.publicBaseUrl,
+        key,
+        expiresAt: Math.floor(Date.now() / 1000) + config.jobTtlSeconds,
+        secret: runner.signingSecret,
+      }),
+    read: (key: string) => blobs.get(key),
+  };
   const sweeper = createRetentionSweeper({
     index: runner.retention,
     blobs,
@@ -104,7 +118,7 @@ export async function startWorker(
     keys: createKeysStore({ redis, prefix }),
     store,
     batches,
-    files: runner.files,
+    files: createFileStore({ redis, prefix, ttlSeconds: config.jobTtlSeconds }),
     blobs,
     queues,
     batchQueue,

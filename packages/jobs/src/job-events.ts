@@ -81,8 +81,8 @@ function parseEvent(id: string, json: string): JobEvent | null {
 /** Creates the process-wide job event hub; `ready` resolves once it is subscribed. */
 export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobEventsOptions) {
   const listeners = new Map<string, Set<Listener>>();
-  // The final waiters of each job, for `settle`: listeners also see non-final events.
-  const finals = new Map<string, Set<(record: JobRecord) => void>>();
+  // The listeners that wait for a job's end, the only ones `settle` calls.
+  const finalWaiters = new WeakSet<Listener>();
   const channel = cancelsOnly ? store.cancelsChannel() : store.channel();
   subscriber.on("message", (from: string, message: string) => {
     if (from !== channel) return;
@@ -116,21 +116,11 @@ export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobE
     const settled = new Promise<JobRecord | null>((resolve) => {
       resolveFinal = resolve;
     });
-    const offEvents = on(id, (event) => {
+    const waiter: Listener = (event) => {
       if (isFinal(event.status)) resolveFinal(event.record ?? null);
-    });
-    let set = finals.get(id);
-    if (!set) {
-      set = new Set();
-      finals.set(id, set);
-    }
-    set.add(resolveFinal);
-    const off = () => {
-      offEvents();
-      const current = finals.get(id);
-      current?.delete(resolveFinal);
-      if (current?.size === 0) finals.delete(id);
     };
+    finalWaiters.add(waiter);
+    const off = on(id, waiter);
     return {
       async until(timeoutMs: number, signal?: AbortSignal): Promise<JobRecord | null> {
         const timer = setTimeout(() => resolveFinal(null), timeoutMs);
@@ -144,7 +134,6 @@ export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobE
           off();
         }
       },
-      resolve: resolveFinal,
       off,
     };
   }
@@ -155,7 +144,15 @@ export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobE
 
     /** Hands `record`, final and made in this process, to its job's final waiters here. */
     settle(record: JobRecord): void {
-      for (const resolve of [...(finals.get(record.id) ?? [])]) resolve(record);
+      const event: JobEvent = {
+        id: record.id,
+        status: record.status,
+        progress: record.progress,
+        record,
+      };
+      for (const listener of [...(listeners.get(record.id) ?? [])]) {
+        if (finalWaiters.has(listener)) listener(event);
+      }
     },
 
     /** Calls `listener` on each event of job `id` until the returned function is called. */
