@@ -134,7 +134,8 @@ function spawnPortkey(port: number): ChildProcess {
 function spawnImagegate(port: number, env: Record<string, string>): ChildProcess {
   return spawn(
     process.execPath,
-    ["--conditions=@imagegate/source", "--import", "tsx", STANDALONE],
+    // As `pnpm start` runs it (package.json).
+    ["--max-semi-space-size=32", "--conditions=@imagegate/source", "--import", "tsx", STANDALONE],
     {
       env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "ignore", "inherit"],

@@ -255,6 +255,16 @@ describe("Dockerfile", () => {
     expect(stage(name)).toContain('CMD ["node", "dist/main.js"]');
   });
 
+  it("runs both roles with the start scripts' young generation (package.json)", () => {
+    const scripts = (JSON.parse(read("package.json")) as { scripts: Record<string, string> })
+      .scripts;
+    const flag = /--max-semi-space-size=\d+/.exec(scripts.start ?? "")?.[0];
+    expect(flag).toBeDefined();
+    expect(scripts["start:api"]).toContain(` ${flag} `);
+    expect(scripts["start:worker"]).toContain(` ${flag} `);
+    expect(stage("runtime")).toMatch(new RegExp(`^ENV NODE_OPTIONS=${flag}$`, "m"));
+  });
+
   it("checks each role's own /healthz: the API's on PORT, the worker's on WORKER_PORT", () => {
     expect(stage("api")).toMatch(/^EXPOSE 8080$/m);
     expect(stage("api")).toMatch(/^HEALTHCHECK .*fetch\(.*process\.env\.PORT.*\/healthz/m);

@@ -6,7 +6,9 @@
  * factor of 1.5 keeps the heap near its live size, for about one full
  * collection a second under that load (docs/decisions/0017-parked-waits.md).
  * V8 flags are per process: in `pnpm start` the API thread gets it too; the
- * API alone (`pnpm start:api`) keeps V8's default.
+ * API alone (`pnpm start:api`) keeps V8's default. The young generation's
+ * size is set by the start scripts instead (`--max-semi-space-size`): V8
+ * takes that one only at start (docs/decisions/0015-lean-hot-path.md).
  */
 import { setFlagsFromString } from "node:v8";
 
