@@ -9,6 +9,7 @@ export * from "./file-store";
 export * from "./final-observer";
 export * from "./image-keys";
 export * from "./image-queues";
+export * from "./images-response-json";
 export * from "./job-codec";
 export * from "./job-events";
 export * from "./job-lifecycle";

@@ -5,7 +5,13 @@
  * the job id, and the job carries on; a failed job answers with its stored
  * envelope, through the error handler like every other error.
  */
-import { type FinalWaiter, isFinal, type JobRecord, presentImages } from "@imagegate/jobs";
+import {
+  type FinalWaiter,
+  imagesResponseJson,
+  isFinal,
+  type JobRecord,
+  presentImages,
+} from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
 import type { Request, Response } from "express";
 import type { ApiDeps } from "../deps";
@@ -30,7 +36,14 @@ async function replyWithResult(deps: ApiDeps, res: Response, record: JobRecord):
     );
   }
   if (record.status === "succeeded") {
-    res.json(await presentImages(record, deps.present));
+    const body = await presentImages(record, deps.present);
+    if (!body) {
+      res.json(body);
+      return;
+    }
+    // res.json's bytes, without scanning the base64 twice more.
+    res.setHeader("content-type", "application/json; charset=utf-8");
+    res.send(imagesResponseJson(body));
     return;
   }
   throw GatewayError.fromEnvelope(
