@@ -2,7 +2,8 @@
  * The BFL fake as its own process for the scale bench (so 10,000 tasks'
  * polls do not share the bench's event loop): tasks take TASK_MS; `GET /stats`
  * on STATS_PORT reports tasks, polls, downloads, callbacks and the most tasks
- * active at once.
+ * active at once; `GET /stats?submits` adds each submit's arrival time (ms),
+ * for the rate-limit bench.
  */
 import { createServer } from "node:http";
 import { startBflFake } from "@imagegate/testkit";
@@ -10,7 +11,7 @@ import { startBflFake } from "@imagegate/testkit";
 async function main(): Promise<void> {
   const fake = await startBflFake("bench-key");
   fake.taskMs = Number(process.env.TASK_MS ?? 20_000);
-  const stats = createServer((_req, res) => {
+  const stats = createServer((req, res) => {
     const polls = [...fake.regionCalls, ...fake.calls].filter(
       (c) => c.path === "/v1/get_result",
     ).length;
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
         maxActive: fake.maxActive,
         callbacks: fake.callbacksSent.length,
         callbacksAccepted: fake.callbacksSent.filter((c) => c.status === 204).length,
+        ...(req.url?.includes("submits") ? { submitTimes: fake.submits().map((c) => c.at) } : {}),
       }),
     );
   });
