@@ -12,9 +12,9 @@ import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider, UpstreamFetch } from "@imagegate/providers";
 import type { Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
-import { createDirectRuns } from "./direct-runs";
+import { createDirectRuns, type DirectRuns } from "./direct-runs";
 import type { LocalSlots } from "./local-slots";
-import { createRunner } from "./runner";
+import { createRunner, type Runner } from "./runner";
 
 /** Options of `startDirectRunner`. */
 export type DirectRunnerOptions = {
@@ -32,13 +32,15 @@ export type DirectRunnerOptions = {
 /** Direct runs in this thread; `close()` waits for the runs in flight. */
 export type DirectRunner = { runNow: RunNow; close(): Promise<void> };
 
-/** Starts direct runs in this thread. */
-export async function startDirectRunner(
+/** Direct runs over `runner`'s processor, store and queues, in the thread that built it. */
+export function directRunsOver(
+  runner: Runner,
   config: Config,
-  options: DirectRunnerOptions,
-): Promise<DirectRunner> {
-  const runner = await createRunner(config, { ...options, role: "direct" });
-  const direct = createDirectRuns({
+  options: Pick<DirectRunnerOptions, "slots" | "logger"> & {
+    keepImages?: DirectRunnerOptions["keepImages"] | undefined;
+  },
+): DirectRuns {
+  return createDirectRuns({
     processor: runner.processor,
     served: new Set(runner.active),
     queues: runner.queues,
@@ -50,6 +52,15 @@ export async function startDirectRunner(
     keepImages: options.keepImages,
     onStart: (provider, waitedSeconds) => runner.metrics.queueWait(provider, waitedSeconds),
   });
+}
+
+/** Starts direct runs in this thread. */
+export async function startDirectRunner(
+  config: Config,
+  options: DirectRunnerOptions,
+): Promise<DirectRunner> {
+  const runner = await createRunner(config, { ...options, role: "direct" });
+  const direct = directRunsOver(runner, config, options);
   return {
     runNow: direct.runNow,
     async close() {

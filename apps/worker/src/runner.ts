@@ -56,6 +56,9 @@ export type RunnerOptions = {
   fetch?: UpstreamFetch | undefined;
 };
 
+/** What runs image jobs in one thread (`createRunner`). */
+export type Runner = Awaited<ReturnType<typeof createRunner>>;
+
 /** Builds what runs image jobs in this thread; `close()` it after whatever uses it has stopped. */
 export async function createRunner(config: Config, options: RunnerOptions) {
   const logger = options.logger;

@@ -12,7 +12,6 @@ import {
   createFileStore,
   createKeysStore,
   createWebhookSecrets,
-  firstCheckMsFor,
   isCluster,
   type RunNow,
   redisKeys,
@@ -25,7 +24,7 @@ import { createRegistry, LOG_REDACTION, type Registry } from "@imagegate/telemet
 import pino, { type Logger } from "pino";
 import type { BatchDeps } from "./batch/deps";
 import { createBatchProcessor } from "./batch/processor";
-import { createDirectRuns } from "./direct-runs";
+import { directRunsOver } from "./direct-runner";
 import { createLocalSlots, type LocalSlots } from "./local-slots";
 import { type HealthServer, startHealthServer } from "./observe/health-server";
 import {
@@ -139,20 +138,15 @@ export async function startWorker(
   const localSlots =
     options.localSlots ??
     (options.directRuns ? createLocalSlots(active, config.limits) : undefined);
-  const direct = localSlots
-    ? createDirectRuns({
-        processor,
-        served: new Set(active),
-        queues,
-        store,
-        limits: config.limits,
-        slots: localSlots,
-        leaseMs: firstCheckMsFor(config.reconcileIntervalMs),
-        logger,
-        keepImages: options.keepImages,
-        onStart: (provider, waitedSeconds) => metrics.queueWait(provider, waitedSeconds),
-      })
-    : undefined;
+  // Slots given by another thread bound this thread's queued runs only: its direct runs are there.
+  const direct =
+    options.directRuns && localSlots
+      ? directRunsOver(runner, config, {
+          slots: localSlots,
+          logger,
+          keepImages: options.keepImages,
+        })
+      : undefined;
   const imageWorkers = await createImageWorkers({
     ...bull,
     providers: active,
