@@ -160,6 +160,7 @@ export async function createRunner(config: Config, options: RunnerOptions) {
     submitLimiter: createSubmitLimiter(redis, prefix),
     taskSlots: createTaskSlots(redis, prefix),
     storeRetryWindowMs: config.storeRetryWindowMs,
+    gifColours: config.gifColours,
     callbacks: config.callbacks.enabled
       ? {
           hub: await createCallbackHub({ subscriber, prefix }),

@@ -133,6 +133,14 @@ export const EnvSchema = z
     WORKER_MAX_STALLS: Int(1).default(5),
     /** Milliseconds a failing store step (storage, record write) is retried after the upstream delivered. */
     STORE_RETRY_WINDOW_MS: Int(0).default(600_000),
+    /**
+     * Palette of GIF output: 16 dithered colours (fast) or 256 (faithful, ~4× the
+     * time); sharp offers nothing between (docs/decisions/0015-lean-hot-path.md).
+     */
+    GIF_COLOURS: z
+      .enum(["16", "256"], { message: "expected 16 or 256" })
+      .default("16")
+      .transform((v) => (v === "16" ? 16 : 256)),
     /** Milliseconds between reconciler sweeps over open jobs whose queue entry may be gone; 0 = off. */
     RECONCILE_INTERVAL_MS: Int(0).default(30_000),
     /** The worker process's own `/healthz` and `/metrics` port; unset = none (standalone serves them on PORT). */
@@ -226,6 +234,8 @@ export type Config = {
   workerMaxStalls: number;
   /** How long the store step is retried once the upstream delivered. */
   storeRetryWindowMs: number;
+  /** Palette size of GIF output. */
+  gifColours: 16 | 256;
   /** Period of the reconciler's sweep; 0 = off. */
   reconcileIntervalMs: number;
   /** The worker role's own HTTP port (`/healthz`, `/metrics`); undefined = none. */
@@ -342,6 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerLockMs: e.WORKER_LOCK_MS,
     workerMaxStalls: e.WORKER_MAX_STALLS,
     storeRetryWindowMs: e.STORE_RETRY_WINDOW_MS,
+    gifColours: e.GIF_COLOURS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     workerPort: e.WORKER_PORT,
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,

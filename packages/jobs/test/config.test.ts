@@ -31,6 +31,7 @@ describe("loadConfig", () => {
         timeoutMs: 15000,
       },
       allowPrivateUrls: false,
+      gifColours: 16,
       logLevel: "info",
     });
     expect(c.providers.bfl).toEqual({ apiKey: undefined, baseUrl: "https://api.bfl.ai" });
@@ -46,7 +47,9 @@ describe("loadConfig", () => {
       WEBHOOK_RETRY_SCHEDULE: "1,1,1",
       BFL_API_KEY: "k",
       PUBLIC_BASE_URL: "https://img.example.com/",
+      GIF_COLOURS: "256",
     });
+    expect(c.gifColours).toBe(256);
     expect(c.apiKeys).toEqual(["a", "b", "c"]);
     expect(c.allowPrivateUrls).toBe(true);
     expect(c.port).toBe(9000);
@@ -102,8 +105,16 @@ describe("loadConfig", () => {
       STORAGE: "ftp",
       LOG_LEVEL: "loud",
       ALLOW_PRIVATE_URLS: "maybe",
+      GIF_COLOURS: "64",
     });
-    for (const name of ["PORT", "REDIS_URL", "STORAGE", "LOG_LEVEL", "ALLOW_PRIVATE_URLS"]) {
+    for (const name of [
+      "PORT",
+      "REDIS_URL",
+      "STORAGE",
+      "LOG_LEVEL",
+      "ALLOW_PRIVATE_URLS",
+      "GIF_COLOURS",
+    ]) {
       expect(list.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
   });

@@ -37,6 +37,35 @@ export async function meanColor(data: Buffer): Promise<[number, number, number]>
   return [r?.mean ?? 0, g?.mean ?? 0, b?.mean ?? 0];
 }
 
+/** How many distinct RGB colours an image shows once decoded (a GIF's palette in use). */
+export async function distinctColours(data: Buffer): Promise<number> {
+  const { data: pixels, info } = await sharp(data)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const seen = new Set<number>();
+  for (let i = 0; i < pixels.length; i += info.channels) {
+    seen.add(((pixels[i] ?? 0) << 16) | ((pixels[i + 1] ?? 0) << 8) | (pixels[i + 2] ?? 0));
+  }
+  return seen.size;
+}
+
+/** A photo-like image: blurred gaussian noise, tens of thousands of colours. */
+export async function makeNoisyImage(width: number, height: number): Promise<Buffer> {
+  return sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: "#808080",
+      noise: { type: "gaussian", mean: 128, sigma: 60 },
+    },
+  })
+    .blur(1.2)
+    .png()
+    .toBuffer();
+}
+
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;

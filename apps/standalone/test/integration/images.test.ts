@@ -2,7 +2,7 @@
  * End to end through the official `openai` SDK: real HTTP server, real Redis
  * (BullMQ), real workers with the local renderer, real files on disk.
  */
-import { decodeImage, readJson } from "@imagegate/testkit";
+import { decodeImage, distinctColours, readJson } from "@imagegate/testkit";
 import OpenAI from "openai";
 import { startGateway, type TestGateway } from "./gateway";
 
@@ -95,9 +95,11 @@ describe("POST /v1/images/generations through the openai SDK", () => {
       output_format: format,
       response_format: "b64_json",
     });
-    const image = await decodeImage(Buffer.from(res.data?.[0]?.b64_json as string, "base64"));
-    expect(image).toEqual({ format, width: 96, height: 64 });
+    const data = Buffer.from(res.data?.[0]?.b64_json as string, "base64");
+    expect(await decodeImage(data)).toEqual({ format, width: 96, height: 64 });
     expect(res.output_format).toBe(format);
+    // GIF_COLOURS defaults to 16 (the picture's gradient has hundreds).
+    if (format === "gif") expect(await distinctColours(data)).toBeLessThanOrEqual(16);
   });
 
   it("makes n images in parallel with distinct seeds", async () => {
@@ -203,5 +205,33 @@ describe("bad input through the openai SDK", () => {
     const body = await readJson(res);
     expect(body.error).toMatchObject({ code: "invalid_json", type: "invalid_request_error" });
     expect(res.headers.get("x-request-id")).toBeTruthy();
+  });
+});
+
+describe("with GIF_COLOURS=256", () => {
+  let wide: TestGateway;
+  beforeAll(async () => {
+    wide = await startGateway({ env: { GIF_COLOURS: "256" } });
+  });
+  afterAll(async () => {
+    await wide.close();
+  });
+
+  it("encodes gif with the full palette", async () => {
+    const res = await fetch(`${wide.baseURL}/images/generations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${wide.apiKey}` },
+      body: JSON.stringify({
+        prompt: "formats",
+        size: "96x64",
+        output_format: "gif",
+        response_format: "b64_json",
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = await readJson(res);
+    const data = Buffer.from(body.data[0].b64_json, "base64");
+    expect(await decodeImage(data)).toEqual({ format: "gif", width: 96, height: 64 });
+    expect(await distinctColours(data)).toBeGreaterThan(16);
   });
 });

@@ -17,7 +17,7 @@ import { GatewayError, type ProviderPlan } from "@imagegate/params";
 import { type ProviderImage, sleep } from "@imagegate/providers";
 import type { BlobStore } from "@imagegate/storage";
 import type { Logger } from "pino";
-import { postProcess, sizeLabel } from "./post-process";
+import { type EncodeOptions, postProcess, sizeLabel } from "./post-process";
 import { type ProcessedImage, storeImages } from "./store-result";
 
 /** First and largest pause between tries of the store step. */
@@ -60,11 +60,12 @@ export async function retryWithin<T>(fn: () => Promise<T>, options: RetryWindow)
 export async function processImages(
   images: ProviderImage[],
   plan: ProviderPlan,
+  encoding: EncodeOptions = {},
 ): Promise<ProcessedImage[]> {
   return Promise.all(
     images.map(async (image, index) => {
       try {
-        const out = await postProcess(image.data, plan.target, plan.output);
+        const out = await postProcess(image.data, plan.target, plan.output, encoding);
         return { ...out, seed: image.seed, revisedPrompt: image.revisedPrompt };
       } catch (err) {
         throw new GatewayError(

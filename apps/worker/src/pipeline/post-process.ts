@@ -18,15 +18,30 @@ import sharp, { type Sharp } from "sharp";
  * - jpeg q90: 14 ms, 307 KB; mozjpeg 165 ms for 7 % smaller — not worth it;
  * - webp q90: effort 4 (default) 131 ms → effort 2 66 ms, +3 % size;
  * - avif q60: effort 4 (default) 3004 ms → effort 1 157 ms, +9 % size;
- * - gif: defaults 9.7 s → effort 1 without dithering 0.4–1.5 s.
+ * - gif: see GIF_ENCODERS.
  */
 const ENCODERS = {
   png: { compressionLevel: 6, adaptiveFiltering: false },
   jpeg: { quality: 90, mozjpeg: false },
   webp: { quality: 90, effort: 2 },
   avif: { quality: 60, effort: 1 },
-  gif: { effort: 1, dither: 0 },
 } as const;
+
+/**
+ * GIF by palette size (GIF_COLOURS). The time is libimagequant's remap of
+ * every pixel to its nearest palette colour: above 16 colours it searches
+ * candidate lists (~0.4–0.7 s a megapixel here, 2 threads), at 16 or fewer a
+ * flat list (~0.15 s, dithering included). sharp rounds any other count to 16
+ * or 256. Dithering hides the banding of 16 colours; 256 stay undithered, as
+ * dithering would double their time (docs/decisions/0015-lean-hot-path.md).
+ */
+const GIF_ENCODERS = {
+  16: { effort: 1, colours: 16, dither: 1 },
+  256: { effort: 1, colours: 256, dither: 0 },
+} as const;
+
+/** Palette sizes of GIF output. */
+export type GifColours = keyof typeof GIF_ENCODERS;
 
 /** Largest decoded input accepted (a decompression bomb guard). */
 const DEFAULT_LIMIT_INPUT_PIXELS = 100_000_000;
@@ -44,13 +59,21 @@ export type PostProcessed = {
 /** The requested output. */
 export type OutputSpec = { format: OutputFormat; compression?: number | undefined };
 
+/** How the gateway encodes (configuration, not the request). */
+export type EncodeOptions = {
+  /** Largest decoded input, pixels. @defaultValue 100,000,000 */
+  limitInputPixels?: number;
+  /** Palette size of GIF output. @defaultValue 16 */
+  gifColours?: GifColours;
+};
+
 /** sharp's name of a format → ours (AVIF reads as "heif" with AV1 compression). */
 function formatOf(meta: sharp.Metadata): string | undefined {
   if (meta.format === "heif" && meta.compression === "av1") return "avif";
   return meta.format;
 }
 
-function encode(pipeline: Sharp, output: OutputSpec): Sharp {
+function encode(pipeline: Sharp, output: OutputSpec, gifColours: GifColours): Sharp {
   const q = output.compression;
   switch (output.format) {
     case "png":
@@ -70,7 +93,7 @@ function encode(pipeline: Sharp, output: OutputSpec): Sharp {
         ...(q !== undefined ? { quality: Math.max(1, q) } : {}),
       });
     case "gif":
-      return pipeline.gif(ENCODERS.gif);
+      return pipeline.gif(GIF_ENCODERS[gifColours]);
   }
 }
 
@@ -120,7 +143,7 @@ export async function postProcess(
   input: Buffer,
   wanted: { width: number; height: number } | null,
   output: OutputSpec,
-  options: { limitInputPixels?: number } = {},
+  options: EncodeOptions = {},
 ): Promise<PostProcessed> {
   const limitInputPixels = options.limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS;
   const header = headerInfo(input);
@@ -146,6 +169,6 @@ export async function postProcess(
   let pipeline = sharp(input, { limitInputPixels, failOn: "error" }).rotate();
   if (!sameSize || !upright)
     pipeline = pipeline.resize(target.width, target.height, { fit: "cover", position: "centre" });
-  const data = await encode(pipeline, output).toBuffer();
+  const data = await encode(pipeline, output, options.gifColours ?? 16).toBuffer();
   return { ...done, data, bytes: data.length };
 }

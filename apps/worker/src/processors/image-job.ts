@@ -49,6 +49,7 @@ import { decideOutcome } from "../outcome";
 import { type CallbackSettings, NoTaskSlot } from "../pipeline/call-provider";
 import { type Delivered, deliver, processImages } from "../pipeline/deliver";
 import { planJob } from "../pipeline/plan";
+import type { GifColours } from "../pipeline/post-process";
 import { runCalls } from "../pipeline/run-calls";
 import type { ResultFetch } from "../result-fetch";
 
@@ -71,6 +72,8 @@ export type ImageJobDeps = {
   submitLimiter: SubmitLimiter;
   /** How long the store step is retried after the upstream delivered. */
   storeRetryWindowMs: number;
+  /** Palette size of GIF output (GIF_COLOURS). */
+  gifColours: GifColours;
   /** Provider callbacks, when PROVIDER_CALLBACKS is on. */
   callbacks: CallbackSettings | undefined;
   /** Task leases of providers that park their waits. */
@@ -244,7 +247,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       });
       log.info({ images: raw.length }, "upstream delivered");
       const processed = await withSpan("image.post_process", spanAttributes, () =>
-        processImages(raw, plan),
+        processImages(raw, plan, { gifColours: deps.gifColours }),
       );
       const cost = costOf(deps, record, providerId, processed, [...ledger.values()]);
       // Before the final write: the answer that waits must find them when that write wakes it.

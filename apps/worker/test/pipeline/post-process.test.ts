@@ -1,4 +1,4 @@
-import { decodeImage, makeImage } from "@imagegate/testkit";
+import { decodeImage, distinctColours, makeImage, makeNoisyImage } from "@imagegate/testkit";
 import sharp from "sharp";
 import { headerInfo, postProcess, sizeLabel } from "../../src/pipeline/post-process";
 
@@ -88,6 +88,27 @@ describe("postProcess", () => {
     expect(low.data).not.toBe(input);
     expect(low.bytes).toBeLessThan(high.bytes);
   });
+
+  it.each([
+    [undefined, 2, 16],
+    [16, 2, 16],
+    [256, 17, 255],
+  ] as const)(
+    "encodes gif with the configured palette (gifColours %s: %i–%i colours)",
+    async (gifColours, least, most) => {
+      const input = await makeNoisyImage(128, 128);
+      const out = await postProcess(
+        input,
+        { width: 128, height: 128 },
+        { format: "gif" },
+        gifColours === undefined ? {} : { gifColours },
+      );
+      expect(await decodeImage(out.data)).toEqual({ format: "gif", width: 128, height: 128 });
+      const colours = await distinctColours(out.data);
+      expect(colours).toBeGreaterThanOrEqual(least);
+      expect(colours).toBeLessThanOrEqual(most);
+    },
+  );
 
   it("rejects bytes that are not an image", async () => {
     await expect(
