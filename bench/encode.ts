@@ -5,6 +5,7 @@
  * renderer's flat picture would flatter every encoder. The source is a JPEG,
  * as BFL and fal return by default.
  */
+import { makeNoisyImage } from "@imagegate/testkit";
 import sharp from "sharp";
 import { postProcess } from "../apps/worker/src/pipeline/post-process";
 import type { BenchResult } from "./types";
@@ -24,17 +25,8 @@ async function median(fn: () => Promise<unknown>): Promise<number> {
 
 /** Runs the encode bench with libvips threads as the worker sets them. */
 export async function run(): Promise<BenchResult[]> {
-  const photo = await sharp({
-    create: {
-      width: 1024,
-      height: 1024,
-      channels: 3,
-      background: "#808080",
-      noise: { type: "gaussian", mean: 128, sigma: 60 },
-    },
-  })
-    .blur(1.2)
-    // What BFL and fal return by default: JPEG, so every target format is a real conversion.
+  // What BFL and fal return by default: JPEG, so every target format is a real conversion.
+  const photo = await sharp(await makeNoisyImage(1024, 1024))
     .jpeg({ quality: 95 })
     .toBuffer();
   const results: BenchResult[] = [];

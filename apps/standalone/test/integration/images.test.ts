@@ -218,19 +218,14 @@ describe("with GIF_COLOURS=256", () => {
   });
 
   it("encodes gif with the full palette", async () => {
-    const res = await fetch(`${wide.baseURL}/images/generations`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${wide.apiKey}` },
-      body: JSON.stringify({
-        prompt: "formats",
-        size: "96x64",
-        output_format: "gif",
-        response_format: "b64_json",
-      }),
-    });
-    expect(res.status).toBe(200);
-    const body = await readJson(res);
-    const data = Buffer.from(body.data[0].b64_json, "base64");
+    const sdk = new OpenAI({ apiKey: wide.apiKey, baseURL: wide.baseURL, maxRetries: 0 });
+    const res = await sdk.images.generate({
+      prompt: "formats",
+      size: "96x64",
+      output_format: "gif",
+      response_format: "b64_json",
+    } as unknown as OpenAI.Images.ImageGenerateParamsNonStreaming);
+    const data = Buffer.from(res.data?.[0]?.b64_json as string, "base64");
     expect(await decodeImage(data)).toEqual({ format: "gif", width: 96, height: 64 });
     expect(await distinctColours(data)).toBeGreaterThan(16);
   });

@@ -6,6 +6,7 @@
  * (`size: "auto"` picked by the provider) the image keeps its size. An image
  * that is already right is passed through untouched: no second lossy encode.
  */
+import type { Config } from "@imagegate/jobs";
 import { MIME_TYPES, type OutputFormat } from "@imagegate/params";
 import { imageSize } from "image-size";
 import sharp, { type Sharp } from "sharp";
@@ -38,10 +39,10 @@ const ENCODERS = {
 const GIF_ENCODERS = {
   16: { effort: 1, colours: 16, dither: 1 },
   256: { effort: 1, colours: 256, dither: 0 },
-} as const;
+} as const satisfies Record<GifColours, sharp.GifOptions>;
 
-/** Palette sizes of GIF output. */
-export type GifColours = keyof typeof GIF_ENCODERS;
+/** Palette sizes of GIF output: the configuration's own (GIF_COLOURS). */
+export type GifColours = Config["gifColours"];
 
 /** Largest decoded input accepted (a decompression bomb guard). */
 const DEFAULT_LIMIT_INPUT_PIXELS = 100_000_000;
