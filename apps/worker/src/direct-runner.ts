@@ -10,6 +10,7 @@
 import { type Config, firstCheckMsFor, type RunNow } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import type { ImageProvider, UpstreamFetch } from "@imagegate/providers";
+import { createOffThreadWriter } from "@imagegate/storage";
 import type { Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
 import { createDirectRuns, type DirectRuns } from "./direct-runs";
@@ -59,13 +60,24 @@ export async function startDirectRunner(
   config: Config,
   options: DirectRunnerOptions,
 ): Promise<DirectRunner> {
-  const runner = await createRunner(config, { ...options, role: "direct" });
+  // A direct run's image file is written in a thread of its own while other runs are in
+  // flight here: creating it blocks this event loop, which they wait on (docs/decisions/0018, 6).
+  let running = () => 0;
+  const newFiles = createOffThreadWriter({ offload: () => running() > 1 });
+  const runner = await createRunner(config, { ...options, role: "direct", newFiles }).catch(
+    async (err: unknown) => {
+      await newFiles.close();
+      throw err;
+    },
+  );
   const direct = directRunsOver(runner, config, options);
+  running = direct.running;
   return {
     runNow: direct.runNow,
     async close() {
       await direct.close();
       await runner.close();
+      await newFiles.close();
     },
   };
 }

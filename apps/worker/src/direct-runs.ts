@@ -60,6 +60,8 @@ export type DirectRuns = {
    * run nor enqueue is the reconciler's once its lease runs out.
    */
   runNow: RunNow;
+  /** How many runs are in flight. */
+  running(): number;
   /** Takes no more, and waits for the runs in flight. */
   close(): Promise<void>;
 };
@@ -178,6 +180,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
     },
+    running: () => inFlight.size,
     async close() {
       closing = true;
       await Promise.allSettled([...inFlight]);

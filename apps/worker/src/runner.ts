@@ -36,7 +36,7 @@ import {
   type ImageProvider,
   type UpstreamFetch,
 } from "@imagegate/providers";
-import { createConfiguredBlobStore } from "@imagegate/storage";
+import { createConfiguredBlobStore, type NewFileWriter } from "@imagegate/storage";
 import { jobMetrics, queueTelemetry, type Registry } from "@imagegate/telemetry";
 import type { Logger } from "pino";
 import sharp from "sharp";
@@ -54,6 +54,8 @@ export type RunnerOptions = {
   /** Providers to use instead of the registry built from config (tests). */
   providers?: Map<ProviderId, ImageProvider> | undefined;
   fetch?: UpstreamFetch | undefined;
+  /** How the filesystem store writes small new files (its default: synchronously). */
+  newFiles?: NewFileWriter | undefined;
 };
 
 /** What runs image jobs in one thread (`createRunner`). */
@@ -103,10 +105,11 @@ export async function createRunner(config: Config, options: RunnerOptions) {
   // A run listens for its job's cancel only: not sent every job's events (docs/decisions/0015).
   const events = createJobEvents({ subscriber, store, cancelsOnly: true });
   const signingSecret = await sharedSecret(redis, prefix, "url-signing", config.urlSigningSecret);
-  const stored = createConfiguredBlobStore(config.storage, {
-    publicBaseUrl: config.publicBaseUrl,
-    signingSecret,
-  });
+  const stored = createConfiguredBlobStore(
+    config.storage,
+    { publicBaseUrl: config.publicBaseUrl, signingSecret },
+    options.newFiles ? { newFiles: options.newFiles } : {},
+  );
   const blobs = config.tracing.enabled ? traceBlobs(stored) : stored;
   const retention = createRetentionIndex({ redis, prefix, ttlSeconds });
   const providers = instrumentProviders(

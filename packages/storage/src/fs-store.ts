@@ -14,7 +14,7 @@
  *   (`keys.ts`), so no key collides with a sidecar or a temp file.
  */
 import { randomUUID } from "node:crypto";
-import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import {
   type FileHandle,
   mkdir,
@@ -30,6 +30,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { pipeline } from "node:stream/promises";
 import { BlobNotFoundError, UnsafeKeyError } from "./errors";
 import { assertSafeKey } from "./keys";
+import { type NewFileWriter, syncNewFileWriter } from "./new-file-writer";
 import { buildSignedUrl } from "./signed-url";
 import type { BlobInfo, BlobStore } from "./types";
 
@@ -43,6 +44,8 @@ export type FsStoreOptions = {
   signingSecret: string;
   /** Clock for link expiry, in unix milliseconds. @defaultValue Date.now */
   now?: () => number;
+  /** How small new files are written (`new-file-writer.ts`). @defaultValue syncNewFileWriter */
+  newFiles?: NewFileWriter;
 };
 
 const DEFAULT_TYPE = "application/octet-stream";
@@ -81,44 +84,16 @@ async function ignoreMissing(work: Promise<void>): Promise<void> {
 }
 
 /**
- * Bodies up to this size are written with synchronous calls: each async call
- * is a thread-pool round trip, and for a small image those cost more CPU
- * than the write itself (measured on the bench machine: 30 µs for
- * `writeFileSync` of 11 KB against 115 µs for `writeFile`,
- * docs/decisions/0018-direct-runs.md).
+ * Bodies up to this size are written by the store's `newFiles` writer, with
+ * synchronous calls: each async call is a thread-pool round trip, and for a
+ * small image those cost more CPU than the write itself (measured on the
+ * bench machine: 30 µs for `writeFileSync` of 11 KB against 115 µs for
+ * `writeFile`, docs/decisions/0018-direct-runs.md).
  */
 const SYNC_WRITE_MAX_BYTES = 256 * 1024;
 
 /** A failed write's code. */
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
-
-/**
- * Writes `body` as the new file `target` (its directory made when missing),
- * with synchronous calls; false when `target` exists already. Directories
- * are shared (`jobs/<shard>/`), so most writes make none: the open is tried
- * first, `mkdir` only when it says the directory is missing. A write that
- * fails part-way removes its file.
- */
-function writeNewFileSync(target: string, body: Buffer): boolean {
-  let fd: number;
-  try {
-    fd = openSync(target, "wx");
-  } catch (err) {
-    if (codeOf(err) === "EEXIST") return false;
-    if (codeOf(err) !== "ENOENT") throw err;
-    mkdirSync(dirname(target), { recursive: true });
-    return writeNewFileSync(target, body);
-  }
-  try {
-    writeFileSync(fd, body);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(target, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  return true;
-}
 
 /** `writeNewFileSync` with asynchronous calls, for a large body. */
 async function writeNewFile(target: string, body: Buffer): Promise<boolean> {
@@ -172,6 +147,7 @@ async function readContentType(metaPath: string, key: string): Promise<string> {
 export function createFsStore(options: FsStoreOptions): BlobStore {
   const root = resolve(options.dir);
   const now = options.now ?? Date.now;
+  const newFiles = options.newFiles ?? syncNewFileWriter;
 
   function pathsOf(key: string): { file: string; meta: string } {
     assertSafeKey(key);
@@ -207,7 +183,7 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
       if (Buffer.isBuffer(body)) {
         created =
           body.length <= SYNC_WRITE_MAX_BYTES
-            ? writeNewFileSync(paths.file, body)
+            ? await newFiles.write(paths.file, body)
             : await writeNewFile(paths.file, body);
         bytes = body.length;
       }

@@ -3,6 +3,7 @@ export * from "./create-blob-store";
 export * from "./errors";
 export * from "./fs-store";
 export * from "./keys";
+export * from "./new-file-writer";
 export * from "./recent-images";
 export * from "./s3-store";
 export * from "./signed-url";
