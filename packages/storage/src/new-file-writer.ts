@@ -62,6 +62,8 @@ export const syncNewFileWriter: NewFileWriter = {
 /**
  * The writer thread: `writeNewFileSync` once more, in plain JavaScript, so
  * the thread starts without a TypeScript loader (from source or built alike).
+ * The two are kept in step by one table of tests that runs both
+ * (`test/integration/new-file-writer.test.ts`).
  */
 const THREAD_SOURCE = `
 const { parentPort } = require("node:worker_threads");
