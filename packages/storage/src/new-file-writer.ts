@@ -108,8 +108,8 @@ export type OffThreadWriterOptions = {
 
 /**
  * A writer that moves small-file writes off a busy event loop into a thread
- * of its own (when `offload()` says so). A thread that dies fails the writes it held; later writes are
- * made synchronously.
+ * of its own (when `offload()` says so). A thread that dies fails the writes
+ * it held; later writes are made synchronously.
  */
 export function createOffThreadWriter(options: OffThreadWriterOptions = {}): NewFileWriter {
   const offload = options.offload ?? (() => true);
