@@ -1,5 +1,8 @@
 /** Errors of the blob store. */
 
+/** A failed system call's code (`ENOENT`, `EEXIST`, …), if it has one. */
+export const codeOf = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
+
 /** The object does not exist. */
 export class BlobNotFoundError extends Error {
   override readonly name = "BlobNotFoundError";

@@ -28,7 +28,7 @@ import {
 } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { BlobNotFoundError, UnsafeKeyError } from "./errors";
+import { BlobNotFoundError, codeOf, UnsafeKeyError } from "./errors";
 import { assertSafeKey } from "./keys";
 import { type NewFileWriter, syncNewFileWriter } from "./new-file-writer";
 import { buildSignedUrl } from "./signed-url";
@@ -71,7 +71,7 @@ export function typeOfKey(key: string): string | undefined {
 
 /** ENOTDIR/EISDIR: the key names a directory or runs through a file; no such object either way. */
 function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const code = codeOf(err);
   return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
 }
 
@@ -91,9 +91,6 @@ async function ignoreMissing(work: Promise<void>): Promise<void> {
  * `writeFile`, docs/decisions/0018-direct-runs.md).
  */
 const SYNC_WRITE_MAX_BYTES = 256 * 1024;
-
-/** A failed write's code. */
-const codeOf = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
 
 /** `writeNewFileSync` with asynchronous calls, for a large body. */
 async function writeNewFile(target: string, body: Buffer): Promise<boolean> {

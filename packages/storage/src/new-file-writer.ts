@@ -14,6 +14,7 @@
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
+import { codeOf } from "./errors";
 
 /** Writes `body` as the new file `target`; false when it exists already. */
 export type NewFileWriter = {
@@ -21,9 +22,6 @@ export type NewFileWriter = {
   /** Waits for the writes in flight and stops what it started. */
   close(): Promise<void>;
 };
-
-/** A failed call's code. */
-const codeOf = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
 
 /**
  * Writes `body` as the new file `target` (its directory made when missing),
@@ -115,10 +113,8 @@ export function createOffThreadWriter(options: OffThreadWriterOptions = {}): New
   const offload = options.offload ?? (() => true);
   // No loader flags: the thread is plain JavaScript.
   let thread: Worker | null = new Worker(THREAD_SOURCE, { eval: true, execArgv: [] });
-  const pending = new Map<
-    number,
-    { resolve: (created: boolean) => void; reject: (e: Error) => void }
-  >();
+  // The writes in flight, by id: their answer, and how a reply settles it.
+  const pending = new Map<number, { settle: (reply: Reply) => void; done: Promise<boolean> }>();
   let lastId = 0;
   // Referenced only while a write is in flight: an idle writer never keeps the process up.
   thread.unref();
@@ -127,22 +123,16 @@ export function createOffThreadWriter(options: OffThreadWriterOptions = {}): New
     if (!waiter) return;
     pending.delete(reply.id);
     if (pending.size === 0) thread?.unref();
-    if (reply.error) {
-      waiter.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-    } else {
-      waiter.resolve(reply.created === true);
-    }
+    waiter.settle(reply);
   };
   const fail = (err: Error) => {
     thread = null;
-    for (const waiter of pending.values()) waiter.reject(err);
-    pending.clear();
+    for (const id of [...pending.keys()]) settle({ id, error: { message: err.message } });
   };
   thread.on("message", settle);
   thread.on("error", fail);
   thread.on("exit", (code) => fail(new Error(`the file writer thread exited (${code})`)));
 
-  const inFlight = new Set<Promise<boolean>>();
   return {
     write(target, body) {
       if (!thread || !offload()) return writeNewFileSync(target, body);
@@ -150,18 +140,20 @@ export function createOffThreadWriter(options: OffThreadWriterOptions = {}): New
       const id = ++lastId;
       // A copy of exactly the body, moved rather than copied again (a Buffer may view a larger pool).
       const copy = new Uint8Array(body);
-      const written = new Promise<boolean>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        if (pending.size === 1) worker.ref();
-        worker.postMessage({ id, target, body: copy }, [copy.buffer]);
+      let settleWrite: (reply: Reply) => void = () => {};
+      const done = new Promise<boolean>((resolve, reject) => {
+        settleWrite = ({ created, error }) =>
+          error
+            ? reject(Object.assign(new Error(error.message), { code: error.code }))
+            : resolve(created === true);
       });
-      inFlight.add(written);
-      const forget = () => inFlight.delete(written);
-      written.then(forget, forget);
-      return written;
+      pending.set(id, { settle: settleWrite, done });
+      if (pending.size === 1) worker.ref();
+      worker.postMessage({ id, target, body: copy }, [copy.buffer]);
+      return done;
     },
     async close() {
-      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled([...pending.values()].map((w) => w.done));
       const worker = thread;
       thread = null;
       await worker?.terminate();
