@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -21,6 +21,7 @@ import autocannon from "autocannon";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { startServer } from "./child";
+import { cpuMsOf } from "./cpu";
 import type { BenchResult } from "./types";
 
 const STANDALONE = resolve(__dirname, "../apps/standalone/src/main.ts");
@@ -36,18 +37,6 @@ type Target = {
   pid?: number;
 };
 type Sample = { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
-
-/** CPU time (user + system, all threads) process `pid` has used so far, in ms; 0 where `/proc` is not. */
-function cpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -4,13 +4,16 @@
  * baseline, both in their own process on the same Redis. Alternates
  * baseline and gateway runs (B G B G B G B) and reports the median of each
  * gateway run's ratio to the baselines on either side of it, since this
- * machine's speed drifts between runs.
+ * machine's speed drifts between runs. Each run also reads the CPU time its
+ * server process spent per request: a figure the drift moves less, and one
+ * that tells work from waiting.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "./child";
+import { cpuMsOf } from "./cpu";
 import { postLoad } from "./load";
 import type { BenchResult } from "./types";
 
@@ -36,7 +39,10 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
     try {
       const url = `${server.url}/v1/images/generations`;
       await postLoad({ url, body: BODY, headers, connections: 8, durationS: 1 });
-      return await postLoad({ url, body: BODY, headers, ...LOAD });
+      const cpuBefore = cpuMsOf(server.pid);
+      const load = await postLoad({ url, body: BODY, headers, ...LOAD });
+      const answered = Math.max(1, load.rps * LOAD.durationS);
+      return { ...load, cpuUsPerRequest: ((cpuMsOf(server.pid) - cpuBefore) * 1000) / answered };
     } finally {
       await server.stop();
     }
@@ -57,6 +63,7 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
     (g, i) => g.rps / (((baselines[i]?.rps ?? 0) + (baselines[i + 1]?.rps ?? 0)) / 2),
   );
   const errors = ours.reduce((sum, g) => sum + g.errors, 0);
+  const cpu = (runs: typeof ours) => Math.round(median(runs.map((r) => r.cpuUsPerRequest)));
   return [
     {
       name: "submit.baseline",
@@ -69,6 +76,18 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
       value: Math.round(median(ours.map((g) => g.rps))),
       unit: "req/s",
       note: `median; p99 ${median(ours.map((g) => g.p99Ms))} ms, ${errors} errors`,
+    },
+    {
+      name: "submit.baseline.cpu_us_per_request",
+      value: cpu(baselines),
+      unit: "µs",
+      note: "CPU time of its process per 2xx answer, median",
+    },
+    {
+      name: "submit.gateway.cpu_us_per_request",
+      value: cpu(ours),
+      unit: "µs",
+      note: "CPU time of its process (all threads) per 2xx answer, median",
     },
     {
       name: "submit.ratio",
