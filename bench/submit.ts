@@ -5,8 +5,7 @@
  * baseline and gateway runs (B G B G B G B) and reports the median of each
  * gateway run's ratio to the baselines on either side of it, since this
  * machine's speed drifts between runs. Each run also reads the CPU time its
- * server process spent per request: a figure the drift moves less, and one
- * that tells work from waiting.
+ * server process spent per request, which tells work from waiting.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -81,7 +80,7 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
       name: "submit.baseline.cpu_us_per_request",
       value: cpu(baselines),
       unit: "µs",
-      note: "CPU time of its process per 2xx answer, median",
+      note: "CPU time of its process (all threads) per 2xx answer, median",
     },
     {
       name: "submit.gateway.cpu_us_per_request",
