@@ -12,16 +12,21 @@ export type BenchServer = {
   stop(): Promise<void>;
 };
 
-/** Starts `servers/<name>.ts` with tsx and waits for its `ready <port>` line. */
+/**
+ * Starts `servers/<name>.ts` with tsx and waits for its `ready <port>` line.
+ * The gateway runs the workspace's compiled build, as `pnpm start` and the
+ * Docker images do (`bench/run.ts` builds it first; docs/decisions/0019-compiled-start.md);
+ * the fakes and the baseline are single files of their own, run from source.
+ */
 export async function startServer(name: string, env: Record<string, string>): Promise<BenchServer> {
+  const gateway = name === "gateway";
   const child: ChildProcess = spawn(
     process.execPath,
     // The gateway with its start scripts' young generation (package.json); the
     // baseline and fakes on Node's defaults (the flag made the bare baseline
     // ~5 % slower in an A/B, so giving it the flag would flatter the ratio).
     [
-      ...(name === "gateway" ? ["--max-semi-space-size=32"] : []),
-      "--conditions=@imagegate/source",
+      ...(gateway ? ["--max-semi-space-size=32"] : ["--conditions=@imagegate/source"]),
       "--import",
       "tsx",
       join(__dirname, "servers", `${name}.ts`),

@@ -24,7 +24,8 @@ import { startServer } from "./child";
 import { cpuMsOf } from "./cpu";
 import type { BenchResult } from "./types";
 
-const STANDALONE = resolve(__dirname, "../apps/standalone/src/main.ts");
+// What `pnpm start` runs, built by bench/run.ts first.
+const STANDALONE = resolve(__dirname, "../apps/standalone/dist/main.js");
 const ROUNDS = 3;
 const ROUND_S = 5;
 
@@ -124,7 +125,7 @@ function spawnImagegate(port: number, env: Record<string, string>): ChildProcess
   return spawn(
     process.execPath,
     // As `pnpm start` runs it (package.json).
-    ["--max-semi-space-size=32", "--conditions=@imagegate/source", "--import", "tsx", STANDALONE],
+    ["--max-semi-space-size=32", STANDALONE],
     {
       env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "ignore", "inherit"],

@@ -1,7 +1,9 @@
 /**
- * `pnpm bench`: runs every bench, prints a table and writes JSON results to
- * bench/results/ (latest.json and one file per run).
+ * `pnpm bench`: builds the workspace (the gateway is measured as `pnpm start`
+ * runs it, compiled), runs every bench, prints a table and writes JSON
+ * results to bench/results/ (latest.json and one file per run).
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startRedis } from "@imagegate/testkit";
@@ -16,6 +18,11 @@ import type { BenchResult } from "./types";
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  // Incremental: a second of checking when dist is up to date.
+  execFileSync("pnpm", ["run", "--silent", "build"], {
+    cwd: join(__dirname, ".."),
+    stdio: "inherit",
+  });
   const redis = await startRedis();
   const results: BenchResult[] = [];
   const benches: [string, () => Promise<BenchResult[]>][] = [

@@ -14,7 +14,7 @@ export {
   batchRunCommand,
   itemKey,
 } from "./commands/batch";
-export { downloadBatch, lineError } from "./commands/batch-download";
+export { downloadBatch, lineError, type OutputLine } from "./commands/batch-download";
 export { batchInput, batchLine, submitBatch, waitForBatch } from "./commands/batch-submit";
 export { editCommand } from "./commands/edit";
 export { generateCommand } from "./commands/generate";

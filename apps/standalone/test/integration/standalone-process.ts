@@ -1,7 +1,9 @@
 /**
- * Runs `pnpm start` (apps/standalone/src/main.ts through tsx, the command of
- * the root package's `start` script) as a child process on the suite's
- * Redis, a free port and a temp storage dir. Not a test file itself.
+ * Runs the standalone gateway that `pnpm start` runs as a child process on
+ * the suite's Redis, a free port and a temp storage dir: from source through
+ * tsx by default (what the suite tests), or with the node arguments given
+ * (the compiled build `pnpm start` itself runs, compiled-start.test.ts).
+ * Not a test file itself.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -15,31 +17,34 @@ const MAIN = resolve(__dirname, "../../src/main.ts");
 /** A running `pnpm start`. */
 export type StandaloneProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
 
-/** Starts the standalone gateway with `env` added; resolves once `/readyz` answers 200. */
+/**
+ * Starts the standalone gateway with `env` added, run by node with `args`
+ * from `cwd`; resolves once `/readyz` answers 200.
+ */
 export async function startStandalone(
   env: Record<string, string> = {},
+  command: { args: string[]; cwd?: string } = {
+    args: ["--conditions=@imagegate/source", "--import", "tsx", MAIN],
+  },
 ): Promise<StandaloneProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "imagegate-standalone-"));
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    ["--conditions=@imagegate/source", "--import", "tsx", MAIN],
-    {
-      env: {
-        ...process.env,
-        REDIS_URL: process.env.REDIS_URL as string,
-        QUEUE_PREFIX: `test-${randomUUID()}`,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        PUBLIC_BASE_URL: url,
-        STORAGE_DIR: dir,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
-        ...env,
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
+    env: {
+      ...process.env,
+      REDIS_URL: process.env.REDIS_URL as string,
+      QUEUE_PREFIX: `test-${randomUUID()}`,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_BASE_URL: url,
+      STORAGE_DIR: dir,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+      ...env,
     },
-  );
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, {
     timeoutMs: 30_000,
