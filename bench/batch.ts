@@ -115,7 +115,7 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
         name: "batch.peak_rss",
         value: peakMb,
         unit: "MB",
-        note: `gateway process (API + workers, under tsx), ${idleMb} MB idle; goal ≤ 300 MB`,
+        note: `gateway process (API + workers, compiled), ${idleMb} MB idle; goal ≤ 300 MB`,
       },
       {
         name: "batch.e2e_images_per_s",
