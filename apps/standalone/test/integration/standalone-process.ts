@@ -1,9 +1,8 @@
 /**
  * Runs the standalone gateway that `pnpm start` runs as a child process on
  * the suite's Redis, a free port and a temp storage dir: from source through
- * tsx by default (what the suite tests), or with the node arguments given
- * (the compiled build `pnpm start` itself runs, compiled-start.test.ts).
- * Not a test file itself.
+ * tsx by default (what the suite tests), or by the command given (the
+ * `start` script itself, compiled-start.test.ts). Not a test file itself.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -18,20 +17,22 @@ const MAIN = resolve(__dirname, "../../src/main.ts");
 export type StandaloneProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
 
 /**
- * Starts the standalone gateway with `env` added, run by node with `args`
- * from `cwd`; resolves once `/readyz` answers 200.
+ * Starts the standalone gateway with `env` added, as `command` (node with
+ * `args` unless `file` names another program) run from `cwd`, in a process
+ * group of its own when `detached`; resolves once `/readyz` answers 200.
  */
 export async function startStandalone(
   env: Record<string, string> = {},
-  command: { args: string[]; cwd?: string } = {
+  command: { file?: string; args: string[]; cwd?: string; detached?: boolean } = {
     args: ["--conditions=@imagegate/source", "--import", "tsx", MAIN],
   },
 ): Promise<StandaloneProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "imagegate-standalone-"));
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, command.args, {
+  const child = spawn(command.file ?? process.execPath, command.args, {
     cwd: command.cwd,
+    detached: command.detached ?? false,
     env: {
       ...process.env,
       REDIS_URL: process.env.REDIS_URL as string,
