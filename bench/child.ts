@@ -1,6 +1,6 @@
 /** Runs a bench server in its own process (so the load generator does not share its event loop). */
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 /** A server process started for a bench. */
 export type BenchServer = {
@@ -11,6 +11,15 @@ export type BenchServer = {
   readyLine: string;
   stop(): Promise<void>;
 };
+
+/** Node's flags in the start scripts (package.json): the young generation's size. */
+const START_FLAGS = ["--max-semi-space-size=32"];
+
+/** The node arguments of `pnpm start`: its flags and the standalone's build (bench/run.ts builds it). */
+export const STANDALONE_ARGS = [
+  ...START_FLAGS,
+  resolve(__dirname, "../apps/standalone/dist/main.js"),
+];
 
 /**
  * Starts `servers/<name>.ts` with tsx and waits for its `ready <port>` line.
@@ -26,7 +35,7 @@ export async function startServer(name: string, env: Record<string, string>): Pr
     // baseline and fakes on Node's defaults (the flag made the bare baseline
     // ~5 % slower in an A/B, so giving it the flag would flatter the ratio).
     [
-      ...(gateway ? ["--max-semi-space-size=32"] : ["--conditions=@imagegate/source"]),
+      ...(gateway ? START_FLAGS : ["--conditions=@imagegate/source"]),
       "--import",
       "tsx",
       join(__dirname, "servers", `${name}.ts`),

@@ -15,17 +15,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { freePort, startLocalRedis, waitFor } from "@imagegate/testkit";
 import autocannon from "autocannon";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { startServer } from "./child";
+import { STANDALONE_ARGS, startServer } from "./child";
 import { cpuMsOf } from "./cpu";
 import type { BenchResult } from "./types";
 
-// What `pnpm start` runs, built by bench/run.ts first.
-const STANDALONE = resolve(__dirname, "../apps/standalone/dist/main.js");
 const ROUNDS = 3;
 const ROUND_S = 5;
 
@@ -122,15 +120,10 @@ function spawnPortkey(port: number): ChildProcess {
 }
 
 function spawnImagegate(port: number, env: Record<string, string>): ChildProcess {
-  return spawn(
-    process.execPath,
-    // As `pnpm start` runs it (package.json).
-    ["--max-semi-space-size=32", STANDALONE],
-    {
-      env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  return spawn(process.execPath, STANDALONE_ARGS, {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }
 
 async function stop(child: ChildProcess): Promise<void> {

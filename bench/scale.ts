@@ -12,14 +12,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { freePort, waitFor } from "@imagegate/testkit";
 import { Redis } from "ioredis";
-import { startServer } from "./child";
+import { STANDALONE_ARGS, startServer } from "./child";
 import { samplePeakRss } from "./rss";
 import type { BenchResult } from "./types";
 
-const STANDALONE = resolve(__dirname, "../apps/standalone/dist/main.js");
 const TASK_MS = 20_000;
 const CONCURRENCY = 10;
 /** Submits that measure the idle latency, before many jobs are in flight. */
@@ -49,15 +48,10 @@ async function startGateway(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    // As `pnpm start` runs it (package.json), built by bench/run.ts.
-    ["--max-semi-space-size=32", STANDALONE],
-    {
-      env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const child = spawn(process.execPath, STANDALONE_ARGS, {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/readyz`)).ok, {
     timeoutMs: 60_000,

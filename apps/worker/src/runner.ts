@@ -105,11 +105,11 @@ export async function createRunner(config: Config, options: RunnerOptions) {
   // A run listens for its job's cancel only: not sent every job's events (docs/decisions/0015).
   const events = createJobEvents({ subscriber, store, cancelsOnly: true });
   const signingSecret = await sharedSecret(redis, prefix, "url-signing", config.urlSigningSecret);
-  const stored = createConfiguredBlobStore(
-    config.storage,
-    { publicBaseUrl: config.publicBaseUrl, signingSecret },
-    options.newFiles ? { newFiles: options.newFiles } : {},
-  );
+  const stored = createConfiguredBlobStore(config.storage, {
+    publicBaseUrl: config.publicBaseUrl,
+    signingSecret,
+    ...(options.newFiles ? { newFiles: options.newFiles } : {}),
+  });
   const blobs = config.tracing.enabled ? traceBlobs(stored) : stored;
   const retention = createRetentionIndex({ redis, prefix, ttlSeconds });
   const providers = instrumentProviders(

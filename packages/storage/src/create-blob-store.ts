@@ -21,13 +21,12 @@ export type StorageSettings = { driver: "fs"; dir: string } | ({ driver: "s3" } 
 
 /**
  * The blob store of `settings`; on local disk its links point at
- * `publicBaseUrl` and are signed with `signingSecret` (S3 presigns its own),
- * and its small new files go through `fs.newFiles` when given.
+ * `fs.publicBaseUrl` and are signed with `fs.signingSecret` (S3 presigns its
+ * own), and its small new files go through `fs.newFiles` when given.
  */
 export function createConfiguredBlobStore(
   settings: StorageSettings,
-  links: Pick<FsStoreOptions, "publicBaseUrl" | "signingSecret">,
-  fs: Pick<FsStoreOptions, "newFiles"> = {},
+  fs: Pick<FsStoreOptions, "publicBaseUrl" | "signingSecret" | "newFiles">,
 ): BlobStore {
-  return createBlobStore(settings.driver === "fs" ? { ...settings, ...links, ...fs } : settings);
+  return createBlobStore(settings.driver === "fs" ? { ...settings, ...fs } : settings);
 }
