@@ -133,12 +133,12 @@ export async function createDeps(
     ...config.redis,
     name: "imagegate-api",
     onError,
-    autoPipelining: true,
+    batchWrites: true,
   });
   const subscriber = createRedis({ ...config.redis, name: "imagegate-api-events", onError });
-  // BullMQ defines its ~50 scripts on the connection it is given, and ioredis copies every
-  // script of a connection into each pipeline it makes: one per tick with auto-pipelining
-  // (21 µs against 2 µs here). The job store's connection stays free of them (docs/decisions/0015).
+  // BullMQ defines its ~50 scripts on the connection it is given, and on a Cluster ioredis
+  // copies every script of a connection into each auto-pipeline it makes (21 µs against 2 µs
+  // here). The job store's connection stays free of them (docs/decisions/0015).
   const queueRedis = createRedis({ ...config.redis, name: "imagegate-api-queues", onError });
   const bull: QueueConnection = {
     connection: queueRedis,

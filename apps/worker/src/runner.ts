@@ -71,15 +71,15 @@ export async function createRunner(config: Config, options: RunnerOptions) {
     ...config.redis,
     name: `imagegate-${options.role}`,
     onError,
-    autoPipelining: true,
+    batchWrites: true,
   });
   const subscriber = createRedis({
     ...config.redis,
     name: `imagegate-${options.role}-events`,
     onError,
   });
-  // BullMQ's scripts on a connection of their own: ioredis copies every script of a
-  // connection into each pipeline it makes (docs/decisions/0015-lean-hot-path.md).
+  // BullMQ's scripts on a connection of their own: on a Cluster ioredis copies every script
+  // of a connection into each pipeline it makes (docs/decisions/0015-lean-hot-path.md).
   const queueRedis = createRedis({
     ...config.redis,
     name: `imagegate-${options.role}-queues`,

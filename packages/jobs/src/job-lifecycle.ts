@@ -70,7 +70,7 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
     record: JobRecord,
     options: { first?: boolean; ended?: boolean } = {},
   ): Promise<void> {
-    // Apart from each other: sent together, they share one write to Redis (auto-pipelining).
+    // Apart from each other: sent together, they share one write to Redis (`batchWrites`).
     // A final write that was given the record (`ends`) has ended its hold and listed its blobs.
     await Promise.all([
       options.ended ? undefined : endHold(deps.budgets, record),

@@ -14,6 +14,7 @@ import {
   Redis,
   type RedisOptions,
 } from "ioredis";
+import { writePerTurn } from "./turn-writes";
 
 /** A Redis client: a single node (direct or through Sentinel) or a cluster. */
 export type RedisClient = Redis | Cluster;
@@ -43,11 +44,12 @@ export type RedisConnectionOptions = RedisTarget & {
   /** Told about connection errors (retried by ioredis meanwhile): a failover shows here. */
   onError?: (err: Error) => void;
   /**
-   * Send the commands of one event-loop tick in one write (ioredis
-   * auto-pipelining): far fewer socket writes on the hot path
-   * (docs/decisions/0015-lean-hot-path.md). Not for subscriber connections.
+   * Send the commands of one event-loop turn in one socket write: a corked
+   * socket on one node (`turn-writes.ts`), ioredis auto-pipelining on a
+   * Cluster (docs/decisions/0015-lean-hot-path.md). Not for subscriber
+   * connections.
    */
-  autoPipelining?: boolean;
+  batchWrites?: boolean;
 };
 
 /** Which kind of deployment a target names. */
@@ -73,6 +75,7 @@ function fromUrl(url: string): RedisOptions {
 export function createRedis(options: RedisConnectionOptions): RedisClient {
   const client = connect(options);
   if (options.onError) client.on("error", options.onError);
+  if (options.batchWrites && client instanceof Redis) writePerTurn(client);
   return client;
 }
 
@@ -82,15 +85,18 @@ function connect(options: RedisConnectionOptions): RedisClient {
     enableReadyCheck: true,
     ...(options.name ? { connectionName: options.name } : {}),
     ...(options.lazyConnect ? { lazyConnect: true } : {}),
-    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
   };
   const mode = redisMode(options);
   if (mode === "cluster") {
     const { db: _clusterHasNoDb, ...auth } = fromUrl(options.url);
     const clusterOptions: ClusterOptions = {
-      redisOptions: { ...common, ...auth },
+      redisOptions: {
+        ...common,
+        ...auth,
+        ...(options.batchWrites ? { enableAutoPipelining: true } : {}),
+      },
       enableReadyCheck: true,
-      ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
+      ...(options.batchWrites ? { enableAutoPipelining: true } : {}),
       ...(options.lazyConnect ? { lazyConnect: true } : {}),
       // A killed primary's slots answer again once a replica is promoted: keep retrying until then.
       retryDelayOnClusterDown: 200,

@@ -1,9 +1,9 @@
 /**
  * Each role's Redis connections (docs/decisions/0015-lean-hot-path.md): the
  * job store's connection carries our scripts only, BullMQ's ~50 live on a
- * queue connection of their own — ioredis copies every script of a
- * connection into each auto-pipeline it builds, so sharing them made every
- * store write pay for BullMQ's.
+ * queue connection of their own — on a Cluster ioredis copies every script
+ * of a connection into each auto-pipeline it builds, so sharing them made
+ * every store write pay for BullMQ's.
  */
 
 import { randomUUID } from "node:crypto";
