@@ -13,6 +13,7 @@ import type { Redis } from "ioredis";
 const url = process.env.REDIS_URL as string;
 const key = `test-${randomUUID()}:n`;
 const clients: RedisClient[] = [];
+let admin: Redis;
 
 function connect(batchWrites: boolean): Redis {
   const client = createRedis({ url, batchWrites }) as Redis;
@@ -45,13 +46,16 @@ function countWrites(client: Redis): { count: number } {
 const incrTimes = (client: Redis, n: number) =>
   Promise.all(Array.from({ length: n }, () => client.incr(key)));
 
+beforeAll(() => {
+  admin = connect(false);
+});
+
 beforeEach(async () => {
-  const admin = connect(false);
   await admin.del(key);
 });
 
 afterAll(async () => {
-  await clients[0]?.del(key);
+  await admin.del(key);
   for (const client of clients) client.disconnect();
 });
 
@@ -108,7 +112,6 @@ describe("batchWrites on one node", () => {
     const client = connect(true);
     await client.ping();
     const id = await client.client("ID");
-    const admin = connect(false);
     await admin.client("KILL", "ID", String(id));
     await waitFor(async () => (await client.client("ID")) !== id, {
       timeoutMs: 5000,
