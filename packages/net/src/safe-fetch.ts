@@ -12,6 +12,7 @@ import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import { isPublicAddress } from "./address";
 import { ResponseTooLargeError, UnsafeUrlError } from "./errors";
+import { timeoutSignal } from "./timeout-signal";
 
 /** Options of `safeFetch`. */
 export type SafeFetchOptions = {
@@ -162,18 +163,25 @@ export async function safeFetch(
   raw: string,
   options: SafeFetchOptions = {},
 ): Promise<SafeResponse> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let url = await checkUrl(raw, options);
-  const maxRedirects = options.maxRedirects ?? 3;
-  for (let hop = 0; ; hop++) {
-    const res = await once(url, options, signal);
-    const location = res.headers.location;
-    if (res.status < 300 || res.status >= 400 || !location) return res;
-    if (hop >= maxRedirects) {
-      if (maxRedirects === 0) return res;
-      throw new UnsafeUrlError(`more than ${maxRedirects} redirects`, raw);
+  // The body is read by then: the timeout ends with the call (see timeout-signal.ts).
+  const timeout = timeoutSignal(options.timeoutMs ?? 15_000);
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, timeout.signal])
+    : timeout.signal;
+  try {
+    let url = await checkUrl(raw, options);
+    const maxRedirects = options.maxRedirects ?? 3;
+    for (let hop = 0; ; hop++) {
+      const res = await once(url, options, signal);
+      const location = res.headers.location;
+      if (res.status < 300 || res.status >= 400 || !location) return res;
+      if (hop >= maxRedirects) {
+        if (maxRedirects === 0) return res;
+        throw new UnsafeUrlError(`more than ${maxRedirects} redirects`, raw);
+      }
+      url = await checkUrl(new URL(location, url).href, options);
     }
-    url = await checkUrl(new URL(location, url).href, options);
+  } finally {
+    timeout.clear();
   }
 }

@@ -22,6 +22,7 @@ import {
   type UpstreamTaskEntry,
   upstreamTaskField,
 } from "@imagegate/jobs";
+import { timeoutSignal } from "@imagegate/net";
 import type { ProviderId, ProviderPlan, UpstreamCall } from "@imagegate/params";
 import {
   type ImageProvider,
@@ -196,12 +197,14 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
       "resuming upstream task",
     );
   }
+  // Cleared as soon as the call ends: AbortSignal.timeout would hold its timer until a full GC.
+  const submitTimeout = timeoutSignal(limits.timeoutMs);
   try {
     const images = await provider.submit(input.plan, call, {
       fetch: run.fetch,
       fetchResult: (url, init) => run.resultFetch(provider.id, url, init),
       signal: beforeSubmit,
-      submitSignal: AbortSignal.timeout(limits.timeoutMs),
+      submitSignal: submitTimeout.signal,
       waitSignal: (task) => {
         lifetime = AbortSignal.timeout(Math.max(0, deadlineOf(task) - Date.now()));
         return AbortSignal.any([run.runSignal, lifetime]);
@@ -270,5 +273,7 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
       }
     }
     throw err;
+  } finally {
+    submitTimeout.clear();
   }
 }
