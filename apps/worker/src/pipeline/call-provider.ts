@@ -22,7 +22,7 @@ import {
   type UpstreamTaskEntry,
   upstreamTaskField,
 } from "@imagegate/jobs";
-import { timeoutSignal } from "@imagegate/net";
+import { type TimeoutSignal, timeoutSignal } from "@imagegate/net";
 import type { ProviderId, ProviderPlan, UpstreamCall } from "@imagegate/params";
 import {
   type ImageProvider,
@@ -187,7 +187,7 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
   const holder = taskSlotHolder(run.jobId, call.index);
   const leaseMs = limits.taskLifetimeMs + LEASE_MARGIN_MS;
   // The task's lifetime, once it is waited for: its end is an expiry, not a timed-out request.
-  let lifetime: AbortSignal | undefined;
+  let lifetime: TimeoutSignal | undefined;
   // A task already accepted keeps its lease whatever the count: it is paid for.
   if (accepted && run.taskSlots) await run.taskSlots.hold(provider.id, holder, leaseMs);
 
@@ -206,8 +206,9 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
       signal: beforeSubmit,
       submitSignal: submitTimeout.signal,
       waitSignal: (task) => {
-        lifetime = AbortSignal.timeout(Math.max(0, deadlineOf(task) - Date.now()));
-        return AbortSignal.any([run.runSignal, lifetime]);
+        lifetime?.clear();
+        lifetime = timeoutSignal(Math.max(0, deadlineOf(task) - Date.now()));
+        return AbortSignal.any([run.runSignal, lifetime.signal]);
       },
       logger: log,
       now: Date.now,
@@ -263,7 +264,7 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
     const task = accepted;
     if (task?.state === "running" && isAbortError(err) && !run.runSignal.aborted) {
       // The timer may fire a moment before the ledger's clock says so (ms rounding).
-      if (lifetime?.aborted || Date.now() >= task.submitted_at_ms + limits.taskLifetimeMs) {
+      if (lifetime?.signal.aborted || Date.now() >= task.submitted_at_ms + limits.taskLifetimeMs) {
         const message = `task ${task.task_id} did not finish within ${limits.taskLifetimeMs} ms`;
         await save({ ...task, state: "expired", error: message });
         throw new ProviderError(provider.id, "permanent", message, {
@@ -275,5 +276,6 @@ export async function callProvider(input: CallInput, run: CallRun): Promise<Prov
     throw err;
   } finally {
     submitTimeout.clear();
+    lifetime?.clear();
   }
 }
