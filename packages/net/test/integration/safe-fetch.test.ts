@@ -15,7 +15,12 @@ beforeAll(async () => {
       res.on("close", () => clearInterval(timer));
       return;
     }
-    if (req.url === "/slow") return void setTimeout(() => res.end("late"), 2000);
+    if (req.url === "/slow") {
+      // Cleared when the client gives up, so no timer outlives the suite.
+      const timer = setTimeout(() => res.end("late"), 2000);
+      res.on("close", () => clearTimeout(timer));
+      return;
+    }
     if (req.url === "/to-metadata") {
       res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" });
       return void res.end();
