@@ -16,10 +16,27 @@ export type BenchServer = {
 const START_FLAGS = ["--max-semi-space-size=32"];
 
 /** The node arguments of `pnpm start`: its flags and the standalone's build (bench/run.ts builds it). */
-export const STANDALONE_ARGS = [
-  ...START_FLAGS,
-  resolve(__dirname, "../apps/standalone/dist/main.js"),
-];
+const STANDALONE_ARGS = [...START_FLAGS, resolve(__dirname, "../apps/standalone/dist/main.js")];
+
+/**
+ * Runs `pnpm start`'s build on `port` with `env` added (logs at warn, to
+ * stderr); the caller waits for it to be ready.
+ */
+export function spawnStandalone(port: number, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, STANDALONE_ARGS, {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+/** Sends SIGTERM, then SIGKILL after `graceMs`; resolves once `child` has exited. */
+export async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
+  await exited;
+}
 
 /**
  * Starts `servers/<name>.ts` with tsx and waits for its `ready <port>` line.
@@ -58,12 +75,6 @@ export async function startServer(name: string, env: Record<string, string>): Pr
     pid: child.pid as number,
     url: `http://127.0.0.1:${port}`,
     readyLine,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-      }),
+    stop: () => stopChild(child),
   };
 }

@@ -22,7 +22,7 @@ import { freePort, startLocalRedis, waitFor } from "@imagegate/testkit";
 import autocannon from "autocannon";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { STANDALONE_ARGS, startServer } from "./child";
+import { spawnStandalone, startServer, stopChild } from "./child";
 import { cpuMsOf } from "./cpu";
 import type { BenchResult } from "./types";
 
@@ -123,21 +123,6 @@ function spawnPortkey(port: number): ChildProcess {
   });
 }
 
-function spawnImagegate(port: number, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, STANDALONE_ARGS, {
-    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-  await exited;
-}
-
 async function ready(url: string, body: unknown, headers: Record<string, string>): Promise<void> {
   await waitFor(
     async () =>
@@ -209,7 +194,7 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
   );
   const [portkeyPort, imagegatePort] = [await freePort(), await freePort()];
   const portkey = spawnPortkey(portkeyPort);
-  const imagegate = spawnImagegate(imagegatePort, {
+  const imagegate = spawnStandalone(imagegatePort, {
     REDIS_URL: redis.url,
     QUEUE_PREFIX: `bench-${randomUUID()}`,
     STORAGE_DIR: join(dir, "files"),
@@ -330,7 +315,7 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
     return results;
   } finally {
     counter.disconnect();
-    await Promise.all([stop(portkey), stop(imagegate), fake.stop()]);
+    await Promise.all([stopChild(portkey), stopChild(imagegate), fake.stop()]);
     await redis.stop();
   }
 }

@@ -8,14 +8,14 @@
  * submit p99 while the jobs are in flight against its value on an idle
  * gateway (the first submits), measured in the same run.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitFor } from "@imagegate/testkit";
 import { Redis } from "ioredis";
-import { STANDALONE_ARGS, startServer } from "./child";
+import { spawnStandalone, startServer, stopChild } from "./child";
 import { samplePeakRss } from "./rss";
 import type { BenchResult } from "./types";
 
@@ -48,10 +48,7 @@ async function startGateway(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, STANDALONE_ARGS, {
-    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawnStandalone(port, env);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/readyz`)).ok, {
     timeoutMs: 60_000,
@@ -59,14 +56,6 @@ async function startGateway(
     message: "the gateway to be ready",
   });
   return { url, child };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-  await exited;
 }
 
 /** Submits `count` async jobs, `CONCURRENCY` at a time; returns each submit's latency, in order. */
@@ -179,7 +168,7 @@ async function runOnce(redisUrl: string, jobs: number, callbacks: boolean): Prom
   } finally {
     rss.stop();
     redis.disconnect();
-    await stop(gateway.child);
+    await stopChild(gateway.child, 10_000);
     await fake.stop();
   }
 }
