@@ -12,12 +12,14 @@ import { run as runE2e } from "./e2e";
 import { run as runEncode } from "./encode";
 import { run as runProxy } from "./proxy";
 import { run as runRateLimit } from "./ratelimit";
-import { run as runScale } from "./scale";
+import { jobsFromArgs, run as runScale } from "./scale";
 import { run as runSubmit } from "./submit";
 import type { BenchResult } from "./types";
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  // Checked before anything runs, so a bad flag does not stop a run minutes in.
+  const scaleJobs = jobsFromArgs();
   // Incremental: a second of checking when dist is up to date.
   execFileSync("pnpm", ["run", "--silent", "build"], {
     cwd: join(__dirname, ".."),
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     ["encode", () => runEncode()],
     ["ratelimit", () => runRateLimit(redis.url)],
     ["batch", () => runBatch(redis.url)],
-    ["scale", () => runScale(redis.url)],
+    ["scale", () => runScale(redis.url, scaleJobs)],
   ];
   try {
     for (const [name, bench] of benches) {

@@ -34,9 +34,20 @@ type FakeStats = {
   callbacksAccepted: number;
 };
 
-function jobsFromArgs(): number {
-  const flag = process.argv.find((a) => a.startsWith("--jobs="));
-  return flag ? Number(flag.slice("--jobs=".length)) : 10_000;
+/** The fewest jobs a run takes: the idle probe's submits, then as many again under load. */
+const MIN_JOBS = 2 * IDLE_PROBE;
+
+/** `--jobs=N` (10,000 without it); a bad value stops the bench, naming the flag. */
+export function jobsFromArgs(argv: readonly string[] = process.argv): number {
+  const flag = argv.find((a) => a.startsWith("--jobs="));
+  if (!flag) return 10_000;
+  const jobs = Number(flag.slice("--jobs=".length));
+  if (!Number.isInteger(jobs) || jobs < MIN_JOBS) {
+    throw new Error(
+      `--jobs must be a whole number of at least ${MIN_JOBS} (the first ${IDLE_PROBE} submits measure the idle latency), got "${flag.slice("--jobs=".length)}"`,
+    );
+  }
+  return jobs;
 }
 
 function percentile(values: number[], p: number): number {
@@ -173,8 +184,7 @@ async function runOnce(redisUrl: string, jobs: number, callbacks: boolean): Prom
   }
 }
 
-/** Runs the scale bench without and with callbacks. */
-export async function run(redisUrl: string): Promise<BenchResult[]> {
-  const jobs = jobsFromArgs();
+/** Runs the scale bench with `jobs` jobs (`jobsFromArgs`), without and with callbacks. */
+export async function run(redisUrl: string, jobs: number): Promise<BenchResult[]> {
   return [...(await runOnce(redisUrl, jobs, false)), ...(await runOnce(redisUrl, jobs, true))];
 }
