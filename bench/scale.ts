@@ -38,13 +38,13 @@ type FakeStats = {
 const MIN_JOBS = 2 * IDLE_PROBE;
 
 /** `--jobs=N` (10,000 without it); a bad value stops the bench, naming the flag. */
-export function jobsFromArgs(argv: readonly string[] = process.argv): number {
-  const flag = argv.find((a) => a.startsWith("--jobs="));
-  if (!flag) return 10_000;
-  const jobs = Number(flag.slice("--jobs=".length));
+export function jobsFromArgs(): number {
+  const value = process.argv.find((a) => a.startsWith("--jobs="))?.slice("--jobs=".length);
+  if (value === undefined) return 10_000;
+  const jobs = Number(value);
   if (!Number.isInteger(jobs) || jobs < MIN_JOBS) {
     throw new Error(
-      `--jobs must be a whole number of at least ${MIN_JOBS} (the first ${IDLE_PROBE} submits measure the idle latency), got "${flag.slice("--jobs=".length)}"`,
+      `--jobs must be a whole number of at least ${MIN_JOBS} (the first ${IDLE_PROBE} submits measure the idle latency), got "${value}"`,
     );
   }
   return jobs;
