@@ -7,6 +7,7 @@ import express, { type Express, Router } from "express";
 import type { ApiDeps } from "./deps";
 import { auth } from "./http/auth";
 import { errorHandler, unknownRoute } from "./http/error-handler";
+import { answerJsonDirectly } from "./http/json-answer";
 import { createMetrics } from "./http/metrics";
 import { requestId } from "./http/request-id";
 import { adminRouter } from "./routes/admin";
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): Express {
   app.disable("x-powered-by");
   // API answers are never cached by validators; hashing every body for an ETag costs CPU.
   app.set("etag", false);
+  answerJsonDirectly(app);
   app.set("trust proxy", true);
   const metrics = createMetrics({
     registry: deps.registry,

@@ -1,7 +1,7 @@
 import { GatewayError } from "@imagegate/params";
 import { z } from "zod";
 import { toGatewayError } from "../src/http/error-handler";
-import { JSON_TYPE } from "../src/http/json-body";
+import { JSON_TYPE, readsDirectly } from "../src/http/json-body";
 import { parseWait } from "../src/routes/jobs";
 import { prefersAsync } from "../src/services/respond-to-new-job";
 
@@ -73,5 +73,38 @@ describe("JSON_TYPE", () => {
     ["", false],
   ])("reads Content-Type %j as JSON: %s", (header, expected) => {
     expect(JSON_TYPE.test(header)).toBe(expected);
+  });
+});
+
+describe("readsDirectly", () => {
+  const json = "application/json";
+  it.each([
+    ["a plain JSON body", { "content-type": json, "content-length": "120" }, true],
+    ["UTF-8 named", { "content-type": `${json}; charset=utf-8`, "content-length": "9" }, true],
+    [
+      "UTF-8 quoted, in capitals",
+      { "content-type": `${json};Charset="UTF-8"`, "content-length": "9" },
+      true,
+    ],
+    ["exactly the cap", { "content-type": json, "content-length": "1000" }, true],
+    ["over the cap (body-parser's 413)", { "content-type": json, "content-length": "1001" }, false],
+    ["an empty body", { "content-type": json, "content-length": "0" }, false],
+    ["no length (chunked)", { "content-type": json, "transfer-encoding": "chunked" }, false],
+    ["a length that is no number", { "content-type": json, "content-length": "ten" }, false],
+    ["gzip", { "content-type": json, "content-length": "9", "content-encoding": "gzip" }, false],
+    [
+      "identity named",
+      { "content-type": json, "content-length": "9", "content-encoding": "identity" },
+      false,
+    ],
+    ["UTF-16", { "content-type": `${json}; charset=utf-16le`, "content-length": "9" }, false],
+    [
+      "utf8 without the dash (body-parser's 415)",
+      { "content-type": `${json}; charset=utf8`, "content-length": "9" },
+      false,
+    ],
+    ["latin1", { "content-type": `${json}; charset=latin1`, "content-length": "9" }, false],
+  ])("%s: %s", (_label, headers, expected) => {
+    expect(readsDirectly(headers, 1000)).toBe(expected);
   });
 });

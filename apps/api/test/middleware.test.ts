@@ -6,12 +6,15 @@
 import { type IncomingMessage, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { gzipSync } from "node:zlib";
 import { GatewayError } from "@imagegate/params";
 import express, { type Express } from "express";
 import pino from "pino";
 import { adminAuth } from "../src/http/admin-auth";
 import { basicPassword, bearerToken, sameSecret } from "../src/http/credentials";
 import { errorHandler, unknownRoute } from "../src/http/error-handler";
+import { answerJsonDirectly } from "../src/http/json-answer";
+import { jsonBody } from "../src/http/json-body";
 import { parseMultipart } from "../src/http/multipart";
 import { requestId } from "../src/http/request-id";
 
@@ -173,6 +176,183 @@ describe("errorHandler", () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe("jsonBody", () => {
+  const { logger } = capturingLogger();
+  const app = express();
+  app.post("/echo", ...jsonBody(300_000), (req, res) => {
+    res.json({ body: req.body });
+  });
+  app.use(errorHandler(logger));
+  let server: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    server = await serve(app);
+  });
+  afterAll(() => server.close());
+
+  type Body = NonNullable<RequestInit["body"]>;
+  const post = (body: Body, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/echo`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...headers },
+      // A stream body goes out chunked, without Content-Length.
+      ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+    } as RequestInit);
+  // 160 KB of four-byte characters: TCP hands it over in several chunks,
+  // some ending inside a character.
+  const long = "🦊".repeat(40_000);
+  const utf16 = Buffer.from(JSON.stringify({ prompt: "a fox" }), "utf16le");
+
+  it.each<[string, Body | (() => Body), Record<string, string>, unknown]>([
+    ["a plain object", '{"prompt":"a fox","n":2}', {}, { prompt: "a fox", n: 2 }],
+    ["any JSON value, as body-parser's strict: false", '"a fox"', {}, "a fox"],
+    ["a body in several chunks", JSON.stringify({ prompt: long }), {}, { prompt: long }],
+    ["a byte-order mark first", '\uFEFF{"n":1}', {}, { n: 1 }],
+    [
+      "UTF-8 named, quoted",
+      '{"n":1}',
+      { "content-type": 'application/json; charset="UTF-8"' },
+      { n: 1 },
+    ],
+    [
+      "gzip (body-parser inflates it)",
+      gzipSync('{"n":1}'),
+      { "content-encoding": "gzip" },
+      { n: 1 },
+    ],
+    [
+      "UTF-16 (body-parser decodes it)",
+      utf16,
+      { "content-type": "application/json; charset=utf-16le" },
+      { prompt: "a fox" },
+    ],
+    [
+      "no length: chunked (body-parser reads it)",
+      () =>
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"prompt":'));
+            controller.enqueue(new TextEncoder().encode('"a fox"}'));
+            controller.close();
+          },
+        }),
+      {},
+      { prompt: "a fox" },
+    ],
+  ])("reads %s", async (_label, body, headers, expected) => {
+    const res = await post(typeof body === "function" ? body() : body, headers);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ body: expected });
+  });
+
+  it.each<[string, string, Record<string, string>, number, string]>([
+    ["unparsable JSON", '{"prompt":', {}, 400, "invalid_json"],
+    [
+      "a body over the cap",
+      JSON.stringify({ prompt: "x".repeat(300_000) }),
+      {},
+      413,
+      "payload_too_large",
+    ],
+    [
+      "a charset JSON is never in",
+      '{"n":1}',
+      { "content-type": "application/json; charset=latin1" },
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "another media type",
+      "prompt=a+fox",
+      { "content-type": "application/x-www-form-urlencoded" },
+      415,
+      "unsupported_media_type",
+    ],
+  ])("refuses %s", async (_label, body, headers, status, code) => {
+    const res = await post(body, headers);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+  });
+
+  it("lets a client leave mid-body and goes on answering others", async () => {
+    const { port } = new URL(server.url);
+    await new Promise<void>((resolve) => {
+      const req = request({
+        port,
+        method: "POST",
+        path: "/echo",
+        headers: { "content-type": "application/json", "content-length": "100" },
+      });
+      req.on("error", () => resolve());
+      req.write('{"prompt":', () => setTimeout(() => req.destroy(), 20));
+    });
+    const res = await post('{"n":1}');
+    expect(await res.json()).toEqual({ body: { n: 1 } });
+  });
+});
+
+describe("answerJsonDirectly", () => {
+  const values: Record<string, unknown> = {
+    object: { id: "job_1", status: "queued", nested: { list: [1, "two", null] } },
+    array: [{ a: 1 }, { b: "é🦊" }],
+    string: "a fox",
+    number: 42,
+    null: null,
+    unicode: { prompt: "a fox 🦊 in the snow, façade, 東京" },
+    undefined: undefined,
+  };
+  /** The same routes on an app with and without the direct answers. */
+  const appWith = (direct: boolean) => {
+    const app = express();
+    app.set("etag", false);
+    if (direct) answerJsonDirectly(app);
+    app.get("/value/:name", (req, res) => {
+      res.status(req.query.status ? Number(req.query.status) : 200).json(values[req.params.name]);
+    });
+    app.get("/typed", (_req, res) => {
+      res.type("application/problem+json").json({ title: "typed" });
+    });
+    return app;
+  };
+  let direct: Awaited<ReturnType<typeof serve>>;
+  let plain: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    direct = await serve(appWith(true));
+    plain = await serve(appWith(false));
+  });
+  afterAll(async () => {
+    await direct.close();
+    await plain.close();
+  });
+
+  const answer = async (base: string, path: string, method = "GET") => {
+    const res = await fetch(`${base}${path}`, { method });
+    return {
+      status: res.status,
+      type: res.headers.get("content-type"),
+      length: res.headers.get("content-length"),
+      body: await res.text(),
+    };
+  };
+
+  it.each([
+    ...Object.keys(values).map((name) => [`/value/${name}`, "GET"]),
+    ["/value/object?status=202", "GET"],
+    ["/value/unicode?status=400", "GET"],
+    ["/value/object", "HEAD"],
+  ])("answers %s (%s) with Express's bytes and headers", async (path, method) => {
+    const ours = await answer(direct.url, path, method);
+    expect(ours).toEqual(await answer(plain.url, path, method));
+    if (method === "HEAD") expect(ours.body).toBe("");
+  });
+
+  it("keeps a type the route set", async () => {
+    const ours = await answer(direct.url, "/typed");
+    expect(ours.type).toBe("application/problem+json");
+    expect(JSON.parse(ours.body)).toEqual({ title: "typed" });
   });
 });
 

@@ -8,12 +8,12 @@ import { fromZodError, GatewayError } from "@imagegate/params";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { ZodError } from "zod";
+import { invalidJson } from "./json-body";
 import { requestLog } from "./request-id";
 
 /** body-parser error types → our codes. */
 const PARSER_ERRORS: Record<string, () => GatewayError> = {
-  "entity.parse.failed": () =>
-    new GatewayError("invalid_json", "We could not parse the JSON body of your request.", null),
+  "entity.parse.failed": invalidJson,
   "entity.too.large": () =>
     new GatewayError("payload_too_large", "The request body is too large.", null),
   "encoding.unsupported": () =>

@@ -15,6 +15,7 @@ import {
 import { GatewayError } from "@imagegate/params";
 import type { Request, Response } from "express";
 import type { ApiDeps } from "../deps";
+import { sendJson } from "../http/json-answer";
 import { jobView } from "./job-view";
 import { clientGone, waitForJob } from "./wait-for-job";
 
@@ -42,8 +43,7 @@ async function replyWithResult(deps: ApiDeps, res: Response, record: JobRecord):
       return;
     }
     // res.json's bytes, without scanning the base64 twice more.
-    res.setHeader("content-type", "application/json; charset=utf-8");
-    res.send(imagesResponseJson(body));
+    sendJson(res, imagesResponseJson(body));
     return;
   }
   throw GatewayError.fromEnvelope(
