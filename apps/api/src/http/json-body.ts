@@ -59,8 +59,8 @@ function utf8Text(chunks: Buffer[], length: number): string {
 }
 
 /** Sets `req.body` from a JSON body of up to `limitBytes` (any JSON value, as `strict: false`). */
-function readJson(limitBytes: number): RequestHandler {
-  // The type is checked before (jsonBody): the parser need not check it again.
+export function readJson(limitBytes: number): RequestHandler {
+  // The caller checked the type (jsonBody, the edits route): the parser need not check it again.
   const parser = express.json({ limit: limitBytes, strict: false, type: () => true });
   return (req, res, next) => {
     if (!readsDirectly(req.headers, limitBytes)) {

@@ -14,9 +14,10 @@ import {
 } from "@imagegate/inputs";
 import { assertModelAllowed } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
-import express, { Router } from "express";
+import { Router } from "express";
 import type { ApiDeps } from "../deps";
 import { callerOf } from "../http/caller";
+import { readJson } from "../http/json-body";
 import { parseMultipart } from "../http/multipart";
 import { fingerprint, once } from "../services/idempotency";
 import { prefersAsync, respondToNewJob } from "../services/respond-to-new-job";
@@ -30,7 +31,7 @@ export function editsRouter(deps: ApiDeps): Router {
   const router = Router();
   const limits = deps.config.inputs;
   // Data URIs are base64: a body may be a third larger than its images.
-  const json = express.json({ limit: Math.ceil(limits.maxUploadBytes * 1.37), strict: false });
+  const json = readJson(Math.ceil(limits.maxUploadBytes * 1.37));
   router.post("/v1/images/edits", async (req, res) => {
     let body: Record<string, unknown>;
     let raw: RawEditInputs;
