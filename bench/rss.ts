@@ -27,7 +27,7 @@ function children(pid: number): number[] {
 }
 
 /** RSS in MB of `pid` and all its descendants. */
-export function treeRssMb(pid: number): number {
+function treeRssMb(pid: number): number {
   let kb = 0;
   const todo = [pid];
   while (todo.length > 0) {

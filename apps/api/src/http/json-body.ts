@@ -52,8 +52,8 @@ export function readsDirectly(headers: IncomingHttpHeaders, limitBytes: number):
 }
 
 /** The text of a UTF-8 body without its byte-order mark, as body-parser's decoder reads it. */
-function utf8Text(chunks: Buffer[], length: number): string {
-  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
+function utf8Text(chunks: Buffer[]): string {
+  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   const text = body.toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -68,16 +68,12 @@ export function readJson(limitBytes: number): RequestHandler {
       return;
     }
     const chunks: Buffer[] = [];
-    let length = 0;
-    req.on("data", (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-    });
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
     // A client that leaves mid-body ends no body: nothing is left to answer.
     req.on("end", () => {
       let body: unknown;
       try {
-        body = JSON.parse(utf8Text(chunks, length));
+        body = JSON.parse(utf8Text(chunks));
       } catch {
         next(invalidJson());
         return;

@@ -113,7 +113,7 @@ export type CallInput = {
 };
 
 /** The ledger entry of a task. */
-export function taskEntry(task: UpstreamTask): UpstreamTaskEntry {
+function taskEntry(task: UpstreamTask): UpstreamTaskEntry {
   return {
     provider: task.provider,
     call_index: task.callIndex,
