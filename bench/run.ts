@@ -5,11 +5,13 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRedis } from "@imagegate/testkit";
 import { run as runBatch } from "./batch";
 import { run as runE2e } from "./e2e";
 import { run as runEncode } from "./encode";
+import { awaitCheapFileCreation } from "./file-creation";
 import { run as runProxy } from "./proxy";
 import { run as runRateLimit } from "./ratelimit";
 import { jobsFromArgs, run as runScale } from "./scale";
@@ -25,8 +27,11 @@ async function main(): Promise<void> {
     cwd: join(__dirname, ".."),
     stdio: "inherit",
   });
+  // The gateway writes a file per image: wait out a filesystem slowed by recent deletions.
+  const results: BenchResult[] = [
+    await awaitCheapFileCreation(tmpdir(), (line) => process.stdout.write(`${line}\n`)),
+  ];
   const redis = await startRedis();
-  const results: BenchResult[] = [];
   const benches: [string, () => Promise<BenchResult[]>][] = [
     ["proxy", () => runProxy(redis.url)],
     ["submit", () => runSubmit(redis.url)],
