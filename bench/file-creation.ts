@@ -24,16 +24,16 @@ const FILES = 500;
 // The size of the proxy bench's 64×64 PNG; what costs is creating the file, not its bytes.
 const BODY = Buffer.alloc(237, 1);
 
-/** System CPU µs per new file, over `files` files made in a new folder under `root` (left in place). */
-function fileCreationCostUs(root: string, files = FILES): number {
+/** System CPU µs per new file, over FILES files made in a new folder under `root` (left in place). */
+function fileCreationCostUs(root: string): number {
   const dir = mkdtempSync(join(root, "bench-fs-probe-"));
   // Spread over folders as the store spreads a job's files over shards.
   for (let i = 0; i < 16; i++) mkdirSync(join(dir, String(i)));
   const before = process.cpuUsage();
-  for (let i = 0; i < files; i++) {
+  for (let i = 0; i < FILES; i++) {
     writeFileSync(join(dir, String(i % 16), `${i}.png`), BODY, { flag: "wx" });
   }
-  return Math.round(process.cpuUsage(before).system / files);
+  return Math.round(process.cpuUsage(before).system / FILES);
 }
 
 /**

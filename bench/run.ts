@@ -18,40 +18,45 @@ import { jobsFromArgs, run as runScale } from "./scale";
 import { run as runSubmit } from "./submit";
 import type { BenchResult } from "./types";
 
-/** The benches whose gateway stores images on disk (submit only queues; encode stores nothing). */
-const STORE_FILES = new Set(["proxy", "e2e", "ratelimit", "batch", "scale"]);
+/** A bench: its name, whether its gateway stores images on disk, and how it runs on a Redis. */
+type Bench = [
+  name: string,
+  storesFiles: boolean,
+  run: (redisUrl: string) => Promise<BenchResult[]>,
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   // Checked before anything runs, so a bad flag does not stop a run minutes in.
   const scaleJobs = jobsFromArgs();
+  const benches: Bench[] = [
+    ["proxy", true, runProxy],
+    // Submit only queues; encode stores nothing.
+    ["submit", false, runSubmit],
+    ["e2e", true, runE2e],
+    ["encode", false, runEncode],
+    ["ratelimit", true, runRateLimit],
+    ["batch", true, runBatch],
+    ["scale", true, (url) => runScale(url, scaleJobs)],
+  ];
+  const selected = benches.filter(([name]) => only.length === 0 || only.includes(name));
   // Incremental: a second of checking when dist is up to date.
   execFileSync("pnpm", ["run", "--silent", "build"], {
     cwd: join(__dirname, ".."),
     stdio: "inherit",
   });
   const results: BenchResult[] = [];
-  // These run a gateway that writes a file per image: wait out a filesystem slowed by recent deletions.
-  if (only.length === 0 || only.some((name) => STORE_FILES.has(name))) {
+  // A gateway that writes a file per image: wait out a filesystem slowed by recent deletions.
+  if (selected.some(([, storesFiles]) => storesFiles)) {
     results.push(
       await awaitCheapFileCreation(tmpdir(), (line) => process.stdout.write(`${line}\n`)),
     );
   }
   const redis = await startRedis();
-  const benches: [string, () => Promise<BenchResult[]>][] = [
-    ["proxy", () => runProxy(redis.url)],
-    ["submit", () => runSubmit(redis.url)],
-    ["e2e", () => runE2e(redis.url)],
-    ["encode", () => runEncode()],
-    ["ratelimit", () => runRateLimit(redis.url)],
-    ["batch", () => runBatch(redis.url)],
-    ["scale", () => runScale(redis.url, scaleJobs)],
-  ];
   try {
-    for (const [name, bench] of benches) {
-      if (only.length > 0 && !only.includes(name)) continue;
+    for (const [name, , bench] of selected) {
       process.stdout.write(`running ${name}…\n`);
-      results.push(...(await bench()));
+      results.push(...(await bench(redis.url)));
     }
   } finally {
     await redis.stop();
