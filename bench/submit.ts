@@ -14,11 +14,13 @@ import { join } from "node:path";
 import { startServer } from "./child";
 import { cpuMsOf } from "./cpu";
 import { postLoad } from "./load";
+import { measureRelay } from "./relay";
 import type { BenchResult } from "./types";
 
 const BODY = { model: "flux.2-max", prompt: "a lighthouse at dusk", size: "1024x1024" };
 // 50 in flight, as the hot-path issue measures it.
 const LOAD = { connections: 50, durationS: 5 };
+const WARM = { connections: 8, durationS: 1 };
 const ROUNDS = 3;
 
 function median(values: number[]): number {
@@ -37,11 +39,15 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
     const server = await startServer(name, { ...env, ...extra });
     try {
       const url = `${server.url}/v1/images/generations`;
-      await postLoad({ url, body: BODY, headers, connections: 8, durationS: 1 });
+      const warm = await postLoad({ url, body: BODY, headers, ...WARM });
       const cpuBefore = cpuMsOf(server.pid);
       const load = await postLoad({ url, body: BODY, headers, ...LOAD });
       const answered = Math.max(1, load.rps * LOAD.durationS);
-      return { ...load, cpuUsPerRequest: ((cpuMsOf(server.pid) - cpuBefore) * 1000) / answered };
+      return {
+        ...load,
+        cpuUsPerRequest: ((cpuMsOf(server.pid) - cpuBefore) * 1000) / answered,
+        accepted: warm.rps + load.rps * LOAD.durationS,
+      };
     } finally {
       await server.stop();
     }
@@ -58,6 +64,14 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
     ours.push(await measure("gateway", { ...gatewayEnv, ROLE: "api" }, gatewayHeaders));
     baselines.push(await measure("baseline", {}, {}));
   }
+  // The jobs the gateway accepted get their queue entries from the workers' relay.
+  const relay = await measureRelay(
+    redisUrl,
+    env.QUEUE_PREFIX,
+    ours.reduce((sum, g) => sum + g.accepted, 0),
+    // Each load run ends with its connections' last requests unanswered.
+    ours.length * (WARM.connections + LOAD.connections),
+  );
   const ratios = ours.map(
     (g, i) => g.rps / (((baselines[i]?.rps ?? 0) + (baselines[i + 1]?.rps ?? 0)) / 2),
   );
@@ -94,5 +108,6 @@ export async function run(redisUrl: string): Promise<BenchResult[]> {
       unit: "x baseline",
       note: "median over rounds",
     },
+    ...relay,
   ];
 }

@@ -3,6 +3,7 @@
  * id → health, admin and file links (no key auth) → bearer auth → per-key
  * rate limit → routes → 404 → the one error handler.
  */
+import { isCluster, redisKeys } from "@imagegate/jobs";
 import express, { type Express, Router } from "express";
 import type { ApiDeps } from "./deps";
 import { auth } from "./http/auth";
@@ -41,6 +42,8 @@ export function createApp(deps: ApiDeps): Express {
     registry: deps.registry,
     queues: deps.queues,
     providers: [...deps.enabled],
+    outboxJobs: () =>
+      deps.redis.llen(redisKeys(deps.config.queuePrefix, isCluster(deps.redis)).outbox()),
   });
   app.use(requestId(deps.logger));
   app.use(metrics.timing);

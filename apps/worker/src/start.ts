@@ -11,6 +11,7 @@ import {
   type Config,
   createFileStore,
   createKeysStore,
+  createRedis,
   createWebhookSecrets,
   isCluster,
   type RunNow,
@@ -32,6 +33,7 @@ import {
   observeImageWorker,
   observeWebhookWorker,
 } from "./observe/worker-events";
+import { createOutboxRelay } from "./outbox-relay";
 import { createWebhookDeliveryProcessor } from "./processors/webhook-delivery";
 import { createReconciler } from "./reconciler";
 import { createRetentionSweeper } from "./retention";
@@ -192,6 +194,18 @@ export async function startWorker(
   observeWebhookWorker(deliveries, metrics);
   observeBatchWorker(batchWorker, batches, metrics, logger);
   await Promise.all([deliveries.waitUntilReady(), batchWorker.waitUntilReady()]);
+  // New jobs' queue entries, added from the outbox the API writes (docs/decisions/0020-submit-through-an-outbox.md).
+  const relay = createOutboxRelay({
+    connection: createRedis({
+      ...config.redis,
+      name: "imagegate-worker-outbox",
+      onError: (err) => logger.warn({ err: err.message }, "redis connection error"),
+    }),
+    prefix,
+    queues,
+    logger,
+  });
+  relay.start();
   reconciler.start();
   sweeper.start();
   let health: HealthServer | undefined;
@@ -212,6 +226,7 @@ export async function startWorker(
     ...(direct ? { runNow: direct.runNow } : {}),
     async close() {
       await health?.close();
+      await relay.stop();
       await reconciler.stop();
       await sweeper.stop();
       await Promise.all([

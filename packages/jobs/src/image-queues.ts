@@ -232,7 +232,9 @@ export function createImageQueues(
       const byProvider = new Map<ProviderId, ImageJobData[]>();
       for (const item of items) {
         const provider = item.providerOrder[item.providerIndex] as ProviderId;
-        byProvider.set(provider, [...(byProvider.get(provider) ?? []), item]);
+        const list = byProvider.get(provider);
+        if (list) list.push(item);
+        else byProvider.set(provider, [item]);
       }
       await Promise.all(
         [...byProvider].map(([provider, list]) =>

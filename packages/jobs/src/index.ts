@@ -19,6 +19,7 @@ export * from "./keys";
 export * from "./keys-store";
 export * from "./lock-lost-error";
 export * from "./new-job-record";
+export * from "./outbox-entry";
 export * from "./owner";
 export * from "./present-job";
 export * from "./prices";

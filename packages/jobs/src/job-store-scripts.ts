@@ -88,17 +88,22 @@ return 1
  * script: a single command is far cheaper for ioredis than a MULTI pipeline
  * on the submit path. With a hold id it also takes the job's budget hold as
  * `budget-store.ts`'s HOLD does for an owner without a budget (which cannot
- * refuse it), so the record and its hold land together in one step.
- * KEYS: job hash, owner index, open index, owner usage, owner holds.
+ * refuse it), so the record and its hold land together in one step. With an
+ * outbox entry it also pushes that entry on the outbox, from which the
+ * workers' relay adds the job's queue entry (`apps/worker/src/outbox-relay.ts`,
+ * docs/decisions/0020-submit-through-an-outbox.md): the record and its way
+ * to a queue land together.
+ * KEYS: job hash, owner index, open index, owner usage, owner holds, outbox.
  * ARGV: ttl, owner score, id, open score, hold id or "", hold micro-dollars,
- * then field/value pairs.
+ * outbox entry or "", then field/value pairs.
  */
 export const CREATE = `${TAKE_UNCHECKED_HOLD_LUA}
-redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('HSET', KEYS[1], unpack(ARGV, 8))
 if ARGV[5] ~= '' then take_unchecked_hold(KEYS[4], KEYS[5], ARGV[5], ARGV[6]) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+if ARGV[7] ~= '' then redis.call('LPUSH', KEYS[6], ARGV[7]) end
 return 1
 `;

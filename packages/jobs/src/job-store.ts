@@ -15,6 +15,7 @@ import { decodeJobRecord, encodeNewJob, pairsToHash } from "./job-codec";
 import { CREATE, TRANSITION, UPDATE } from "./job-store-scripts";
 import { isCluster, redisKeys } from "./keys";
 import { LockLostError } from "./lock-lost-error";
+import { encodeOutboxEntry, type OutboxEntry } from "./outbox-entry";
 import {
   isFinal,
   type JobPatch,
@@ -85,23 +86,29 @@ export function createJobStore({
   };
   // defineCommand sends EVALSHA and falls back to EVAL once per connection.
   if (!("imagegateUpdateJob" in redis)) {
-    redis.defineCommand("imagegateCreateJob", { numberOfKeys: 5, lua: CREATE });
+    redis.defineCommand("imagegateCreateJob", { numberOfKeys: 6, lua: CREATE });
     redis.defineCommand("imagegateTransition", { numberOfKeys: 6, lua: TRANSITION });
     redis.defineCommand("imagegateUpdateJob", { numberOfKeys: 1, lua: UPDATE });
   }
 
-  const createArgs = (record: JobRecord, holdMicros?: number): (string | number)[] => [
+  const createArgs = (
+    record: JobRecord,
+    holdMicros?: number,
+    enqueue?: OutboxEntry,
+  ): (string | number)[] => [
     keys.job(record.id),
     keys.ownerJobs(record.owner),
     keys.openJobs(),
     keys.usage(record.owner),
     keys.usageHolds(record.owner),
+    keys.outbox(),
     ttlSeconds,
     record.created_at * 1000,
     record.id,
     Date.now() + firstCheckMs,
     holdMicros !== undefined && record.cost ? record.cost.hold_id : "",
     Math.max(0, Math.round(holdMicros ?? 0)),
+    enqueue ? encodeOutboxEntry(enqueue.data, enqueue.trace) : "",
     ...encodeNewJob(record),
   ];
 
@@ -177,10 +184,16 @@ export function createJobStore({
     /**
      * Saves a new record and indexes it under its owner and among open jobs;
      * with `holdMicros`, takes its budget hold in the same step (only for an
-     * owner without a budget: a budget is checked by `BudgetStore.hold` first).
+     * owner without a budget: a budget is checked by `BudgetStore.hold` first);
+     * with `enqueue`, pushes that queue entry (and the trace context to add it
+     * under) on the outbox in the same step, for the workers' relay to add
+     * (`apps/worker/src/outbox-relay.ts`).
      */
-    async create(record: JobRecord, options: { holdMicros?: number } = {}): Promise<void> {
-      await scripts.imagegateCreateJob(...createArgs(record, options.holdMicros));
+    async create(
+      record: JobRecord,
+      options: { holdMicros?: number; enqueue?: OutboxEntry } = {},
+    ): Promise<void> {
+      await scripts.imagegateCreateJob(...createArgs(record, options.holdMicros, options.enqueue));
     },
 
     /**

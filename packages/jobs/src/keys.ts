@@ -51,6 +51,11 @@ export function redisKeys(prefix: string, clustered = false) {
     jobCancels: () => `${p}:job-events:cancels`,
     /** Jobs not final yet, scored by when the reconciler should next look at them. */
     openJobs: () => `${p}:jobs:open`,
+    /**
+     * New jobs' queue entries still to add, pushed on the left by the create
+     * script and taken from the right by the workers' relay (`apps/worker/src/outbox-relay.ts`).
+     */
+    outbox: () => `${p}:outbox`,
     /** The reconciler's lock: one sweep at a time across worker processes. */
     reconcilerLock: () => `${p}:reconciler:lock`,
     /** The retention sweeper's lock and its queue of blobs due for deletion. */

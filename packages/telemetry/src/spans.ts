@@ -61,3 +61,8 @@ export function withSpanFrom<T>(
     withSpan(name, attributes, fn),
   );
 }
+
+/** Runs `fn` in the trace context `carrier` holds, making no span of its own. */
+export function inTraceContext<T>(carrier: Record<string, string>, fn: () => T): T {
+  return context.with(propagation.extract(ROOT_CONTEXT, carrier), fn);
+}

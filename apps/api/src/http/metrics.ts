@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics (`GET /metrics`): request counts and latencies by route
- * and status, process metrics, each provider queue's depth read at scrape
- * time, and the job metrics (`@imagegate/telemetry`: final jobs, images,
+ * and status, process metrics, each provider queue's depth and the outbox's
+ * (docs/decisions/0020-submit-through-an-outbox.md) read at scrape time, and
+ * the job metrics (`@imagegate/telemetry`: final jobs, images,
  * cost, upstream calls, webhooks, batches) — those of jobs this process saw
  * end; in the standalone process the worker role shares this registry.
  * One registry per app, so several apps in one process (tests) never collide.
@@ -20,6 +21,8 @@ export function createMetrics(options: {
   registry: Registry;
   queues: ImageQueues;
   providers: readonly ProviderId[];
+  /** How many new jobs wait in the outbox for their queue entry. */
+  outboxJobs: () => Promise<number>;
 }): Metrics {
   const { registry } = options;
   const requests = new Histogram({
@@ -58,6 +61,20 @@ export function createMetrics(options: {
               );
             }),
           );
+        },
+      }),
+  );
+
+  metricOnce(
+    registry,
+    "imagegate_outbox_jobs",
+    () =>
+      new Gauge({
+        name: "imagegate_outbox_jobs",
+        help: "New jobs whose queue entry the workers' relay has not added yet (read at scrape)",
+        registers: [registry],
+        async collect() {
+          this.set(await options.outboxJobs());
         },
       }),
   );

@@ -1,12 +1,11 @@
 /**
- * Creates a job record for a normalized request and enqueues it on the first
- * provider of its provider order, or, for a synchronous request where the
- * workers share this process (`pnpm start`), saves it claimed for a run and
- * hands it to them to run at once (docs/decisions/0018-direct-runs.md). The
- * queue entry is added only once the record is written: the queues have a
- * connection of their own (and on a Redis Cluster another primary), so a
- * worker never sees an entry whose record is not there yet (it also re-reads
- * once before skipping).
+ * Creates a job record for a normalized request with an outbox entry for
+ * the first provider of its provider order, in one step: the workers' relay
+ * adds the queue entry (docs/decisions/0020-submit-through-an-outbox.md), so
+ * a worker never sees an entry whose record is not there yet. For a
+ * synchronous request where the workers share this process (`pnpm start`),
+ * it saves the job claimed for a run instead and hands it to them to run at
+ * once (docs/decisions/0018-direct-runs.md).
  */
 import { claimForDirectRun, type JobRecord, type KeyLimits, planJob } from "@imagegate/jobs";
 import { type NormalizedRequest, newId } from "@imagegate/params";
@@ -58,22 +57,22 @@ export async function submitImageJob(
   if (holdApart) await holdBudget(deps, context, id, estimateMicros);
   annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
   const entry = { jobId: record.id, providerOrder: record.provider_order, providerIndex: 0 };
-  const create = (saved: JobRecord) =>
-    deps.store.create(saved, holdApart ? {} : { holdMicros: estimateMicros });
   try {
     if (context.sync && deps.runNow) {
       // Saved first, already claimed for the run, so the run makes no claim round trip;
       // a crash leaves it to the reconciler once the lease runs out. The run's success
       // reaches the waiting answer in this thread, not through the events channel.
       const claimed = claimForDirectRun(record);
-      await create(claimed.record);
+      await deps.store.create(claimed.record, holdApart ? {} : { holdMicros: estimateMicros });
       deps.runNow(entry, activeTraceCarrier(), claimed, deps.events.settle);
       return claimed.record;
     }
-    await create(record);
-    await deps.queues.enqueue(entry);
+    await deps.store.create(record, {
+      ...(holdApart ? {} : { holdMicros: estimateMicros }),
+      enqueue: { data: entry, trace: activeTraceCarrier() },
+    });
   } catch (err) {
-    // A record that was saved ends through the lifecycle (the reconciler enqueues it), which
+    // A record that was saved ends through the lifecycle (the relay or the reconciler queues it), which
     // ends its hold; only a job that never existed gives its hold back here.
     if (!(await deps.store.get(id).catch(() => null))) {
       await deps.budgets.release(context.owner, id).catch(() => {});

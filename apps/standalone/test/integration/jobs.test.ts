@@ -209,6 +209,7 @@ describe("metrics and the API description", () => {
       /imagegate_http_request_duration_seconds_count\{method="GET",route="\/v1\/models",status="200"\} \d+/,
     );
     expect(text).toMatch(/imagegate_queue_jobs\{provider="local",state="wait"\} \d+/);
+    expect(text).toMatch(/^imagegate_outbox_jobs \d+$/m);
   });
 
   it("serves an OpenAPI document generated from the request schemas, and a docs page", async () => {

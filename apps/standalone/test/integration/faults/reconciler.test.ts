@@ -5,8 +5,9 @@
  * where their upstream tasks live, and end on one task per call.
  */
 
+import { createImageQueues, createRedis, redisKeys } from "@imagegate/jobs";
 import { type BflFake, type Json, startBflFake, waitFor } from "@imagegate/testkit";
-import { startWorker } from "@imagegate/worker";
+import { createOutboxRelay, startWorker } from "@imagegate/worker";
 import { Queue } from "bullmq";
 import OpenAI, { toFile } from "openai";
 import { startGateway, type TestGateway } from "../gateway";
@@ -62,6 +63,11 @@ async function dropQueueEntry(id: string): Promise<void> {
     prefix: gateway.config.queuePrefix,
   });
   try {
+    // BullMQ's remove answers 1 for an entry that is not there too.
+    await waitFor(async () => (await queue.getJobState(id)) !== "unknown", {
+      timeoutMs: 5_000,
+      message: "the entry to be there",
+    });
     await waitFor(async () => (await queue.remove(id)) === 1, {
       timeoutMs: 5_000,
       message: "the entry to be removable (its lock gone)",
@@ -71,9 +77,49 @@ async function dropQueueEntry(id: string): Promise<void> {
   }
 }
 
+/** Adds the queue entries of the jobs waiting in the outbox, as a worker's relay does. */
+async function relayOutbox(): Promise<void> {
+  const connection = createRedis(gateway.config.redis);
+  const queues = createImageQueues({
+    connection,
+    prefix: gateway.config.queuePrefix,
+    limits: gateway.config.limits,
+  });
+  const relay = createOutboxRelay({
+    connection: connection.duplicate(),
+    prefix: gateway.config.queuePrefix,
+    queues,
+    logger: { error: () => {} },
+  });
+  try {
+    while ((await relay.drainOnce()) > 0);
+  } finally {
+    await relay.stop();
+    await queues.close();
+    connection.disconnect();
+  }
+}
+
 describe("the reconciler", () => {
+  it("puts back a queued job whose outbox entry was lost (its relay died holding it)", async () => {
+    const id = await submitAsync(gateway, { prompt: "lost in the outbox", size: "64x64" });
+    const redis = createRedis(gateway.config.redis);
+    try {
+      // Taken off the outbox, as a relay does before it adds the entry, and never added.
+      const taken = await redis.rpop(redisKeys(gateway.config.queuePrefix).outbox());
+      expect(taken).toContain(id);
+    } finally {
+      redis.disconnect();
+    }
+    const worker = await startWorker(gateway.config);
+    stops.push(() => worker.close());
+    const job = await finalJob(gateway, id, 20_000);
+    await expectPaidOnce(job, bfl.tasks);
+  }, 30_000);
+
   it("puts back a queued job whose queue entry vanished", async () => {
     const id = await submitAsync(gateway, { prompt: "lost while queued", size: "64x64" });
+    await relayOutbox();
     await dropQueueEntry(id);
     const worker = await startWorker(gateway.config);
     stops.push(() => worker.close());

@@ -1,0 +1,144 @@
+/**
+ * The outbox relay: adds the queue entries of new jobs that the API saved
+ * with an outbox entry (the create script pushes both in one step). Every
+ * worker process runs one; they take entries from the same list, in
+ * batches, and add a batch's queue entries all at once
+ * (docs/decisions/0020-submit-through-an-outbox.md).
+ *
+ * An entry is taken off the outbox before its queue entry is added. When
+ * the add fails the batch goes back where it was; when the process dies in
+ * between, the job's record is still open with no queue entry, which the
+ * reconciler puts back on its queue at its first look (docs/guarantees.md).
+ * A queue entry added twice (the reconciler first) is one entry: its id is
+ * the job's.
+ */
+import {
+  decodeOutboxEntry,
+  type ImageQueues,
+  isCluster,
+  type OutboxEntry,
+  type RedisClient,
+  redisKeys,
+} from "@imagegate/jobs";
+import { inTraceContext } from "@imagegate/telemetry";
+import type { Logger } from "pino";
+
+/** Options of `createOutboxRelay`. */
+export type OutboxRelayOptions = {
+  /** A connection of the relay's own: it blocks on the outbox while that is empty; closed by `stop()`. */
+  connection: RedisClient;
+  prefix: string;
+  queues: Pick<ImageQueues, "enqueue">;
+  logger: Pick<Logger, "error">;
+  /** Entries taken and added at once. @defaultValue 200 */
+  batchSize?: number;
+  /** How long one wait on an empty outbox lasts before it asks again. @defaultValue 1 */
+  blockSeconds?: number;
+};
+
+/** Pause after the n-th failure in a row (Redis unreachable, say): 0.2 s doubling up to 5 s. */
+export function relayBackoffMs(failures: number): number {
+  return Math.min(5000, 100 * 2 ** Math.max(1, failures));
+}
+
+/** Creates the relay; `start()` begins taking entries, `stop()` ends it and closes its connection. */
+export function createOutboxRelay(options: OutboxRelayOptions) {
+  const { connection, queues, logger } = options;
+  const key = redisKeys(options.prefix, isCluster(connection)).outbox();
+  const batchSize = options.batchSize ?? 200;
+  const blockSeconds = options.blockSeconds ?? 1;
+  let running: Promise<void> | undefined;
+  let stopping = false;
+  let waiting = false;
+  let wake: (() => void) | undefined;
+
+  /** Adds the queue entries `raw` name; on failure puts `raw` back at the outbox's taking end. */
+  async function relay(raw: string[]): Promise<number> {
+    const items: OutboxEntry[] = [];
+    for (const entry of raw) {
+      const item = decodeOutboxEntry(entry);
+      // Nothing to add; the reconciler still ends whatever job it was meant for.
+      if (item) items.push(item);
+      else logger.error({ entry }, "outbox entry names no queue entry: dropped");
+    }
+    if (items.length === 0) return 0;
+    try {
+      // One add each, all sent at once in order: cheaper here than addBulk's MULTI
+      // (decision 0020 has the figures).
+      await Promise.all(
+        items.map(({ data, trace }) =>
+          // Under the submitting request's trace, so the entry's span is a child of it.
+          trace
+            ? inTraceContext(trace, () => queues.enqueue(data, "interactive"))
+            : queues.enqueue(data, "interactive"),
+        ),
+      );
+    } catch (err) {
+      // Taken from the right, oldest first: pushed back newest first, so the oldest is next again.
+      await connection
+        .rpush(key, ...[...raw].reverse())
+        .catch((pushErr: unknown) =>
+          logger.error(
+            { err: pushErr, jobIds: items.map((i) => i.data.jobId) },
+            "outbox entries not put back: the reconciler will queue their jobs",
+          ),
+        );
+      throw err;
+    }
+    return items.length;
+  }
+
+  /** Takes up to a batch of entries and adds their queue entries; how many it added. */
+  async function drainOnce(): Promise<number> {
+    const raw = (await connection.rpop(key, batchSize)) as string[] | null;
+    return raw?.length ? relay(raw) : 0;
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      try {
+        let raw = (await connection.rpop(key, batchSize)) as string[] | null;
+        if (!raw?.length) {
+          waiting = true;
+          const one = await connection.brpop(key, blockSeconds);
+          waiting = false;
+          if (!one) continue;
+          raw = [one[1]];
+        }
+        await relay(raw);
+        failures = 0;
+      } catch (err) {
+        waiting = false;
+        if (stopping) break;
+        failures++;
+        logger.error({ err }, "outbox relay failed; trying again");
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, relayBackoffMs(failures)).unref();
+        });
+        wake = undefined;
+      }
+    }
+  }
+
+  return {
+    drainOnce,
+    /** Begins relaying in the background. */
+    start(): void {
+      running ??= loop();
+    },
+    /** Stops after the batch in hand is added, and closes the connection. */
+    async stop(): Promise<void> {
+      stopping = true;
+      wake?.();
+      // A wait on the empty outbox ends at once. An entry Redis hands over just as the
+      // connection closes is lost with the reply: the reconciler queues that job.
+      if (waiting) connection.disconnect();
+      await running;
+      connection.disconnect();
+    },
+  };
+}
+
+export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
