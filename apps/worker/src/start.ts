@@ -2,7 +2,8 @@
  * Starts the worker role: what runs image jobs (`runner.ts`: Redis
  * connections, the stores, the blob store, the providers, the processor),
  * and the BullMQ Workers — one per enabled provider queue,
- * one for webhook deliveries, one for batches — plus the reconciler, the
+ * one for webhook deliveries, one for batches — plus the outbox relay
+ * (new jobs' queue entries), the reconciler, the
  * retention sweeper, the job metrics and, with WORKER_PORT, the worker's own
  * `/healthz` and `/metrics`. `close()` stops taking jobs and waits for active
  * ones (graceful shutdown, docs/architecture.md#processes).
