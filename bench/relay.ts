@@ -7,10 +7,18 @@
  * that every job got its queue entry. The relay's CPU and Redis's per job
  * are the part of a submit's cost that moved from the API to the workers.
  */
-import { createImageQueues, loadConfig, redisKeys } from "@imagegate/jobs";
+import {
+  createImageQueues,
+  decodeOutboxEntry,
+  type ImageQueues,
+  loadConfig,
+  redisKeys,
+} from "@imagegate/jobs";
 import { createOutboxRelay } from "@imagegate/worker";
 import { Redis } from "ioredis";
 import type { BenchResult } from "./types";
+
+type ProviderId = Parameters<ImageQueues["get"]>[0];
 
 /** Redis's own CPU time so far (INFO cpu), in ms. */
 async function redisCpuMs(redis: Redis): Promise<number> {
@@ -19,8 +27,21 @@ async function redisCpuMs(redis: Redis): Promise<number> {
   return (read("used_cpu_user") + read("used_cpu_sys")) * 1000;
 }
 
+/** Entries waiting on `providers`' queues. */
+async function queuedOn(queues: ImageQueues, providers: Set<ProviderId>): Promise<number> {
+  let sum = 0;
+  for (const provider of providers) sum += await queues.get(provider).count();
+  return sum;
+}
+
 /** Drains the outbox of `prefix` taking `batchSize` entries at a time; what it cost a job. */
-async function drain(redisUrl: string, prefix: string, batchSize: number, count: number) {
+async function drain(
+  redisUrl: string,
+  prefix: string,
+  batchSize: number,
+  count: number,
+  providers: Set<ProviderId>,
+) {
   const config = loadConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -50,7 +71,7 @@ async function drain(redisUrl: string, prefix: string, batchSize: number, count:
       jobsPerS: Math.round((relayed * 1000) / ms),
       cpuUs: perJob(cpu.user + cpu.system),
       redisUs: perJob(redisMs * 1000),
-      queued: await queues.get("local").count(),
+      queued: await queuedOn(queues, providers),
     };
   } finally {
     await relay.stop();
@@ -73,13 +94,19 @@ export async function measureRelay(
   const redis = new Redis(redisUrl);
   const outbox = redisKeys(prefix).outbox();
   const saved = await redis.llen(outbox);
+  // The queues the jobs go to: their first provider (the bench's route, or whatever the env enables).
+  const providers = new Set<ProviderId>();
+  for (const raw of await redis.lrange(outbox, 0, 999)) {
+    const entry = decodeOutboxEntry(raw)?.data;
+    if (entry) providers.add(entry.providerOrder[entry.providerIndex] as ProviderId);
+  }
   redis.disconnect();
   if (saved < accepted || saved > accepted + unanswered) {
     throw new Error(`the outbox holds ${saved} entries for ${accepted} accepted submits`);
   }
   // Steady load keeps batches small (what piles up in one round trip); a backlog fills them.
-  const small = await drain(redisUrl, prefix, 10, Math.floor(saved / 2));
-  const large = await drain(redisUrl, prefix, 200, saved - small.relayed);
+  const small = await drain(redisUrl, prefix, 10, Math.floor(saved / 2), providers);
+  const large = await drain(redisUrl, prefix, 200, saved - small.relayed, providers);
   const queued = large.queued;
   if (small.relayed + large.relayed !== saved || queued !== saved) {
     throw new Error(

@@ -5,7 +5,10 @@
  * baseline and gateway runs (B G B G B G B) and reports the median of each
  * gateway run's ratio to the baselines on either side of it, since this
  * machine's speed drifts between runs. Each run also reads the CPU time its
- * server process spent per request, which tells work from waiting.
+ * server process spent per request, which tells work from waiting. The
+ * gateway's queue entries are added by the workers' outbox relay, not by
+ * the API: after the rounds, `relay.ts` drains what they left in the outbox,
+ * checks every accepted job was queued, and reports what that cost.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";

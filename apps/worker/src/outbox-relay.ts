@@ -36,6 +36,9 @@ export type OutboxRelayOptions = {
   blockSeconds?: number;
 };
 
+/** How long `stop()` waits for the batch in hand before it closes the connection anyway. */
+const STOP_GRACE_MS = 5000;
+
 /** Pause after the n-th failure in a row (Redis unreachable, say): 0.2 s doubling up to 5 s. */
 export function relayBackoffMs(failures: number): number {
   return Math.min(5000, 100 * 2 ** Math.max(1, failures));
@@ -49,8 +52,15 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   const blockSeconds = options.blockSeconds ?? 1;
   let running: Promise<void> | undefined;
   let stopping = false;
-  let waiting = false;
   let wake: (() => void) | undefined;
+  // Ends the loop's waits on Redis when the relay stops: a command sent while the
+  // connection is down (a failover, say) may never settle once it is closed.
+  let stopped: () => void = () => {};
+  const stopSignal = new Promise<null>((resolve) => {
+    stopped = () => resolve(null);
+  });
+  const untilStopped = <T>(command: Promise<T>): Promise<T | null> =>
+    Promise.race([command, stopSignal]);
 
   /** Adds the queue entries `raw` name; on failure puts `raw` back at the outbox's taking end. */
   async function relay(raw: string[]): Promise<number> {
@@ -98,18 +108,15 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     let failures = 0;
     while (!stopping) {
       try {
-        let raw = (await connection.rpop(key, batchSize)) as string[] | null;
+        let raw = (await untilStopped(connection.rpop(key, batchSize))) as string[] | null;
         if (!raw?.length) {
-          waiting = true;
-          const one = await connection.brpop(key, blockSeconds);
-          waiting = false;
+          const one = await untilStopped(connection.brpop(key, blockSeconds));
           if (!one) continue;
           raw = [one[1]];
         }
         await relay(raw);
         failures = 0;
       } catch (err) {
-        waiting = false;
         if (stopping) break;
         failures++;
         logger.error({ err }, "outbox relay failed; trying again");
@@ -128,14 +135,23 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     start(): void {
       running ??= loop();
     },
-    /** Stops after the batch in hand is added, and closes the connection. */
+    /**
+     * Stops: waits up to `STOP_GRACE_MS` for the batch in hand to be added, and
+     * closes the connection. Entries Redis hands over as the relay stops, or whose
+     * adds do not finish in time, are queued by the reconciler.
+     */
     async stop(): Promise<void> {
       stopping = true;
+      stopped();
       wake?.();
-      // A wait on the empty outbox ends at once. An entry Redis hands over just as the
-      // connection closes is lost with the reply: the reconciler queues that job.
-      if (waiting) connection.disconnect();
-      await running;
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        running,
+        new Promise((resolve) => {
+          grace = setTimeout(resolve, STOP_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(grace);
       connection.disconnect();
     },
   };

@@ -2,7 +2,8 @@
  * Operators' questions answered by /metrics: after a generation the job,
  * image and upstream-call series of its provider and model have moved; a
  * failed job counts its error code; in split mode the worker process serves
- * its own /healthz and /metrics on WORKER_PORT.
+ * its own /healthz and /metrics on WORKER_PORT; the API counts new jobs
+ * waiting for a worker to queue them.
  */
 import { type Config, loadConfig } from "@imagegate/jobs";
 import { ProviderError } from "@imagegate/providers";
@@ -220,5 +221,38 @@ describe("the worker's own port in split mode (WORKER_PORT)", () => {
     const text = await scrapeCounted(url, "imagegate_jobs_total", labels);
     expect(sample(text, "imagegate_jobs_total", labels)).toBe(1);
     expect(text).toMatch(/^imagegate_process_cpu_seconds_total /m);
+  });
+});
+
+describe("the outbox's backlog (imagegate_outbox_jobs)", () => {
+  it("counts new jobs until a worker starts and queues them", async () => {
+    const api = await startGateway({ worker: false, env: { ADMIN_API_KEY: ADMIN } });
+    const stops: (() => Promise<void>)[] = [() => api.close()];
+    try {
+      const ids: string[] = [];
+      for (const prompt of ["first", "second"]) {
+        const res = await api.post(
+          "/v1/images/generations",
+          { prompt, size: "64x64" },
+          { prefer: "respond-async" },
+        );
+        expect(res.status).toBe(202);
+        ids.push(res.body.id);
+      }
+      expect(await scrape(api.url)).toMatch(/^imagegate_outbox_jobs 2$/m);
+      const worker = await startWorker(api.config);
+      stops.unshift(() => worker.close());
+      await waitFor(async () => /^imagegate_outbox_jobs 0$/m.test(await scrape(api.url)), {
+        message: "the outbox to be drained",
+      });
+      for (const id of ids) {
+        await waitFor(async () => (await api.get(`/v1/jobs/${id}`)).body.status === "succeeded", {
+          timeoutMs: 10_000,
+          message: `job ${id} to succeed`,
+        });
+      }
+    } finally {
+      for (const stop of stops) await stop();
+    }
   });
 });

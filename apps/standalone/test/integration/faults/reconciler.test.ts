@@ -1,14 +1,16 @@
 /**
- * Every job ends (docs/guarantees.md): jobs whose queue entry vanished — a
- * queued one, a running one whose worker died, the children of a batch whose
+ * Every job ends (docs/guarantees.md): jobs whose queue entry vanished or
+ * was never added — a queued one, one whose outbox entry its relay took and
+ * lost, a running one whose worker died, the children of a batch whose
  * ingester was killed mid-way — are found by the reconciler's sweep, put back
- * where their upstream tasks live, and end on one task per call.
+ * where their upstream tasks live, and end on one task per call. A job
+ * canceled before its entry was relayed never runs.
  */
 
 import { createImageQueues, createRedis, redisKeys } from "@imagegate/jobs";
 import { type BflFake, type Json, startBflFake, waitFor } from "@imagegate/testkit";
 import { createOutboxRelay, startWorker } from "@imagegate/worker";
-import { Queue } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import OpenAI, { toFile } from "openai";
 import { startGateway, type TestGateway } from "../gateway";
 import {
@@ -115,6 +117,31 @@ describe("the reconciler", () => {
     stops.push(() => worker.close());
     const job = await finalJob(gateway, id, 20_000);
     await expectPaidOnce(job, bfl.tasks);
+  }, 30_000);
+
+  it("never runs a job canceled while its outbox entry waited", async () => {
+    const id = await submitAsync(gateway, { prompt: "canceled in the outbox", size: "64x64" });
+    const canceled = await gateway.post(`/v1/jobs/${id}/cancel`, {});
+    expect(canceled.body.status).toBe("canceled");
+    const events = new QueueEvents("images-bfl", {
+      connection: { url: gateway.config.redis.url },
+      prefix: gateway.config.queuePrefix,
+    });
+    try {
+      await events.waitUntilReady();
+      // The relay adds the entry; its run finds the job canceled and ends without a call.
+      const ended = new Promise<string>((resolve) => {
+        events.on("completed", ({ jobId }) => jobId === id && resolve("completed"));
+        events.on("failed", ({ jobId }) => jobId === id && resolve("failed"));
+      });
+      const worker = await startWorker(gateway.config);
+      stops.push(() => worker.close());
+      expect(await ended).toBe("completed");
+    } finally {
+      await events.close();
+    }
+    expect((await gateway.get(`/v1/jobs/${id}`)).body.status).toBe("canceled");
+    expect(tasksOf(bfl.tasks, "canceled in the outbox")).toEqual([]);
   }, 30_000);
 
   it("puts back a queued job whose queue entry vanished", async () => {
