@@ -3,7 +3,7 @@
  * (docs/decisions/0020-submit-through-an-outbox.md): a job saved with an
  * outbox entry gets its queue entry from the relay, oldest first, with its
  * provider's options; what cannot be added goes back where it was; a wait
- * on the empty outbox ends when the relay stops.
+ * on the empty outbox ends when the relay stops, even with Redis gone.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -19,7 +19,7 @@ import {
   redisKeys,
 } from "@imagegate/jobs";
 import { newId, normalizeImageRequest, type ProviderId } from "@imagegate/params";
-import { waitFor } from "@imagegate/testkit";
+import { startLocalRedis, waitFor } from "@imagegate/testkit";
 import { createOutboxRelay } from "../../src/outbox-relay";
 
 const url = process.env.REDIS_URL as string;
@@ -184,5 +184,24 @@ describe("the outbox relay", () => {
       await relay.stop();
     }
     expect(lines).toEqual([]);
+  });
+
+  it("stops while its Redis is gone and its connection is between reconnects", async () => {
+    const gone = await startLocalRedis();
+    const { logger } = errorLines();
+    const relay = createOutboxRelay({
+      connection: createRedis({ url: gone.url }),
+      prefix,
+      queues,
+      logger,
+      blockSeconds: 30,
+    });
+    relay.start();
+    // Waiting on the empty outbox when the server dies: the connection retries meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await gone.stop("SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Closing it now settles none of its commands (ioredis): stop() must not wait on them.
+    await relay.stop();
   });
 });
