@@ -199,7 +199,7 @@ describe("the outbox relay", () => {
     relay.start();
     // Waiting on the empty outbox when the server dies: the connection retries meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await gone.stop("SIGKILL");
+    await gone.stop(); // SIGKILL: a crash
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Closing it now settles none of its commands (ioredis): stop() must not wait on them.
     await relay.stop();
