@@ -38,12 +38,12 @@ export function createApp(deps: ApiDeps): Express {
   app.set("etag", false);
   answerJsonDirectly(app);
   app.set("trust proxy", true);
+  const outbox = redisKeys(deps.config.queuePrefix, isCluster(deps.redis)).outbox();
   const metrics = createMetrics({
     registry: deps.registry,
     queues: deps.queues,
     providers: [...deps.enabled],
-    outboxJobs: () =>
-      deps.redis.llen(redisKeys(deps.config.queuePrefix, isCluster(deps.redis)).outbox()),
+    outboxJobs: () => deps.redis.llen(outbox),
   });
   app.use(requestId(deps.logger));
   app.use(metrics.timing);

@@ -12,6 +12,7 @@
  * A queue entry added twice (the reconciler first) is one entry: its id is
  * the job's.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import {
   decodeOutboxEntry,
   type ImageQueues,
@@ -52,15 +53,13 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   const blockSeconds = options.blockSeconds ?? 1;
   let running: Promise<void> | undefined;
   let stopping = false;
-  let wake: (() => void) | undefined;
-  // Ends the loop's waits on Redis when the relay stops: a command sent while the
-  // connection is down (a failover, say) may never settle once it is closed.
+  // Ends the loop's waits (on Redis, and between retries) when the relay stops: a command
+  // sent while the connection is down (a failover, say) may never settle once it is closed.
   let stopped: () => void = () => {};
   const stopSignal = new Promise<null>((resolve) => {
     stopped = () => resolve(null);
   });
-  const untilStopped = <T>(command: Promise<T>): Promise<T | null> =>
-    Promise.race([command, stopSignal]);
+  const untilStopped = <T>(wait: Promise<T>): Promise<T | null> => Promise.race([wait, stopSignal]);
 
   /** Adds the queue entries `raw` name; on failure puts `raw` back at the outbox's taking end. */
   async function relay(raw: string[]): Promise<number> {
@@ -104,27 +103,26 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     return raw?.length ? relay(raw) : 0;
   }
 
+  /** Up to a batch of entries, waiting up to `blockSeconds` for one when there are none. */
+  async function take(): Promise<string[] | null> {
+    const raw = (await untilStopped(connection.rpop(key, batchSize))) as string[] | null;
+    if (raw?.length) return raw;
+    const one = await untilStopped(connection.brpop(key, blockSeconds));
+    return one ? [one[1]] : null;
+  }
+
   async function loop(): Promise<void> {
     let failures = 0;
     while (!stopping) {
       try {
-        let raw = (await untilStopped(connection.rpop(key, batchSize))) as string[] | null;
-        if (!raw?.length) {
-          const one = await untilStopped(connection.brpop(key, blockSeconds));
-          if (!one) continue;
-          raw = [one[1]];
-        }
-        await relay(raw);
+        const raw = await take();
+        if (raw) await relay(raw);
         failures = 0;
       } catch (err) {
         if (stopping) break;
         failures++;
         logger.error({ err }, "outbox relay failed; trying again");
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, relayBackoffMs(failures)).unref();
-        });
-        wake = undefined;
+        await untilStopped(delay(relayBackoffMs(failures), undefined, { ref: false }));
       }
     }
   }
@@ -143,15 +141,12 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     async stop(): Promise<void> {
       stopping = true;
       stopped();
-      wake?.();
-      let grace: NodeJS.Timeout | undefined;
+      const grace = new AbortController();
       await Promise.race([
         running,
-        new Promise((resolve) => {
-          grace = setTimeout(resolve, STOP_GRACE_MS);
-        }),
+        delay(STOP_GRACE_MS, undefined, { signal: grace.signal }).catch(() => {}),
       ]);
-      clearTimeout(grace);
+      grace.abort();
       connection.disconnect();
     },
   };

@@ -55,6 +55,7 @@ export async function submitImageJob(
   // Without a budget nothing can refuse the hold: it is taken by the create script instead.
   const holdApart = context.limits.budget_usd !== null;
   if (holdApart) await holdBudget(deps, context, id, estimateMicros);
+  const hold = holdApart ? {} : { holdMicros: estimateMicros };
   annotateActiveSpan({ [JOB_ID_ATTRIBUTE]: record.id });
   const entry = { jobId: record.id, providerOrder: record.provider_order, providerIndex: 0 };
   try {
@@ -63,12 +64,12 @@ export async function submitImageJob(
       // a crash leaves it to the reconciler once the lease runs out. The run's success
       // reaches the waiting answer in this thread, not through the events channel.
       const claimed = claimForDirectRun(record);
-      await deps.store.create(claimed.record, holdApart ? {} : { holdMicros: estimateMicros });
+      await deps.store.create(claimed.record, hold);
       deps.runNow(entry, activeTraceCarrier(), claimed, deps.events.settle);
       return claimed.record;
     }
     await deps.store.create(record, {
-      ...(holdApart ? {} : { holdMicros: estimateMicros }),
+      ...hold,
       enqueue: { data: entry, trace: activeTraceCarrier() },
     });
   } catch (err) {

@@ -58,12 +58,14 @@ afterAll(async () => {
   await bfl.close();
 });
 
+/** BullMQ options to reach the gateway's queues from outside. */
+function queueOptions() {
+  return { connection: { url: gateway.config.redis.url }, prefix: gateway.config.queuePrefix };
+}
+
 /** Removes a job's BullMQ entry from outside, as a flushed or lost queue would. */
 async function dropQueueEntry(id: string): Promise<void> {
-  const queue = new Queue("images-bfl", {
-    connection: { url: gateway.config.redis.url },
-    prefix: gateway.config.queuePrefix,
-  });
+  const queue = new Queue("images-bfl", queueOptions());
   try {
     // BullMQ's remove answers 1 for an entry that is not there too.
     await waitFor(async () => (await queue.getJobState(id)) !== "unknown", {
@@ -123,10 +125,7 @@ describe("the reconciler", () => {
     const id = await submitAsync(gateway, { prompt: "canceled in the outbox", size: "64x64" });
     const canceled = await gateway.post(`/v1/jobs/${id}/cancel`, {});
     expect(canceled.body.status).toBe("canceled");
-    const events = new QueueEvents("images-bfl", {
-      connection: { url: gateway.config.redis.url },
-      prefix: gateway.config.queuePrefix,
-    });
+    const events = new QueueEvents("images-bfl", queueOptions());
     try {
       await events.waitUntilReady();
       // The relay adds the entry; its run finds the job canceled and ends without a call.
