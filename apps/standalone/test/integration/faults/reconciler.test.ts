@@ -81,6 +81,13 @@ async function dropQueueEntry(id: string): Promise<void> {
   }
 }
 
+/** Starts a worker; job `id` must then succeed, paid once. */
+async function expectRunPaidOnce(id: string): Promise<void> {
+  const worker = await startWorker(gateway.config);
+  stops.push(() => worker.close());
+  await expectPaidOnce(await finalJob(gateway, id, 20_000), bfl.tasks);
+}
+
 /** Adds the queue entries of the jobs waiting in the outbox, as a worker's relay does. */
 async function relayOutbox(): Promise<void> {
   const connection = createRedis(gateway.config.redis);
@@ -115,10 +122,7 @@ describe("the reconciler", () => {
     } finally {
       redis.disconnect();
     }
-    const worker = await startWorker(gateway.config);
-    stops.push(() => worker.close());
-    const job = await finalJob(gateway, id, 20_000);
-    await expectPaidOnce(job, bfl.tasks);
+    await expectRunPaidOnce(id);
   }, 30_000);
 
   it("never runs a job canceled while its outbox entry waited", async () => {
@@ -147,10 +151,7 @@ describe("the reconciler", () => {
     const id = await submitAsync(gateway, { prompt: "lost while queued", size: "64x64" });
     await relayOutbox();
     await dropQueueEntry(id);
-    const worker = await startWorker(gateway.config);
-    stops.push(() => worker.close());
-    const job = await finalJob(gateway, id, 20_000);
-    await expectPaidOnce(job, bfl.tasks);
+    await expectRunPaidOnce(id);
   }, 30_000);
 
   it("moves a queued job off a provider no worker serves any more, down its route", async () => {
