@@ -4,9 +4,10 @@
  * back, so a job waiting on its queue again says `queued`. The processor
  * claims queued runs' jobs; a direct run's job comes claimed from the API
  * (docs/decisions/0018-direct-runs.md) and is given back when the run
- * cannot start.
+ * cannot start; the run may start before that record has landed, and
+ * waits for it before its first side effect (`untilSaved`).
  */
-import type { JobRecord, JobStore } from "@imagegate/jobs";
+import type { ClaimedRun, JobRecord, JobStore } from "@imagegate/jobs";
 import type { ProviderId } from "@imagegate/params";
 import { ignoreLockLost } from "./apply-outcome";
 
@@ -53,4 +54,21 @@ export async function giveBackClaim(
   await store
     .move(jobId, ["in_progress"], "queued", neverRan ? { started_at: null } : {}, { fence })
     .catch(ignoreLockLost);
+}
+
+/** A direct run's job whose create failed: the run ends with nothing written and nothing called. */
+export class JobNotSaved extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was not saved: its run ends with nothing done`);
+    this.name = "JobNotSaved";
+  }
+}
+
+/**
+ * Waits until a direct run's job has landed (`ClaimedRun.saved`); at once
+ * for any other run. JobNotSaved when its create failed: the API answers
+ * that failure, and the run must leave no trace.
+ */
+export async function untilSaved(claimed: ClaimedRun | undefined): Promise<void> {
+  if (claimed?.saved && !(await claimed.saved)) throw new JobNotSaved(claimed.record.id);
 }

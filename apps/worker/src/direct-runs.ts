@@ -26,7 +26,7 @@ import type { ProviderId } from "@imagegate/params";
 import { JOB_ID_ATTRIBUTE, withSpanFrom } from "@imagegate/telemetry";
 import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
-import { giveBackClaim } from "./claims";
+import { giveBackClaim, JobNotSaved } from "./claims";
 import type { LocalSlots } from "./local-slots";
 import type { ImageJobProcessor, RunEntry } from "./processors/image-job";
 
@@ -104,6 +104,8 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
 
   /** Puts a job that was saved claimed for a run that never started on its queue, queued again. */
   async function handBack(data: ImageJobData, claimed: ClaimedRun): Promise<void> {
+    // A job whose create failed has nothing to give back.
+    if (!(await (claimed.saved ?? true))) return;
     await giveBackClaim(deps.store, data.jobId, claimed.fence);
     await handOver(data);
   }
@@ -126,10 +128,13 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
         delayedUntil = timestamp;
       },
     };
-    const renew = () =>
-      deps.store
+    const renew = async () => {
+      // Not before the record has landed: the open index must never name a job that is not.
+      if (!(await (claimed.saved ?? true))) return;
+      await deps.store
         .scheduleCheck(data.jobId, Date.now() + deps.leaseMs)
         .catch((err) => deps.logger.warn({ err, jobId: data.jobId }, "lease renewal failed"));
+    };
     const lease = setInterval(renew, deps.leaseMs / 2);
     try {
       await deps.processor.process(entry, undefined, {
@@ -138,8 +143,8 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
         onSucceeded,
       });
     } catch (err) {
-      // The job ended (failed, or failed over where no provider was left).
-      if (err instanceof UnrecoverableError) return;
+      // The job ended (failed, or failed over where no provider was left), or never existed.
+      if (err instanceof UnrecoverableError || err instanceof JobNotSaved) return;
       const retry: EntryRetry | undefined =
         err instanceof DelayedError
           ? { attemptsMade: 0, delayMs: delayedUntil - Date.now() }

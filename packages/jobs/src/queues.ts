@@ -56,8 +56,12 @@ export type ImageJobData = z.infer<typeof ImageJobDataSchema>;
  * A synchronous job as the API saved it for a direct run: already
  * `in_progress` on its first provider and owned by `fence` (its `run`), so
  * the run makes no claim of its own (docs/decisions/0018-direct-runs.md).
+ * With `saved`, the run was handed over while the record was still on its
+ * way to Redis: it prepares meanwhile, and makes no write and no upstream
+ * call until `saved` says true; false (the create failed) ends it with
+ * nothing done.
  */
-export type ClaimedRun = { record: JobRecord; fence: string };
+export type ClaimedRun = { record: JobRecord; fence: string; saved?: Promise<boolean> };
 
 /**
  * A new job's record claimed for a direct run on its first provider, as the

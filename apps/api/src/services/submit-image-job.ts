@@ -60,12 +60,22 @@ export async function submitImageJob(
   const entry = { jobId: record.id, providerOrder: record.provider_order, providerIndex: 0 };
   try {
     if (context.sync && deps.runNow) {
-      // Saved first, already claimed for the run, so the run makes no claim round trip;
-      // a crash leaves it to the reconciler once the lease runs out. The run's success
-      // reaches the waiting answer in this thread, not through the events channel.
+      // Saved already claimed for the run, so the run makes no claim round trip; a crash
+      // leaves it to the reconciler once the lease runs out. The run's success reaches the
+      // waiting answer in this thread, not through the events channel.
       const claimed = claimForDirectRun(record);
-      await deps.store.create(claimed.record, hold);
-      deps.runNow(entry, activeTraceCarrier(), claimed, deps.events.settle);
+      const created = deps.store.create(claimed.record, hold);
+      const saved = created.then(
+        () => true,
+        () => false,
+      );
+      const { runNow } = deps;
+      const trace = activeTraceCarrier();
+      // The run prepares while the create is on its way, and waits for it before it writes
+      // or calls its upstream (`ClaimedRun.saved`). Handed over on the check phase, after
+      // the create's socket write (turn-writes.ts sends a turn's commands there).
+      setImmediate(() => runNow(entry, trace, { ...claimed, saved }, deps.events.settle));
+      await created;
       return claimed.record;
     }
     await deps.store.create(record, {

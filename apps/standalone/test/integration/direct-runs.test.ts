@@ -14,7 +14,9 @@ import {
   type BflFake,
   type OpenAIFake,
   startBflFake,
+  startLocalRedis,
   startOpenAIFake,
+  type TestRedis,
   waitFor,
 } from "@imagegate/testkit";
 import { QueueEvents } from "bullmq";
@@ -184,6 +186,84 @@ describe("a synchronous job on the OpenAI-compatible adapter", () => {
       expect((await finalJob(gateway, a.body.id)).status).toBe("succeeded");
     }
     expect(upstream.maxActive).toBe(2);
+  });
+});
+
+describe("a synchronous job handed to its run before its record has landed", () => {
+  // A Redis of its own: these tests hold back and refuse its writes.
+  let redis: TestRedis;
+  let admin: ReturnType<typeof createRedis>;
+  let upstream: OpenAIFake;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    redis = await startLocalRedis();
+    admin = createRedis({ url: redis.url });
+    upstream = await startOpenAIFake("sk-up");
+    gateway = await startGateway({
+      env: {
+        REDIS_URL: redis.url,
+        OPENAI_API_KEY: "sk-up",
+        OPENAI_BASE_URL: upstream.url,
+        ALLOW_PRIVATE_URLS: "true",
+      },
+      providersFile: {
+        providers: { openai: { concurrency: 1 } },
+        routes: { "flux.2-max": ["openai"] },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.close();
+    admin.disconnect();
+    await redis.stop();
+  });
+
+  const generate = (prompt: string) =>
+    gateway.post("/v1/images/generations", {
+      model: "flux.2-max",
+      prompt,
+      size: "64x64",
+      response_format: "b64_json",
+    });
+
+  it("calls its upstream only once the record has landed", async () => {
+    expect((await generate("warm")).status).toBe(200);
+    const before = upstream.submits().length;
+    // Writes wait (the create among them); reads go on.
+    await admin.call("CLIENT", "PAUSE", "1000", "WRITE");
+    const answer = generate("held back");
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(upstream.submits().length).toBe(before);
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(upstream.submits().length).toBe(before + 1);
+  });
+
+  it("calls no upstream when its create fails, and frees its slot", async () => {
+    const before = upstream.submits().length;
+    // The owner's job index as a string: the create script's ZADD there fails (WRONGTYPE),
+    // while every other write of the run (its submit limiter, say) would still go through.
+    const [index] = await admin.keys(`${gateway.env.QUEUE_PREFIX}:owner:*:jobs`);
+    if (!index) throw new Error("no owner index: the warm-up job made none");
+    const kept = await admin.dumpBuffer(index);
+    await admin.set(index, "not a sorted set");
+    let res: Awaited<ReturnType<typeof generate>>;
+    try {
+      res = await generate("never saved");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await admin.del(index);
+      if (kept) await admin.restore(index, 0, kept);
+    }
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(upstream.submits().length).toBe(before);
+    // Its run gave its slot back (concurrency 1): the next job runs.
+    const next = await generate("after the refusal");
+    expect(next.status).toBe(200);
+    expect(upstream.submits().length).toBe(before + 1);
   });
 });
 

@@ -43,7 +43,7 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import { applyOutcome, cancelUpstreamTasks, type RunPending } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
-import { claimJob, giveBackClaim } from "../claims";
+import { claimJob, giveBackClaim, JobNotSaved, untilSaved } from "../claims";
 import { costOf } from "../job-cost";
 import { decideOutcome } from "../outcome";
 import { type CallbackSettings, NoTaskSlot } from "../pipeline/call-provider";
@@ -159,7 +159,10 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     if (pausedMs > 0) {
       log.debug({ pausedMs }, "provider paused: job delayed");
       // A direct run's job waits the pause out queued, as a job that has not started.
-      if (options?.claimed) await giveBackClaim(deps.store, data.jobId, options.claimed.fence);
+      if (options?.claimed) {
+        await untilSaved(options.claimed);
+        await giveBackClaim(deps.store, data.jobId, options.claimed.fence);
+      }
       await job.moveToDelayed(Date.now() + pausedMs, token);
       throw new DelayedError();
     }
@@ -195,7 +198,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     let delivered: Delivered;
     // How the run ended for its tasks: parked or refused (they keep their leases), the job
     // ended (every lease goes back), or neither (the leases of ended tasks go back).
-    let exit: "parked" | "no slot" | "job ended" | undefined;
+    let exit: "parked" | "no slot" | "job ended" | "not saved" | undefined;
     let calls = MAX_CALLS;
     // Written with the run's next record write (the result or the failure), not on their own.
     const pending: RunPending = { patch: {}, tasks: [] };
@@ -204,6 +207,9 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       const { plan, applied } = planJob(record, providerId);
       calls = plan.calls.length;
       pending.patch.applied = applied as unknown as Record<string, unknown>;
+      // A direct run got here while its job's create was on its way: nothing is written
+      // or called before it lands (docs/decisions/0018-direct-runs.md).
+      await untilSaved(options?.claimed);
       // A task protocol keeps the job running for seconds: its report shows meanwhile
       // (written once: a parked job's later runs find it there).
       if (
@@ -277,6 +283,10 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       );
       if (delivered.status !== "not running") options?.onSucceeded?.(delivered.record);
     } catch (err) {
+      if (err instanceof JobNotSaved) {
+        exit = "not saved";
+        throw err;
+      }
       if (err instanceof TaskParked) {
         exit = "parked";
         return await park(job, data, token, onParkedQueue, err.wakeAtMs, log);
@@ -315,7 +325,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     } finally {
       runs.delete(job.id ?? record.id);
       await stopListening();
-      if (parks && exit !== "parked" && exit !== "no slot") {
+      if (parks && exit !== "parked" && exit !== "no slot" && exit !== "not saved") {
         // A task still running (a retry resumes it; the lock was lost) keeps its lease.
         const running = new Set(
           [...ledger.values()].filter((t) => t.state === "running").map((t) => t.call_index),
