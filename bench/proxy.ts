@@ -9,7 +9,9 @@
  * spends per answer, the added p50 at 1 in flight (timed per request here:
  * autocannon keeps whole milliseconds), and the Redis commands a sync job
  * costs against a bare BullMQ add + process + waitUntilFinished, counted in
- * the same run.
+ * the same run. Each round also times the two durable writes of a sync job
+ * at 1 in flight (`durable-writes.ts`): what imagegate's c=1 latency holds
+ * that a proxy's does not.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -24,6 +26,7 @@ import { Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { spawnStandalone, startServer, stopChild } from "./child";
 import { cpuMsOf } from "./cpu";
+import { type DurableWrites, timeDurableWrites } from "./durable-writes";
 import type { BenchResult } from "./types";
 
 // Five rounds: the machine's speed drifts within a run, and each round's
@@ -179,6 +182,19 @@ async function bareBullmq(redisUrl: string, jobs: number): Promise<number> {
   }
 }
 
+/** A succeeded job the gateway wrote under `prefix` (its hash), the model for `timeDurableWrites`. */
+async function succeededJob(redis: Redis, prefix: string): Promise<Record<string, string>> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:job:*`, "COUNT", 1000);
+    for (const key of keys) {
+      if ((await redis.hget(key, "status")) === '"succeeded"') return redis.hgetall(key);
+    }
+    cursor = next;
+  } while (cursor !== "0");
+  throw new Error("proxy bench: no succeeded job to model the durable writes on");
+}
+
 /** Runs the proxy bench; `redisUrl` is unused: the command count needs a Redis of its own. */
 export async function run(_redisUrl: string): Promise<BenchResult[]> {
   const redis = await startLocalRedis();
@@ -194,9 +210,10 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
   );
   const [portkeyPort, imagegatePort] = [await freePort(), await freePort()];
   const portkey = spawnPortkey(portkeyPort);
+  const prefix = `bench-${randomUUID()}`;
   const imagegate = spawnStandalone(imagegatePort, {
     REDIS_URL: redis.url,
-    QUEUE_PREFIX: `bench-${randomUUID()}`,
+    QUEUE_PREFIX: prefix,
     STORAGE_DIR: join(dir, "files"),
     OPENAI_API_KEY: "sk-bench",
     OPENAI_BASE_URL: `${fake.url}/v1`,
@@ -233,14 +250,26 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
   try {
     for (const t of targets) await ready(t.url, t.body, t.headers);
     for (const t of [direct, ...targets]) await load(t, 10, 2); // warm-up
+    const sample = await succeededJob(counter, prefix);
     const c10 = new Map<string, Sample[]>();
     const c1 = new Map<string, Sample[]>();
+    const writes: DurableWrites[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order so drift between rounds hits both alike.
       const order = round % 2 === 0 ? [direct, ...targets] : [direct, ...[...targets].reverse()];
       for (const t of order)
         c10.set(t.name, [...(c10.get(t.name) ?? []), await load(t, 10, ROUND_S)]);
       for (const t of order) c1.set(t.name, [...(c1.get(t.name) ?? []), await sequential(t, 3)]);
+      writes.push(
+        await timeDurableWrites({
+          redisUrl: redis.url,
+          prefix: `${prefix}-durable`,
+          sample,
+          upstreamUrl: direct.url,
+          upstreamBody: direct.body,
+          durationS: 3,
+        }),
+      );
     }
     const med = (m: Map<string, Sample[]>, name: string, key: keyof Sample) =>
       median((m.get(name) ?? []).map((s) => s[key]));
@@ -304,6 +333,16 @@ export async function run(_redisUrl: string): Promise<BenchResult[]> {
         note: `imagegate req/s / Portkey req/s, median of the ${ROUNDS} rounds' (${sortedRatios
           .map((r) => r.toFixed(2))
           .join(", ")})`,
+      },
+      {
+        name: "proxy.durable_writes_p50_c1",
+        value: Math.round(median(writes.map((w) => w.both)) * 100) / 100,
+        unit: "ms",
+        note: `a sync job's create + final write, 1 in flight, replayed around the same upstream (create ${median(
+          writes.map((w) => w.create),
+        ).toFixed(
+          2,
+        )}, final ${median(writes.map((w) => w.final)).toFixed(2)} ms; median of ${ROUNDS} rounds' p50s)`,
       },
       {
         name: "proxy.redis_commands_per_sync_job",
