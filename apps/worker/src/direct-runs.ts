@@ -11,13 +11,13 @@
  * there, a retry runs there after its backoff with this attempt counted. */
 import {
   type ClaimedRun,
+  type DirectAnswer,
   type EntryRetry,
   type ImageJobData,
   type ImageQueues,
   imageJobOptions,
   imageQueueName,
   imageRetryDelayMs,
-  type JobRecord,
   type JobStore,
   type ProviderLimits,
   type RunNow,
@@ -114,7 +114,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
     data: ImageJobData,
     provider: ProviderId,
     claimed: ClaimedRun,
-    onSucceeded: ((record: JobRecord) => void) | undefined,
+    answer: DirectAnswer | undefined,
   ): Promise<void> {
     const limits = deps.limits[provider];
     let delayedUntil = 0;
@@ -140,7 +140,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
       await deps.processor.process(entry, undefined, {
         keepImages: deps.keepImages,
         claimed,
-        onSucceeded,
+        answer,
       });
     } catch (err) {
       // The job ended (failed, or failed over where no provider was left), or never existed.
@@ -159,7 +159,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
   }
 
   return {
-    runNow(data, trace, claimed, onSucceeded) {
+    runNow(data, trace, claimed, answer) {
       const provider = data.providerOrder[data.providerIndex] as ProviderId;
       const handedAt = Date.now();
       const task = (async () => {
@@ -171,7 +171,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
             trace,
             `direct ${imageQueueName(provider)}`,
             { [JOB_ID_ATTRIBUTE]: data.jobId, "imagegate.provider": provider },
-            () => run(data, provider, claimed, onSucceeded),
+            () => run(data, provider, claimed, answer),
           );
         } finally {
           deps.slots.release(provider);

@@ -83,18 +83,30 @@ export function claimForDirectRun(record: JobRecord, nowMs = Date.now()): Claime
   };
 }
 
+/** The answer that waits for a direct run's job, in the same thread. */
+export type DirectAnswer = {
+  /**
+   * Told the record a success's final write will leave, once that write
+   * has left for Redis: the answer is built while it lands. It is sent only
+   * if `settle` then brings that same record.
+   */
+  prepare?: (record: JobRecord) => void;
+  /** Takes the record a success's final write made. */
+  settle: (record: JobRecord) => void;
+};
+
 /**
  * Hands a synchronous job, saved claimed for its run (`claimed`), to the
  * workers of the same process, to run at once with no queue entry
  * (docs/decisions/0018-direct-runs.md); `trace` carries the caller's trace
- * context (W3C headers), as a queue entry would. A run that succeeds gives
- * `onSucceeded` the record its final write made (the waiting answer's).
+ * context (W3C headers), as a queue entry would. A run that succeeds tells
+ * `answer` (the waiting answer) its final record.
  */
 export type RunNow = (
   data: ImageJobData,
   trace: Record<string, string>,
   claimed: ClaimedRun,
-  onSucceeded?: (record: JobRecord) => void,
+  answer?: DirectAnswer,
 ) => void;
 
 /**

@@ -11,6 +11,7 @@ import type { ApiDeps } from "../deps";
 import { callerOf } from "../http/caller";
 import { jsonBody } from "../http/json-body";
 import { fingerprint, once } from "../services/idempotency";
+import { preparedAnswer } from "../services/prepared-answers";
 import { prefersAsync, respondToNewJob } from "../services/respond-to-new-job";
 import { submitImageJob } from "../services/submit-image-job";
 
@@ -21,6 +22,7 @@ export function imagesRouter(deps: ApiDeps): Router {
     const { owner } = callerOf(res);
     const sync = !prefersAsync(req.get("prefer"));
     let waiter: FinalWaiter | undefined;
+    const prepared = sync ? preparedAnswer(deps) : undefined;
     const { record, replayed } = await once(
       deps,
       {
@@ -39,6 +41,7 @@ export function imagesRouter(deps: ApiDeps): Router {
             requestId: res.locals.requestId as string,
             jobId,
             sync,
+            ...(prepared ? { prepare: prepared.prepare } : {}),
           });
         } catch (err) {
           waiter?.cancel();
@@ -47,7 +50,7 @@ export function imagesRouter(deps: ApiDeps): Router {
       },
     );
     if (replayed) res.setHeader("idempotent-replayed", "true");
-    await respondToNewJob(deps, req, res, record, replayed ? undefined : waiter);
+    await respondToNewJob(deps, req, res, record, replayed ? undefined : waiter, prepared);
   });
   return router;
 }

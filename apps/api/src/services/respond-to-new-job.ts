@@ -5,18 +5,13 @@
  * the job id, and the job carries on; a failed job answers with its stored
  * envelope, through the error handler like every other error.
  */
-import {
-  type FinalWaiter,
-  imagesResponseJson,
-  isFinal,
-  type JobRecord,
-  presentImages,
-} from "@imagegate/jobs";
+import { type FinalWaiter, isFinal, type JobRecord } from "@imagegate/jobs";
 import { GatewayError } from "@imagegate/params";
 import type { Request, Response } from "express";
 import type { ApiDeps } from "../deps";
 import { sendJson } from "../http/json-answer";
 import { jobView } from "./job-view";
+import { imagesAnswer, type PreparedAnswer } from "./prepared-answers";
 import { clientGone, waitForJob } from "./wait-for-job";
 
 /** True when the client asked for an async answer (RFC 7240 `Prefer: respond-async`). */
@@ -25,7 +20,12 @@ export function prefersAsync(prefer: string | undefined): boolean {
 }
 
 /** Answers a sync request from a job's latest record; throws for any end but success. */
-async function replyWithResult(deps: ApiDeps, res: Response, record: JobRecord): Promise<void> {
+async function replyWithResult(
+  deps: ApiDeps,
+  res: Response,
+  record: JobRecord,
+  prepared: PreparedAnswer | undefined,
+): Promise<void> {
   res.setHeader("x-imagegate-job-id", record.id);
   if (record.provider) res.setHeader("x-imagegate-provider", record.provider);
   if (!isFinal(record.status)) {
@@ -37,13 +37,11 @@ async function replyWithResult(deps: ApiDeps, res: Response, record: JobRecord):
     );
   }
   if (record.status === "succeeded") {
-    const body = await presentImages(record, deps.present);
-    if (!body) {
-      res.json(body);
-      return;
-    }
-    // res.json's bytes, without scanning the base64 twice more.
-    sendJson(res, imagesResponseJson(body));
+    // res.json's bytes, without scanning the base64 twice more; built while the final
+    // write landed when a direct run made this record (prepared-answers.ts).
+    const json = (await prepared?.take(record)) ?? (await imagesAnswer(deps, record));
+    if (json) sendJson(res, json);
+    else res.json(null);
     return;
   }
   throw GatewayError.fromEnvelope(
@@ -59,7 +57,9 @@ async function replyWithResult(deps: ApiDeps, res: Response, record: JobRecord):
 /**
  * Answers a new job: 202 with the job when the client prefers async, else the
  * result when final — from `waiter`'s final event when one was registered
- * before the job was made (no read at all), else by waiting on its record.
+ * before the job was made (no read at all), else by waiting on its record;
+ * with the answer `prepared` while a direct run's final write landed, if it
+ * made that record.
  */
 export async function respondToNewJob(
   deps: ApiDeps,
@@ -67,6 +67,7 @@ export async function respondToNewJob(
   res: Response,
   record: JobRecord,
   waiter?: FinalWaiter,
+  prepared?: PreparedAnswer,
 ): Promise<void> {
   // The request's access log line names the job it made.
   res.locals.jobId = record.id;
@@ -86,5 +87,5 @@ export async function respondToNewJob(
   // Nobody to answer: the job carries on, and the access line says the client left
   // rather than an error line blaming a timeout that never came.
   if (gone.aborted && !isFinal(latest.status)) return;
-  await replyWithResult(deps, res, latest);
+  await replyWithResult(deps, res, latest, prepared);
 }

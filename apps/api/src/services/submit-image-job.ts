@@ -24,6 +24,8 @@ export type SubmitContext = {
   jobId?: string;
   /** The caller waits for the answer: the job may run at once, skipping its queue (`deps.runNow`). */
   sync?: boolean;
+  /** Builds the answer while a direct run's final write lands (`DirectAnswer.prepare`). */
+  prepare?: (record: JobRecord) => void;
 };
 
 /**
@@ -74,7 +76,8 @@ export async function submitImageJob(
       // The run prepares while the create is on its way, and waits for it before it writes
       // or calls its upstream (`ClaimedRun.saved`). Handed over on the check phase, after
       // the create's socket write (turn-writes.ts sends a turn's commands there).
-      setImmediate(() => runNow(entry, trace, { ...claimed, saved }, deps.events.settle));
+      const answer = { prepare: context.prepare, settle: deps.events.settle };
+      setImmediate(() => runNow(entry, trace, { ...claimed, saved }, answer));
       await created;
       return claimed.record;
     }

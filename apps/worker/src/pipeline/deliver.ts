@@ -93,6 +93,11 @@ export type DeliverInput = {
   patch: Parameters<JobStore["transition"]>[3];
   /** Ledger entries the run kept to write with the result (synchronous upstreams). */
   tasks: readonly UpstreamTaskEntry[];
+  /**
+   * Told the record the final write will leave, once that write has left
+   * (a direct run's answer is built meanwhile: `DirectAnswer.prepare`).
+   */
+  onWrite?: ((record: JobRecord) => void) | undefined;
 };
 
 /** How delivering ended: the succeeded record, or the job had left `in_progress` (a cancel). */
@@ -117,18 +122,17 @@ export async function deliver(input: DeliverInput): Promise<Delivered> {
       size: sizeLabel(input.images),
     };
     const patch = { ...input.patch, progress: 1, completed_at: now, result };
-    const { moved, record } = await input.store.move(
-      input.record.id,
-      ["in_progress"],
-      "succeeded",
-      patch,
-      {
-        fence: input.fence,
-        tasks: input.tasks,
-        // The same script ends the job's budget hold and lists its blobs for retention.
-        ends: { ...input.record, ...patch, status: "succeeded" },
-      },
-    );
+    const ends: JobRecord = { ...input.record, ...patch, status: "succeeded" };
+    const written = input.store.move(input.record.id, ["in_progress"], "succeeded", patch, {
+      fence: input.fence,
+      tasks: input.tasks,
+      // The same script ends the job's budget hold and lists its blobs for retention.
+      ends,
+    });
+    // On the check phase, after the write's socket write (turn-writes.ts sends a turn's
+    // commands there), so what the caller builds meanwhile overlaps the write's round trip.
+    if (input.onWrite) setImmediate(input.onWrite, ends);
+    const { moved, record } = await written;
     // Not moved but succeeded: the write landed before a lost reply was resent.
     if (record && (moved || record.status === "succeeded")) return { status: "succeeded", record };
     return { status: "not running" };

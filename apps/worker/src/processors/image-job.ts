@@ -11,6 +11,7 @@ import { setMaxListeners } from "node:events";
 import {
   byTaskOrder,
   type ClaimedRun,
+  type DirectAnswer,
   type ImageJobData,
   ImageJobDataSchema,
   type ImageQueues,
@@ -128,8 +129,8 @@ type RunOptions = {
    * run makes no claim of its own, and a pause gives the claim back.
    */
   claimed?: ClaimedRun | undefined;
-  /** Takes the record a success's final write made, as soon as it is made (a direct run's answer). */
-  onSucceeded?: ((record: JobRecord) => void) | undefined;
+  /** The waiting answer of a direct run's job: told of its final write as it leaves and as it lands. */
+  answer?: DirectAnswer | undefined;
 };
 
 /** The processor, and the hook that stops runs whose lock BullMQ could not renew. */
@@ -279,9 +280,10 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
             ...(cost ? { cost } : {}),
           },
           tasks: pending.tasks,
+          onWrite: options?.answer?.prepare,
         }),
       );
-      if (delivered.status !== "not running") options?.onSucceeded?.(delivered.record);
+      if (delivered.status !== "not running") options?.answer?.settle(delivered.record);
     } catch (err) {
       if (err instanceof JobNotSaved) {
         exit = "not saved";
