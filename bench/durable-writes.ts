@@ -10,7 +10,7 @@
  * another, as cold between requests as the gateway is at 1 in flight.
  */
 import { randomUUID } from "node:crypto";
-import { Agent, request as httpRequest } from "node:http";
+import { Agent } from "node:http";
 import {
   createJobStore,
   createRedis,
@@ -18,33 +18,12 @@ import {
   type JobPatch,
   type JobRecord,
 } from "@imagegate/jobs";
+import { postJson } from "./post-json";
 
 /** p50s in ms of one job's create, final write and both (their sum per job), and jobs timed. */
 export type DurableWrites = { create: number; final: number; both: number; jobs: number };
 
 const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
-
-/** One POST of `body` to `url` on a kept-alive agent; resolves once the answer is read. */
-function post(agent: Agent, url: URL, body: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: "POST",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", resolve);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 /**
  * Replays a synchronous job's two writes for `durationS` around calls to
@@ -103,7 +82,8 @@ export async function timeDurableWrites(options: {
       const t0 = performance.now();
       await store.create(claimed, { holdMicros: 0 });
       const t1 = performance.now();
-      await post(agent, url, body);
+      const status = await postJson(agent, url, body);
+      if (status !== 200) throw new Error(`durable writes: the upstream answered ${status}`);
       const t2 = performance.now();
       const { moved } = await store.move(id, ["in_progress"], "succeeded", patch, {
         fence,

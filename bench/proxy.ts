@@ -16,7 +16,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
+import { Agent } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +27,7 @@ import { Redis } from "ioredis";
 import { spawnStandalone, startServer, stopChild } from "./child";
 import { cpuMsOf } from "./cpu";
 import { type DurableWrites, timeDurableWrites } from "./durable-writes";
+import { postJson } from "./post-json";
 import type { BenchResult } from "./types";
 
 // Five rounds: the machine's speed drifts within a run, and each round's
@@ -71,35 +72,11 @@ async function load(target: Target, connections: number, durationS: number): Pro
 }
 
 /** What one request takes, in ms with sub-ms precision (autocannon's histogram keeps whole ms). */
-function timeOne(agent: Agent, target: Target, body: string): Promise<number> {
-  const url = new URL(target.url);
+async function timeOne(agent: Agent, target: Target, body: string): Promise<number> {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          ...target.headers,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () =>
-          res.statusCode === 200
-            ? resolve(performance.now() - started)
-            : reject(new Error(`${target.name}: ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+  const status = await postJson(agent, new URL(target.url), body, target.headers);
+  if (status !== 200) throw new Error(`${target.name}: ${status}`);
+  return performance.now() - started;
 }
 
 /** One request at a time for `durationS` on one kept-alive connection: p50 and p99 in ms. */
