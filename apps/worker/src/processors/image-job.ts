@@ -285,9 +285,11 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       );
       if (delivered.status !== "not running") options?.answer?.settle(delivered.record);
     } catch (err) {
-      if (err instanceof JobNotSaved) {
+      // A direct run that failed before its record landed (its plan) waits for it, to write
+      // the outcome there; if it never lands, the run ends with nothing written.
+      if (err instanceof JobNotSaved || !(await (options?.claimed?.saved ?? true))) {
         exit = "not saved";
-        throw err;
+        throw err instanceof JobNotSaved ? err : new JobNotSaved(record.id);
       }
       if (err instanceof TaskParked) {
         exit = "parked";
