@@ -28,7 +28,6 @@ import {
   parkedQueueName,
   type SubmitLimiter,
   type TaskSlots,
-  taskSlotHolder,
   upstreamTaskField,
 } from "@imagegate/jobs";
 import { type ProviderId, TASK_PROVIDERS } from "@imagegate/params";
@@ -53,6 +52,7 @@ import { planJob } from "../pipeline/plan";
 import type { GifColours } from "../pipeline/post-process";
 import { runCalls } from "../pipeline/run-calls";
 import type { ResultFetch } from "../result-fetch";
+import { parkAfterMsOf, releaseTaskSlots } from "./task-leases";
 
 /** What the processor needs. */
 export type ImageJobDeps = {
@@ -83,14 +83,6 @@ export type ImageJobDeps = {
 
 /** How long a provider's queue stops handing out jobs while its tasks in flight are at its concurrency. */
 const NO_SLOT_PAUSE_MS = 500;
-
-/**
- * Runs in one process past which a new run parks at its first wait, whatever
- * its provider's parkAfterMs: each waiting run holds ~35 KB of live heap, and
- * a burst of fast submits would otherwise keep thousands waiting in memory
- * (docs/decisions/0017-parked-waits.md).
- */
-const CROWDED_RUNS = 500;
 
 /** The most upstream calls one job makes (n ≤ 10). */
 const MAX_CALLS = 10;
@@ -376,30 +368,4 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
       for (const id of jobIds) runs.get(id)?.abort(new LockLostError(id));
     },
   };
-}
-
-/** Returns the leases job `jobId` holds on `provider` for calls 0 … calls − 1, except those `keep` names. */
-async function releaseTaskSlots(
-  slots: TaskSlots,
-  provider: ProviderId,
-  jobId: string,
-  calls: number,
-  keep: (callIndex: number) => boolean = () => false,
-): Promise<void> {
-  await slots.release(
-    provider,
-    Array.from({ length: calls }, (_, i) => i)
-      .filter((i) => !keep(i))
-      .map((i) => taskSlotHolder(jobId, i)),
-  );
-}
-
-/**
- * When a run's wait parks (docs/decisions/0017-parked-waits.md): never for a
- * provider that does not park or a fan-out (its finished calls' images are in
- * hand); at the first wait in a crowded process; else after `parkAfterMs`.
- */
-function parkAfterMsOf(limits: ProviderLimits, calls: number, runs: number): number | undefined {
-  if (limits.parkAfterMs === null || calls > 1) return undefined;
-  return runs > CROWDED_RUNS ? 0 : limits.parkAfterMs;
 }
