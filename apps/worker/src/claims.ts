@@ -65,10 +65,19 @@ export class JobNotSaved extends Error {
 }
 
 /**
- * Waits until a direct run's job has landed (`ClaimedRun.saved`); at once
- * for any other run. JobNotSaved when its create failed: the API answers
- * that failure, and the run must leave no trace.
+ * Whether the run's job record is there: for a direct run, once its create
+ * has landed (`ClaimedRun.saved`), false when it failed; true at once for
+ * any other run.
+ */
+export async function hasLanded(claimed: ClaimedRun | undefined): Promise<boolean> {
+  return (await claimed?.saved) ?? true;
+}
+
+/**
+ * Waits until a direct run's job has landed; at once for any other run.
+ * JobNotSaved when its create failed: the API answers that failure, and the
+ * run must leave no trace.
  */
 export async function untilSaved(claimed: ClaimedRun | undefined): Promise<void> {
-  if (claimed?.saved && !(await claimed.saved)) throw new JobNotSaved(claimed.record.id);
+  if (claimed && !(await hasLanded(claimed))) throw new JobNotSaved(claimed.record.id);
 }

@@ -26,7 +26,7 @@ import type { ProviderId } from "@imagegate/params";
 import { JOB_ID_ATTRIBUTE, withSpanFrom } from "@imagegate/telemetry";
 import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
-import { giveBackClaim, JobNotSaved } from "./claims";
+import { giveBackClaim, hasLanded, JobNotSaved } from "./claims";
 import type { LocalSlots } from "./local-slots";
 import type { ImageJobProcessor, RunEntry } from "./processors/image-job";
 
@@ -105,7 +105,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
   /** Puts a job that was saved claimed for a run that never started on its queue, queued again. */
   async function handBack(data: ImageJobData, claimed: ClaimedRun): Promise<void> {
     // A job whose create failed has nothing to give back.
-    if (!(await (claimed.saved ?? true))) return;
+    if (!(await hasLanded(claimed))) return;
     await giveBackClaim(deps.store, data.jobId, claimed.fence);
     await handOver(data);
   }
@@ -130,7 +130,7 @@ export function createDirectRuns(deps: DirectRunsDeps): DirectRuns {
     };
     const renew = async () => {
       // Not before the record has landed: the open index must never name a job that is not.
-      if (!(await (claimed.saved ?? true))) return;
+      if (!(await hasLanded(claimed))) return;
       await deps.store
         .scheduleCheck(data.jobId, Date.now() + deps.leaseMs)
         .catch((err) => deps.logger.warn({ err, jobId: data.jobId }, "lease renewal failed"));

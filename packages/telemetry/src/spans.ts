@@ -57,9 +57,7 @@ export function withSpanFrom<T>(
   attributes: Attributes,
   fn: () => Promise<T>,
 ): Promise<T> {
-  return context.with(propagation.extract(ROOT_CONTEXT, carrier), () =>
-    withSpan(name, attributes, fn),
-  );
+  return inTraceContext(carrier, () => withSpan(name, attributes, fn));
 }
 
 /** Runs `fn` in the trace context `carrier` holds, making no span of its own. */

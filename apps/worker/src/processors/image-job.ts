@@ -43,7 +43,7 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import { applyOutcome, cancelUpstreamTasks, type RunPending } from "../apply-outcome";
 import { attemptEntry, withAttempt } from "../attempt-log";
-import { claimJob, giveBackClaim, JobNotSaved, untilSaved } from "../claims";
+import { claimJob, giveBackClaim, hasLanded, JobNotSaved, untilSaved } from "../claims";
 import { costOf } from "../job-cost";
 import { decideOutcome } from "../outcome";
 import { type CallbackSettings, NoTaskSlot } from "../pipeline/call-provider";
@@ -279,7 +279,7 @@ export function createImageJobProcessor(deps: ImageJobDeps): ImageJobProcessor {
     } catch (err) {
       // A direct run that failed before its record landed (its plan) waits for it, to write
       // the outcome there; if it never lands, the run ends with nothing written.
-      if (err instanceof JobNotSaved || !(await (options?.claimed?.saved ?? true))) {
+      if (err instanceof JobNotSaved || !(await hasLanded(options?.claimed))) {
         exit = "not saved";
         throw err instanceof JobNotSaved ? err : new JobNotSaved(record.id);
       }
