@@ -11,7 +11,10 @@ import { randomUUID } from "node:crypto";
 import { isCluster, redisKeys } from "./keys";
 import type { RedisClient } from "./redis";
 
-/** Takes a slot when fewer than max were taken in the last window; else returns ms to wait. */
+/**
+ * Takes a slot when fewer than max were taken in the last window and returns
+ * {0, its time}; else returns {ms to wait}.
+ */
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -21,10 +24,10 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < max then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], window)
-  return 0
+  return {0, now}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)
+return {math.max(1, tonumber(oldest[2]) + window - now)}
 `;
 
 /** A rate: at most `max` per `durationMs`. */
@@ -40,33 +43,37 @@ export type SubmitLimiter = ReturnType<typeof createSubmitLimiter>;
 /** Creates the limiter on `redis` under `prefix`. */
 export function createSubmitLimiter(redis: RedisClient, prefix: string) {
   return {
-    /** Waits until `name` may submit under `rate`; rejects when `signal` aborts. */
-    async acquire(name: string, rate: Rate, signal: AbortSignal): Promise<void> {
+    /**
+     * Waits until `name` may submit under `rate`, and resolves with the
+     * slot's time (ms, Redis's clock: what the window is measured on);
+     * rejects when `signal` aborts.
+     */
+    async acquire(name: string, rate: Rate, signal: AbortSignal): Promise<number> {
       // Unique across processes and limiters: a repeated member would overwrite a slot.
       const member = randomUUID();
       for (;;) {
         signal.throwIfAborted();
-        const waitMs = Number(
-          await redis.eval(
-            ACQUIRE,
-            1,
-            redisKeys(prefix, isCluster(redis)).submits(name),
-            guardedWindowMs(rate.durationMs),
-            rate.max,
-            member,
-          ),
-        );
-        if (waitMs === 0) return;
+        const [waitMs, takenAt] = (await redis.eval(
+          ACQUIRE,
+          1,
+          redisKeys(prefix, isCluster(redis)).submits(name),
+          guardedWindowMs(rate.durationMs),
+          rate.max,
+          member,
+        )) as [number, number?];
+        if (waitMs === 0) return Number(takenAt);
         await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(resolve, waitMs);
-          signal.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(timer);
-              reject(signal.reason);
-            },
-            { once: true },
-          );
+          // An abort during the round trip above has fired already: no event will come.
+          if (signal.aborted) return reject(signal.reason);
+          const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          };
+          const timer = setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+          }, waitMs);
+          signal.addEventListener("abort", onAbort, { once: true });
         });
       }
     },

@@ -154,7 +154,9 @@ function polling(provider: ProviderId, limits: ProviderLimits, run: CallRun) {
         : { initialMs: limits.pollIntervalMs, maxMs: limits.maxPollIntervalMs },
       waker: callbacks ? (taskId: string) => callbacks.hub.waker(provider, taskId) : undefined,
       beforePoll: pollRate
-        ? () => run.submitLimiter.acquire(`${provider}:polls`, pollRate, run.runSignal)
+        ? async () => {
+            await run.submitLimiter.acquire(`${provider}:polls`, pollRate, run.runSignal);
+          }
         : undefined,
     },
     callback: callbacks
