@@ -125,6 +125,8 @@ export function createJobEvents({ subscriber, store, cancelsOnly = false }: JobE
       async until(timeoutMs: number, signal?: AbortSignal): Promise<JobRecord | null> {
         const timer = setTimeout(() => resolveFinal(null), timeoutMs);
         const onAbort = () => resolveFinal(null);
+        // Aborted already (the client left while the job was made): no event will come.
+        if (signal?.aborted) onAbort();
         signal?.addEventListener("abort", onAbort, { once: true });
         try {
           return await settled;

@@ -16,9 +16,12 @@ import type { ApiDeps } from "../deps";
 export function clientGone(res: Response): AbortSignal {
   const controller = new AbortController();
   // Only a close before the answer is a client gone (an abort builds a DOMException).
-  res.once("close", () => {
+  const onClose = () => {
     if (!res.writableFinished) controller.abort();
-  });
+  };
+  // A client that left while its job was made has closed already: no event will come.
+  if (res.closed) onClose();
+  else res.once("close", onClose);
   return controller.signal;
 }
 

@@ -206,6 +206,17 @@ describe("job events", () => {
     expect(await events.waitForFinal("job_unknown", 50)).toBeNull();
   });
 
+  it("stops waiting at once for a caller whose signal aborted before the wait began", async () => {
+    const events = createJobEvents({ subscriber, store });
+    const r = record("owner-a");
+    const waiter = await events.expect(r.id);
+    await store.create(r);
+    const gone = AbortSignal.abort();
+    // Deadlines past the test's timeout: waiting for them would fail it.
+    expect(await waiter.final(60_000, gone)).toBeNull();
+    expect((await events.waitForFinal(r.id, 60_000, gone))?.status).toBe("queued");
+  });
+
   it("hands a final record made here to the job's final waiters at once, and only to them", async () => {
     const events = createJobEvents({ subscriber, store });
     const r = record("owner-a");
