@@ -19,11 +19,10 @@ import {
   type JobRecord,
 } from "@imagegate/jobs";
 import { postJson } from "./post-json";
+import { median } from "./stats";
 
 /** p50s in ms of one job's create, final write and both (their sum per job), and jobs timed. */
 export type DurableWrites = { create: number; final: number; both: number; jobs: number };
-
-const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 
 /**
  * Replays a synchronous job's two writes for `durationS` around calls to
@@ -100,5 +99,5 @@ export async function timeDurableWrites(options: {
     agent.destroy();
     redis.disconnect();
   }
-  return { create: p50(creates), final: p50(finals), both: p50(both), jobs: both.length };
+  return { create: median(creates), final: median(finals), both: median(both), jobs: both.length };
 }

@@ -28,6 +28,7 @@ import { spawnStandalone, startServer, stopChild } from "./child";
 import { cpuMsOf } from "./cpu";
 import { type DurableWrites, timeDurableWrites } from "./durable-writes";
 import { postJson } from "./post-json";
+import { median, percentile } from "./stats";
 import type { BenchResult } from "./types";
 
 // Five rounds: the machine's speed drifts within a run, and each round's
@@ -44,11 +45,6 @@ type Target = {
   pid?: number;
 };
 type Sample = { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 async function load(target: Target, connections: number, durationS: number): Promise<Sample> {
   const cpuBefore = cpuMsOf(target.pid);
@@ -90,9 +86,12 @@ async function sequential(target: Target, durationS: number): Promise<Sample> {
   } finally {
     agent.destroy();
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
-  return { rps: times.length / durationS, p50: at(0.5), p99: at(0.99), cpuMsPerRequest: 0 };
+  return {
+    rps: times.length / durationS,
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    cpuMsPerRequest: 0,
+  };
 }
 
 function spawnPortkey(port: number): ChildProcess {

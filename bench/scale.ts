@@ -17,6 +17,7 @@ import { freePort, waitFor } from "@imagegate/testkit";
 import { Redis } from "ioredis";
 import { spawnStandalone, startServer, stopChild } from "./child";
 import { samplePeakRss } from "./rss";
+import { percentile } from "./stats";
 import type { BenchResult } from "./types";
 
 const TASK_MS = 20_000;
@@ -48,11 +49,6 @@ export function jobsFromArgs(): number {
     );
   }
   return jobs;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 async function startGateway(
@@ -138,8 +134,8 @@ async function runOnce(redisUrl: string, jobs: number, callbacks: boolean): Prom
     };
     // Loaded submits: those made while at least a fifth of the jobs were in flight.
     const busy = loaded.slice(Math.floor(jobs / 5));
-    const idleP99 = percentile(idle.slice(50), 99);
-    const busyP99 = percentile(busy, 99);
+    const idleP99 = percentile(idle.slice(50), 0.99);
+    const busyP99 = percentile(busy, 0.99);
     const paidOnce = stats.tasks === jobs && stats.prompts === jobs && failed.data.length === 0;
     return [
       {

@@ -18,6 +18,7 @@ import { startServer } from "./child";
 import { cpuMsOf } from "./cpu";
 import { postLoad } from "./load";
 import { measureRelay } from "./relay";
+import { median } from "./stats";
 import type { BenchResult } from "./types";
 
 const BODY = { model: "flux.2-max", prompt: "a lighthouse at dusk", size: "1024x1024" };
@@ -25,11 +26,6 @@ const BODY = { model: "flux.2-max", prompt: "a lighthouse at dusk", size: "1024x
 const LOAD = { connections: 50, durationS: 5 };
 const WARM = { connections: 8, durationS: 1 };
 const ROUNDS = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 /** Runs the submit bench against Redis at `redisUrl`. */
 export async function run(redisUrl: string): Promise<BenchResult[]> {
